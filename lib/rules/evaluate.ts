@@ -1,0 +1,99 @@
+import { fingerprint } from './fingerprint';
+import type { ClusterSnapshot, CoverageEntry, Evaluation, Finding, PartStatus, SnapshotPart } from './model';
+import { severityRank } from './model';
+import type { Policy } from './policy';
+import type { Rule, RuleContext } from './rule';
+import { isSkip } from './rule';
+import { RULES } from './registry';
+
+/**
+ * Evaluates every rule of the registry on a snapshot. Pure: the caller passes `now`.
+ * A rule whose needed parts are missing, or that cannot decide, or that throws, is
+ * recorded as skipped with the reason; it never counts as a pass.
+ */
+export function evaluate(snapshot: ClusterSnapshot, policy: Policy, now: number, rules: readonly Rule[] = RULES): Evaluation {
+  const scoped = withoutExcludedNamespaces(snapshot, policy.excludedNamespaces);
+  const ctx: RuleContext = { cluster: snapshot.cluster, now, policy };
+  const findings: Finding[] = [];
+  const coverage: CoverageEntry[] = [];
+  for (const rule of rules) {
+    const override = policy.rules[rule.id] ?? {};
+    if (override.disabled) {
+      coverage.push({ ruleId: rule.id, status: 'disabled' });
+      continue;
+    }
+    const unmet = unmetNeeds(scoped, rule.needs);
+    if (unmet) {
+      coverage.push({ ruleId: rule.id, status: 'skipped', reason: unmet });
+      continue;
+    }
+    let result;
+    try {
+      result = rule.evaluate(scoped, ctx);
+    } catch (error) {
+      coverage.push({ ruleId: rule.id, status: 'skipped', reason: `rule failed: ${errorMessage(error)}` });
+      continue;
+    }
+    if (isSkip(result)) {
+      coverage.push({ ruleId: rule.id, status: 'skipped', reason: result.skip });
+      continue;
+    }
+    coverage.push({ ruleId: rule.id, status: 'evaluated' });
+    for (const f of result) {
+      findings.push({
+        ruleId: rule.id,
+        severity: override.severity ?? f.severity ?? rule.severity,
+        subject: f.subject,
+        fingerprint: fingerprint(snapshot.cluster, rule.id, f.subject),
+        summary: f.summary,
+        details: f.details,
+        ...(f.since !== undefined ? { since: f.since } : {}),
+        forSeconds: override.forSeconds ?? f.forSeconds ?? rule.forSeconds,
+        runbookUrl: policy.runbookBaseUrl + rule.runbook,
+      });
+    }
+  }
+  return { findings: sortFindings(findings), coverage };
+}
+
+/** Worst first, then by rule id and subject, so output is stable run to run. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      subjectKey(a).localeCompare(subjectKey(b)),
+  );
+}
+
+function subjectKey(f: Finding): string {
+  return `${f.subject.kind}/${f.subject.namespace ?? ''}/${f.subject.name}`;
+}
+
+/** Why the needed parts are not all collected, or undefined when they are. */
+function unmetNeeds(snapshot: ClusterSnapshot, needs: readonly SnapshotPart[]): string | undefined {
+  const reasons: string[] = [];
+  for (const part of needs) {
+    const status: PartStatus | undefined = snapshot.parts[part];
+    if (!status) reasons.push(`${part} not collected`);
+    else if (status.state === 'missing') reasons.push(`${part} missing: ${status.reason}`);
+    else if (status.state === 'notObservable') reasons.push(`${part} not observable: ${status.reason}`);
+  }
+  return reasons.length > 0 ? reasons.join('; ') : undefined;
+}
+
+function withoutExcludedNamespaces(snapshot: ClusterSnapshot, excluded: readonly string[]): ClusterSnapshot {
+  if (excluded.length === 0) return snapshot;
+  const keep = (o: { namespace: string }): boolean => !excluded.includes(o.namespace);
+  return {
+    ...snapshot,
+    workloads: snapshot.workloads.filter(keep),
+    replicaSets: snapshot.replicaSets.filter(keep),
+    // kube-system pods carry control-plane and kube-proxy versions; only rollout data is scoped.
+    pods: snapshot.pods.filter(keep),
+  };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

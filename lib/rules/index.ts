@@ -1,0 +1,9 @@
+/** The shared, pure rules package: model, version parsing, policy data, rules and the engine. */
+export * from './model';
+export * from './policy';
+export * from './rule';
+export * from './version';
+export * from './skew-policy';
+export { evaluate, sortFindings } from './evaluate';
+export { RULES, findRule } from './registry';
+export { fingerprint } from './fingerprint';

@@ -1,0 +1,297 @@
+/**
+ * The normalized cluster model the rules read, and the findings and coverage they produce.
+ * Collectors build a ClusterSnapshot; rules never see raw API objects.
+ */
+
+/** How bad a finding is; ordered critical > warning > info. */
+export type Severity = 'critical' | 'warning' | 'info';
+
+/** All severities, worst first. */
+export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
+
+/** Rank of a severity for sorting and thresholds: critical 3, warning 2, info 1. */
+export function severityRank(severity: Severity): number {
+  return 3 - SEVERITIES.indexOf(severity);
+}
+
+/** Where a snapshot's data came from. */
+export type SourceName = 'kubernetes' | 'prometheus' | 'files';
+
+/** Error classes a source failure is sorted into (STYLE.md #11). */
+export type SourceErrorKind =
+  | 'dns'
+  | 'tls'
+  | 'auth'
+  | 'forbidden'
+  | 'timeout'
+  | 'server'
+  | 'protocol'
+  | 'config'
+  | 'input';
+
+/** Outcome of one configured source in one run. */
+export interface SourceStatus {
+  readonly source: SourceName;
+  readonly status: 'ok' | 'failed';
+  /** Why it failed, in words a person can act on. */
+  readonly reason?: string;
+  readonly kind?: SourceErrorKind;
+}
+
+/**
+ * The parts of a snapshot a rule can depend on. A rule lists the parts it `needs`; a part
+ * that was not collected makes the rule `skipped`, never passed.
+ */
+export type SnapshotPart =
+  | 'apiserver'
+  | 'controlPlane'
+  | 'etcd'
+  | 'nodes'
+  | 'kubeProxy'
+  | 'deployments'
+  | 'statefulsets'
+  | 'daemonsets'
+  | 'replicasets'
+  | 'pods'
+  | 'sources';
+
+/** Whether a snapshot part was collected; `notObservable` is for what a managed provider hides. */
+export type PartStatus =
+  | { readonly state: 'collected' }
+  | { readonly state: 'missing'; readonly reason: string }
+  | { readonly state: 'notObservable'; readonly reason: string };
+
+/** Control-plane components whose versions are tracked per instance. */
+export type ControlPlaneComponent =
+  | 'kube-apiserver'
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
+  | 'cloud-controller-manager'
+  | 'etcd';
+
+/** A raw version string and where it was read (for provenance in findings). */
+export interface VersionRef {
+  readonly raw: string;
+  /** E.g. `kubectl version serverVersion`, `pod kube-system/kube-proxy-abcde image`. */
+  readonly source: string;
+}
+
+/** One running instance of a control-plane component. */
+export interface ControlPlaneInstance {
+  readonly component: ControlPlaneComponent;
+  /** Pod name, Prometheus instance or `serverVersion` when the API answered as a whole. */
+  readonly instance: string;
+  readonly version: VersionRef;
+  /** Node the instance runs on, when known. */
+  readonly node?: string;
+}
+
+/** A node and the versions of its node components. */
+export interface NodeInfo {
+  readonly name: string;
+  readonly kubeletVersion: VersionRef;
+  /** From kube-proxy's own build info or pod image; never from nodeInfo.kubeProxyVersion. */
+  readonly kubeProxyVersion?: VersionRef;
+  /** Node group / pool from well-known labels (EKS, GKE, AKS, Karpenter, kOps). */
+  readonly nodeGroup?: string;
+  readonly containerRuntime?: string;
+  readonly osImage?: string;
+  readonly architecture?: string;
+  readonly createdAt?: string;
+}
+
+/** A Kubernetes-style condition with its timestamps. */
+export interface Condition {
+  readonly type: string;
+  readonly status: 'True' | 'False' | 'Unknown';
+  readonly reason?: string;
+  readonly message?: string;
+  readonly lastTransitionTime?: string;
+  readonly lastUpdateTime?: string;
+}
+
+/** Reference to an owning object. */
+export interface OwnerRef {
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** Fields every workload shares. */
+export interface WorkloadBase {
+  readonly namespace: string;
+  readonly name: string;
+  readonly generation?: number;
+  readonly observedGeneration?: number;
+  readonly labels: Readonly<Record<string, string>>;
+  /** spec.selector.matchLabels, used to find the pods. */
+  readonly selector: Readonly<Record<string, string>>;
+  readonly conditions: readonly Condition[];
+  readonly createdAt?: string;
+}
+
+/** A Deployment's rollout state. */
+export interface DeploymentInfo extends WorkloadBase {
+  readonly kind: 'Deployment';
+  /** spec.replicas (the API defaults it to 1). */
+  readonly replicas: number;
+  readonly updatedReplicas: number;
+  readonly readyReplicas: number;
+  readonly availableReplicas: number;
+  readonly unavailableReplicas: number;
+  readonly paused: boolean;
+  readonly strategy: 'RollingUpdate' | 'Recreate';
+  /** The `deployment.kubernetes.io/revision` annotation. */
+  readonly revision?: string;
+  readonly progressDeadlineSeconds?: number;
+}
+
+/** A StatefulSet's rollout state. */
+export interface StatefulSetInfo extends WorkloadBase {
+  readonly kind: 'StatefulSet';
+  readonly replicas: number;
+  readonly readyReplicas: number;
+  readonly currentReplicas: number;
+  readonly updatedReplicas: number;
+  readonly availableReplicas: number;
+  readonly currentRevision?: string;
+  readonly updateRevision?: string;
+  readonly updateStrategy: 'RollingUpdate' | 'OnDelete';
+  readonly partition?: number;
+}
+
+/** A DaemonSet's rollout state. */
+export interface DaemonSetInfo extends WorkloadBase {
+  readonly kind: 'DaemonSet';
+  readonly desiredNumberScheduled: number;
+  readonly currentNumberScheduled: number;
+  readonly updatedNumberScheduled: number;
+  readonly numberAvailable: number;
+  readonly numberReady: number;
+  readonly numberMisscheduled: number;
+  readonly numberUnavailable: number;
+  readonly updateStrategy: 'RollingUpdate' | 'OnDelete';
+  /** The newest ControllerRevision hash, when the source can tell (pods carry it as a label). */
+  readonly updateRevision?: string;
+}
+
+/** Any workload whose rollout skewguard follows. */
+export type Workload = DeploymentInfo | StatefulSetInfo | DaemonSetInfo;
+
+/** A ReplicaSet: one revision of a Deployment. */
+export interface ReplicaSetInfo {
+  readonly namespace: string;
+  readonly name: string;
+  readonly owner?: OwnerRef;
+  /** The `deployment.kubernetes.io/revision` annotation. */
+  readonly revision?: string;
+  readonly podTemplateHash?: string;
+  readonly replicas: number;
+  readonly readyReplicas: number;
+  readonly availableReplicas: number;
+  readonly conditions: readonly Condition[];
+  readonly images: readonly string[];
+  readonly createdAt?: string;
+}
+
+/** A container's current state, as the kubelet reports it. */
+export type ContainerState =
+  | { readonly kind: 'waiting'; readonly reason?: string; readonly message?: string }
+  | { readonly kind: 'running'; readonly startedAt?: string }
+  | {
+      readonly kind: 'terminated';
+      readonly reason?: string;
+      readonly exitCode?: number;
+      readonly startedAt?: string;
+      readonly finishedAt?: string;
+    }
+  | { readonly kind: 'unknown' };
+
+/** How a container last ended, from lastState.terminated. */
+export interface LastTermination {
+  readonly reason?: string;
+  readonly exitCode?: number;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+}
+
+/** A container or init container of a pod. */
+export interface ContainerInfo {
+  readonly name: string;
+  readonly image: string;
+  readonly ready: boolean;
+  readonly restartCount: number;
+  readonly state: ContainerState;
+  readonly lastTermination?: LastTermination;
+}
+
+/** A pod, reduced to what rollout diagnosis needs. */
+export interface PodInfo {
+  readonly namespace: string;
+  readonly name: string;
+  readonly nodeName?: string;
+  readonly phase: string;
+  /** The direct controller (ReplicaSet, StatefulSet, DaemonSet, Job, Node for static pods). */
+  readonly owner?: OwnerRef;
+  /** The workload the pod belongs to, resolved through its ReplicaSet when possible. */
+  readonly workload?: { readonly kind: Workload['kind']; readonly name: string };
+  readonly labels: Readonly<Record<string, string>>;
+  readonly conditions: readonly Condition[];
+  readonly containers: readonly ContainerInfo[];
+  readonly initContainers: readonly ContainerInfo[];
+  readonly createdAt?: string;
+  readonly startTime?: string;
+}
+
+/** Everything a run knows about one cluster. */
+export interface ClusterSnapshot {
+  readonly cluster: string;
+  /** ISO-8601 time the collection finished. */
+  readonly collectedAt: string;
+  readonly sources: readonly SourceStatus[];
+  /** Which parts were collected; a part absent here counts as missing. */
+  readonly parts: Readonly<Partial<Record<SnapshotPart, PartStatus>>>;
+  /** Hosting provider when recognisable from versions or labels (eks, gke, aks, k3s, rke2). */
+  readonly provider?: string;
+  readonly controlPlane: readonly ControlPlaneInstance[];
+  readonly nodes: readonly NodeInfo[];
+  readonly workloads: readonly Workload[];
+  readonly replicaSets: readonly ReplicaSetInfo[];
+  readonly pods: readonly PodInfo[];
+  /** Things a person should know about the input (ignored kinds, deprecated fields). */
+  readonly notes: readonly string[];
+}
+
+/** What a finding is about; part of its fingerprint. */
+export interface Subject {
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+/** One problem a rule found (ARCHITECTURE.md "Finding"). */
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly subject: Subject;
+  /** Stable hash of cluster + ruleId + subject. */
+  readonly fingerprint: string;
+  readonly summary: string;
+  readonly details: Readonly<Record<string, unknown>>;
+  /** When the condition began, when the data can tell. */
+  readonly since?: string;
+  /** How long the condition must hold before it fires (the ledger applies it). */
+  readonly forSeconds: number;
+  readonly runbookUrl: string;
+}
+
+/** Whether a rule was evaluated in a run, or why not. */
+export type CoverageEntry =
+  | { readonly ruleId: string; readonly status: 'evaluated' }
+  | { readonly ruleId: string; readonly status: 'skipped'; readonly reason: string }
+  | { readonly ruleId: string; readonly status: 'disabled' };
+
+/** The result of evaluating all rules on one snapshot. */
+export interface Evaluation {
+  readonly findings: readonly Finding[];
+  readonly coverage: readonly CoverageEntry[];
+}

@@ -1,0 +1,11 @@
+import type { Rule } from './rule';
+import { ROLLOUT_RULES } from './rollout';
+import { SKEW_RULES } from './skew';
+
+/** Every rule skewguard evaluates: a plain array (STYLE.md #1). */
+export const RULES: readonly Rule[] = [...SKEW_RULES, ...ROLLOUT_RULES];
+
+/** Looks a rule up by id. */
+export function findRule(id: string): Rule | undefined {
+  return RULES.find((r) => r.id === id);
+}

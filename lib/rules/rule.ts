@@ -1,0 +1,72 @@
+import type { ClusterSnapshot, Severity, SnapshotPart, Subject } from './model';
+import type { Policy } from './policy';
+
+/** What a rule returns for one problem; the engine adds fingerprint, runbook and overrides. */
+export interface RuleFinding {
+  /** Defaults to the rule's severity (rules with two forms set it per finding). */
+  readonly severity?: Severity;
+  readonly subject: Subject;
+  readonly summary: string;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly since?: string;
+  /** Defaults to the rule's `forSeconds` (ApiServerVersionSkew's warning form waits 1h). */
+  readonly forSeconds?: number;
+}
+
+/** A rule's way of saying it cannot decide on this snapshot, and why. */
+export interface Skip {
+  readonly skip: string;
+}
+
+/** Everything besides the snapshot that a rule may read: no clock, no environment. */
+export interface RuleContext {
+  readonly cluster: string;
+  /** Evaluation time in epoch milliseconds, passed in by the caller. */
+  readonly now: number;
+  readonly policy: Policy;
+}
+
+/** Which half of the catalogue a rule belongs to. */
+export type RuleCategory = 'skew' | 'rollout' | 'checker';
+
+/** A rule: metadata beside its logic (STYLE.md #1). */
+export interface Rule {
+  /** Stable PascalCase id. */
+  readonly id: string;
+  readonly title: string;
+  /** The healthy state the rule checks for, in one sentence. */
+  readonly description: string;
+  readonly category: RuleCategory;
+  /** Default severity (the worst form, when the rule has several). */
+  readonly severity: Severity;
+  /** Default `for` in seconds: how long the condition must hold before it fires. */
+  readonly forSeconds: number;
+  /** For checker rules counted in runs rather than time. */
+  readonly forRuns?: number;
+  /** Snapshot parts that must be collected for the rule to decide. */
+  readonly needs: readonly SnapshotPart[];
+  /** Runbook file name under docs/runbooks. */
+  readonly runbook: string;
+  /** Pure: snapshot and context in, findings (or a reason it cannot decide) out. */
+  evaluate(snapshot: ClusterSnapshot, ctx: RuleContext): readonly RuleFinding[] | Skip;
+}
+
+/** Narrows a rule result to the skip form. */
+export function isSkip(result: readonly RuleFinding[] | Skip): result is Skip {
+  return !Array.isArray(result);
+}
+
+/** Builds a skip result. */
+export function skip(reason: string): Skip {
+  return { skip: reason };
+}
+
+/** Declares a rule; fills the runbook name from the id. */
+export function defineRule(rule: Omit<Rule, 'runbook'>): Rule {
+  return { ...rule, runbook: `${rule.id}.md` };
+}
+
+/** Seconds in a minute / hour, for readable `for` values in rule metadata. */
+export const MINUTE = 60;
+/** Seconds in an hour. */
+export const HOUR = 3600;

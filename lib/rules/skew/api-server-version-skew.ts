@@ -1,0 +1,53 @@
+import { defineRule, HOUR, skip } from '../rule';
+import { CONTROL_PLANE_POLICY } from '../skew-policy';
+import { groupBy, listNames } from '../text';
+import { apiserverBoundsMissing, inventory } from './inventory';
+
+/** All kube-apiserver instances run the same minor version (one apart only during an HA upgrade). */
+export const ApiServerVersionSkew = defineRule({
+  id: 'ApiServerVersionSkew',
+  title: 'kube-apiserver instances on different minor versions',
+  description:
+    'All kube-apiserver instances run the same minor version; one minor apart is tolerated for an hour while an HA upgrade rolls.',
+  category: 'skew',
+  severity: 'critical',
+  forSeconds: 0,
+  needs: ['apiserver'],
+  evaluate(snapshot) {
+    const inv = inventory(snapshot);
+    const missing = apiserverBoundsMissing(inv);
+    if (missing !== undefined || inv.aMin === undefined || inv.aMax === undefined) return skip(missing ?? '');
+    const { aMin, aMax } = inv;
+    const spread = aMax - aMin;
+    if (spread === 0) return [];
+    const byMinor = [...groupBy(inv.apiservers, (a) => a.version.minor)].sort(([a], [b]) => a - b);
+    const instances = Object.fromEntries(byMinor.map(([m, items]) => [`1.${m}`, items.map((i) => i.instance).sort()]));
+    const oldest = instances[`1.${aMin}`] ?? [];
+    const details = {
+      apiserverMin: `1.${aMin}`,
+      apiserverMax: `1.${aMax}`,
+      minorsApart: spread,
+      allowedMinorsApart: CONTROL_PLANE_POLICY.apiserverHaMaxSkew,
+      instancesByMinor: instances,
+    };
+    const subject = { kind: 'KubeAPIServer', name: 'kube-apiserver' };
+    if (spread > CONTROL_PLANE_POLICY.apiserverHaMaxSkew) {
+      return [
+        {
+          subject,
+          summary: `kube-apiserver instances run 1.${aMin} to 1.${aMax}, ${spread} minors apart; the policy allows ${CONTROL_PLANE_POLICY.apiserverHaMaxSkew}. Upgrade ${listNames(oldest, 3)} one minor at a time to 1.${aMax}.`,
+          details,
+        },
+      ];
+    }
+    return [
+      {
+        severity: 'warning',
+        forSeconds: HOUR,
+        subject,
+        summary: `kube-apiserver instances run 1.${aMin} and 1.${aMax}: an HA upgrade has not finished. Upgrade ${listNames(oldest, 3)} to 1.${aMax}.`,
+        details,
+      },
+    ];
+  },
+});

@@ -1,0 +1,72 @@
+import type { RuleFinding } from '../rule';
+import { defineRule, skip } from '../rule';
+import { nodeComponentWindow } from '../skew-policy';
+import { groupBy, listNames } from '../text';
+import { apiserverBoundsMissing, inventory } from './inventory';
+import type { NodeSkewProblem } from './node-component';
+import { howManyRun, nodeGroupDetails, whereToAct } from './node-component';
+
+/** Every kube-proxy is no newer than the oldest kube-apiserver, within the window behind the newest, and within the window of its node's kubelet. */
+export const KubeProxyVersionSkew = defineRule({
+  id: 'KubeProxyVersionSkew',
+  title: 'kube-proxy outside the version skew policy',
+  description:
+    'Every kube-proxy is no newer than the oldest kube-apiserver, at most 3 minors (2 below 1.25) older than the newest, and within that window of the kubelet on its node.',
+  category: 'skew',
+  severity: 'critical',
+  forSeconds: 0,
+  needs: ['apiserver', 'nodes', 'kubeProxy'],
+  evaluate(snapshot) {
+    const inv = inventory(snapshot);
+    const missing = apiserverBoundsMissing(inv);
+    if (missing !== undefined || inv.aMin === undefined || inv.aMax === undefined) return skip(missing ?? '');
+    const { aMin, aMax } = inv;
+    const kubeletByNode = new Map(inv.kubelets.map((k) => [k.node.name, k.version.minor]));
+    const findings: RuleFinding[] = [];
+    for (const [minor, members] of groupBy(inv.kubeProxies, (p) => p.version.minor)) {
+      const window = nodeComponentWindow(minor);
+      const label = `1.${minor}`;
+      const problems: NodeSkewProblem[] = [];
+      const sentences: string[] = [];
+      if (minor > aMin) {
+        problems.push('newerThanApiserver');
+        sentences.push(`newer than the oldest kube-apiserver 1.${aMin} (kube-proxy must never be newer)`);
+      }
+      if (aMax - minor > window) {
+        problems.push('tooOld');
+        sentences.push(`${aMax - minor} minors behind kube-apiserver 1.${aMax}; the policy allows ${window}`);
+      }
+      const farFromKubelet = members.filter((m) => {
+        const kubelet = kubeletByNode.get(m.node.name);
+        return kubelet !== undefined && Math.abs(kubelet - minor) > window;
+      });
+      if (farFromKubelet.length > 0) {
+        problems.push('tooFarFromKubelet');
+        const kubeletMinors = [...new Set(farFromKubelet.map((m) => `1.${kubeletByNode.get(m.node.name) ?? '?'}`))];
+        sentences.push(
+          `more than ${window} minors from the kubelet on ${farFromKubelet.length === members.length ? 'its node' : `${farFromKubelet.length} of these nodes`} (kubelet ${listNames(kubeletMinors)})`,
+        );
+      }
+      if (problems.length === 0) continue;
+      const nodes = members.map((m) => m.node);
+      // kube-proxy normally tracks the control plane (EKS add-on, kubeadm); 1.A_min is in policy for every apiserver.
+      const fix = `Set the kube-proxy DaemonSet (or add-on) image to 1.${aMin}, the control plane's version${farFromKubelet.length > 0 ? `, and upgrade the kubelets on ${whereToAct(farFromKubelet.map((m) => m.node))}` : ''}.`;
+      findings.push({
+        subject: { kind: 'KubeProxy', name: `v${label}` },
+        summary: `${howManyRun(nodes.length, 'kube-proxy', label)}: ${sentences.join('; ')}. ${fix}`,
+        details: {
+          component: 'kube-proxy',
+          minor: label,
+          problems,
+          apiserverMin: `1.${aMin}`,
+          apiserverMax: `1.${aMax}`,
+          allowedMinorsBehind: window,
+          nodesTooFarFromKubelet: farFromKubelet.map((m) => m.node.name).sort(),
+          where: whereToAct(nodes),
+          ...nodeGroupDetails(members),
+        },
+      });
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,61 @@
+import type { RuleFinding } from '../rule';
+import { defineRule, skip } from '../rule';
+import { nodeComponentWindow } from '../skew-policy';
+import { groupBy } from '../text';
+import { apiserverBoundsMissing, inventory } from './inventory';
+import { howManyRun, nodeGroupDetails, oldestAllowedMinor, whereToAct } from './node-component';
+
+/** Every kubelet is no newer than the oldest kube-apiserver and within the policy's window behind the newest. */
+export const KubeletVersionSkew = defineRule({
+  id: 'KubeletVersionSkew',
+  title: 'Kubelet outside the version skew policy',
+  description:
+    'Every kubelet is no newer than the oldest kube-apiserver and at most 3 minors (2 below 1.25) older than the newest.',
+  category: 'skew',
+  severity: 'critical',
+  forSeconds: 0,
+  needs: ['apiserver', 'nodes'],
+  evaluate(snapshot) {
+    const inv = inventory(snapshot);
+    const missing = apiserverBoundsMissing(inv);
+    if (missing !== undefined || inv.aMin === undefined || inv.aMax === undefined) return skip(missing ?? '');
+    const { aMin, aMax } = inv;
+    const findings: RuleFinding[] = [];
+    for (const [minor, members] of groupBy(inv.kubelets, (k) => k.version.minor)) {
+      const window = nodeComponentWindow(minor);
+      const behind = aMax - minor;
+      const label = `1.${minor}`;
+      const nodes = members.map((m) => m.node);
+      const common = {
+        component: 'kubelet',
+        minor: label,
+        apiserverMin: `1.${aMin}`,
+        apiserverMax: `1.${aMax}`,
+        allowedMinorsBehind: window,
+        minorsBehind: behind,
+        ...nodeGroupDetails(members),
+      };
+      if (minor > aMin) {
+        findings.push({
+          subject: { kind: 'Kubelet', name: `v${label}` },
+          summary:
+            `${howManyRun(nodes.length, 'kubelet', label)}, newer than the oldest kube-apiserver 1.${aMin}; ` +
+            `a kubelet must never be newer than kube-apiserver. Finish upgrading every kube-apiserver to ${label} ` +
+            `or replace ${whereToAct(nodes)} with 1.${aMin} nodes.`,
+          details: { ...common, problem: 'newerThanApiserver' },
+        });
+      } else if (behind > window) {
+        const target = oldestAllowedMinor(aMax);
+        findings.push({
+          subject: { kind: 'Kubelet', name: `v${label}` },
+          summary:
+            `${howManyRun(nodes.length, 'kubelet', label)}, ${behind} minors behind kube-apiserver 1.${aMax}; ` +
+            `the policy allows ${window}. Upgrade ${whereToAct(nodes)} to at least 1.${target}` +
+            `${target < aMin ? ` (1.${aMin} matches the control plane)` : ''}.`,
+          details: { ...common, problem: 'tooOld', upgradeToAtLeast: `1.${target}` },
+        });
+      }
+    }
+    return findings;
+  },
+});

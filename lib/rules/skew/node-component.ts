@@ -1,0 +1,44 @@
+import type { NodeInfo } from '../model';
+import { nodeComponentWindow } from '../skew-policy';
+import { listNames, plural, unique } from '../text';
+import { patchLabel } from '../version';
+import type { ParsedNodeComponent } from './inventory';
+import { nodeGroupsOf } from './inventory';
+
+/** Why a node-component version group breaks the policy. */
+export type NodeSkewProblem = 'newerThanApiserver' | 'tooOld' | 'tooFarFromKubelet';
+
+/** The oldest minor a node component may run while the newest apiserver is at `aMax`. */
+export function oldestAllowedMinor(aMax: number): number {
+  let minor = aMax;
+  while (minor > 0 && aMax - (minor - 1) <= nodeComponentWindow(minor - 1)) minor -= 1;
+  return minor;
+}
+
+/** Which nodes to act on: `node group ng-old`, or the node names when no group label exists. */
+export function whereToAct(nodes: readonly NodeInfo[]): string {
+  const groups = nodeGroupsOf(nodes);
+  const ungrouped = nodes.filter((n) => n.nodeGroup === undefined).map((n) => n.name);
+  const parts: string[] = [];
+  if (groups.length > 0) parts.push(`${groups.length === 1 ? 'node group' : 'node groups'} ${listNames(groups)}`);
+  if (ungrouped.length > 0) parts.push(`${ungrouped.length === 1 ? 'node' : 'nodes'} ${listNames(ungrouped)}`);
+  return parts.join(' and ');
+}
+
+/** Evidence every node-component finding carries. */
+export function nodeGroupDetails(members: readonly ParsedNodeComponent[]): Record<string, unknown> {
+  const nodes = members.map((m) => m.node);
+  return {
+    versions: unique(members.map((m) => patchLabel(m.version))).sort(),
+    rawVersions: unique(members.map((m) => m.ref.raw)).sort(),
+    nodeCount: nodes.length,
+    nodes: nodes.map((n) => n.name).sort(),
+    nodeGroups: nodeGroupsOf(nodes),
+    sources: unique(members.map((m) => m.ref.source)).slice(0, 3),
+  };
+}
+
+/** `12 nodes run kubelet 1.26`. */
+export function howManyRun(count: number, component: string, minorText: string): string {
+  return `${plural(count, 'node')} ${count === 1 ? 'runs' : 'run'} ${component} ${minorText}`;
+}

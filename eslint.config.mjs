@@ -4,7 +4,17 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', '**/*.js', '**/*.cjs', '**/*.mjs', 'bench/out/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'cdk.out/**',
+      'coverage/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+      'bench/out/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -28,7 +38,18 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../../*', '../collect*', '../ledger*', '../notify*', '../infra*', '../config*', '../check*'], message: 'lib/rules is pure: import only from lib/rules.' },
+            {
+              group: [
+                '../../*',
+                '../collect*',
+                '../ledger*',
+                '../notify*',
+                '../infra*',
+                '../config*',
+                '../check*',
+              ],
+              message: 'lib/rules is pure: import only from lib/rules.',
+            },
             { regex: '^[^.]', message: 'lib/rules is pure: no packages, no node built-ins.' },
           ],
         },

@@ -1,5 +1,12 @@
 import { fingerprint } from './fingerprint';
-import type { ClusterSnapshot, CoverageEntry, Evaluation, Finding, PartStatus, SnapshotPart } from './model';
+import type {
+  ClusterSnapshot,
+  CoverageEntry,
+  Evaluation,
+  Finding,
+  PartStatus,
+  SnapshotPart,
+} from './model';
 import { severityRank } from './model';
 import type { Policy } from './policy';
 import type { Rule, RuleContext } from './rule';
@@ -11,7 +18,12 @@ import { RULES } from './registry';
  * A rule whose needed parts are missing, or that cannot decide, or that throws, is
  * recorded as skipped with the reason; it never counts as a pass.
  */
-export function evaluate(snapshot: ClusterSnapshot, policy: Policy, now: number, rules: readonly Rule[] = RULES): Evaluation {
+export function evaluate(
+  snapshot: ClusterSnapshot,
+  policy: Policy,
+  now: number,
+  rules: readonly Rule[] = RULES,
+): Evaluation {
   const scoped = withoutExcludedNamespaces(snapshot, policy.excludedNamespaces);
   const ctx: RuleContext = { cluster: snapshot.cluster, now, policy };
   const findings: Finding[] = [];
@@ -31,7 +43,11 @@ export function evaluate(snapshot: ClusterSnapshot, policy: Policy, now: number,
     try {
       result = rule.evaluate(scoped, ctx);
     } catch (error) {
-      coverage.push({ ruleId: rule.id, status: 'skipped', reason: `rule failed: ${errorMessage(error)}` });
+      coverage.push({
+        ruleId: rule.id,
+        status: 'skipped',
+        reason: `rule failed: ${errorMessage(error)}`,
+      });
       continue;
     }
     if (isSkip(result)) {
@@ -77,12 +93,16 @@ function unmetNeeds(snapshot: ClusterSnapshot, needs: readonly SnapshotPart[]): 
     const status: PartStatus | undefined = snapshot.parts[part];
     if (!status) reasons.push(`${part} not collected`);
     else if (status.state === 'missing') reasons.push(`${part} missing: ${status.reason}`);
-    else if (status.state === 'notObservable') reasons.push(`${part} not observable: ${status.reason}`);
+    else if (status.state === 'notObservable')
+      reasons.push(`${part} not observable: ${status.reason}`);
   }
   return reasons.length > 0 ? reasons.join('; ') : undefined;
 }
 
-function withoutExcludedNamespaces(snapshot: ClusterSnapshot, excluded: readonly string[]): ClusterSnapshot {
+function withoutExcludedNamespaces(
+  snapshot: ClusterSnapshot,
+  excluded: readonly string[],
+): ClusterSnapshot {
   if (excluded.length === 0) return snapshot;
   const keep = (o: { namespace: string }): boolean => !excluded.includes(o.namespace);
   return {

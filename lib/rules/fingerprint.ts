@@ -9,7 +9,13 @@ const MASK = 0xffffffffffffffffn;
  * Pure (no crypto module) so lib/rules stays free of Node built-ins; not a security hash.
  */
 export function fingerprint(cluster: string, ruleId: string, subject: Subject): string {
-  const key = JSON.stringify([cluster, ruleId, subject.kind, subject.namespace ?? '', subject.name]);
+  const key = JSON.stringify([
+    cluster,
+    ruleId,
+    subject.kind,
+    subject.namespace ?? '',
+    subject.name,
+  ]);
   let hash = FNV_OFFSET;
   for (const byte of new TextEncoder().encode(key)) {
     hash ^= BigInt(byte);

@@ -19,15 +19,7 @@ export type SourceName = 'kubernetes' | 'prometheus' | 'files';
 
 /** Error classes a source failure is sorted into (STYLE.md #11). */
 export type SourceErrorKind =
-  | 'dns'
-  | 'tls'
-  | 'auth'
-  | 'forbidden'
-  | 'timeout'
-  | 'server'
-  | 'protocol'
-  | 'config'
-  | 'input';
+  'dns' | 'tls' | 'auth' | 'forbidden' | 'timeout' | 'server' | 'protocol' | 'config' | 'input';
 
 /** Outcome of one configured source in one run. */
 export interface SourceStatus {

@@ -18,7 +18,8 @@ export interface Policy {
 }
 
 /** Where runbooks live unless the config says otherwise: the repository's docs path. */
-export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/skewguard/skewguard/blob/main/docs/runbooks/';
+export const DEFAULT_RUNBOOK_BASE_URL =
+  'https://github.com/skewguard/skewguard/blob/main/docs/runbooks/';
 
 /** The policy with every rule at its catalogue defaults. */
 export const DEFAULT_POLICY: Policy = {

@@ -32,7 +32,8 @@ export function parseVersion(raw: string): VersionParse {
   const candidate = looksLikeImage(text) ? imageTag(text) : text;
   if (candidate === undefined) return { ok: false, raw, reason: 'image reference has no tag' };
   const match = VERSION_RE.exec(candidate);
-  if (!match) return { ok: false, raw, reason: `"${candidate}" is not a MAJOR.MINOR[.PATCH] version` };
+  if (!match)
+    return { ok: false, raw, reason: `"${candidate}" is not a MAJOR.MINOR[.PATCH] version` };
   const [, major, minor, patch, suffix] = match;
   return {
     ok: true,
@@ -50,7 +51,11 @@ export function parseVersion(raw: string): VersionParse {
 export function parseKubeVersion(raw: string): VersionParse {
   const parsed = parseVersion(raw);
   if (parsed.ok && parsed.version.major !== 1) {
-    return { ok: false, raw, reason: `major version ${parsed.version.major} is not Kubernetes 1.x` };
+    return {
+      ok: false,
+      raw,
+      reason: `major version ${parsed.version.major} is not Kubernetes 1.x`,
+    };
   }
   return parsed;
 }
@@ -62,7 +67,9 @@ export function minorLabel(version: { readonly major: number; readonly minor: nu
 
 /** `1.30.3` (or `1.30` when there is no patch). */
 export function patchLabel(version: ParsedVersion): string {
-  return version.patch === undefined ? minorLabel(version) : `${minorLabel(version)}.${version.patch}`;
+  return version.patch === undefined
+    ? minorLabel(version)
+    : `${minorLabel(version)}.${version.patch}`;
 }
 
 /** Orders versions by major, minor, then patch (absent patch first). */

@@ -16,12 +16,15 @@ export const ApiServerVersionSkew = defineRule({
   evaluate(snapshot) {
     const inv = inventory(snapshot);
     const missing = apiserverBoundsMissing(inv);
-    if (missing !== undefined || inv.aMin === undefined || inv.aMax === undefined) return skip(missing ?? '');
+    if (missing !== undefined || inv.aMin === undefined || inv.aMax === undefined)
+      return skip(missing ?? '');
     const { aMin, aMax } = inv;
     const spread = aMax - aMin;
     if (spread === 0) return [];
     const byMinor = [...groupBy(inv.apiservers, (a) => a.version.minor)].sort(([a], [b]) => a - b);
-    const instances = Object.fromEntries(byMinor.map(([m, items]) => [`1.${m}`, items.map((i) => i.instance).sort()]));
+    const instances = Object.fromEntries(
+      byMinor.map(([m, items]) => [`1.${m}`, items.map((i) => i.instance).sort()]),
+    );
     const oldest = instances[`1.${aMin}`] ?? [];
     const details = {
       apiserverMin: `1.${aMin}`,

@@ -29,7 +29,18 @@ export const ComponentVersionMismatch = defineRule({
     if (patches.length <= 1) return [];
     // Per component: version → how many instances run it.
     const byComponent: Record<string, Record<string, number>> = {};
-    for (const [component, items] of groupBy(sorted, (e) => e.component)) {
+    const order = [
+      'kube-apiserver',
+      'kube-controller-manager',
+      'kube-scheduler',
+      'cloud-controller-manager',
+      'kubelet',
+      'kube-proxy',
+    ];
+    const groups = [...groupBy(sorted, (e) => e.component)].sort(
+      ([a], [b]) => order.indexOf(a) - order.indexOf(b),
+    );
+    for (const [component, items] of groups) {
       const counts: Record<string, number> = {};
       for (const item of items) {
         const key = minors.length > 1 ? minorLabel(item.version) : patchLabel(item.version);

@@ -18,7 +18,8 @@ export const ControlPlaneVersionSkew = defineRule({
   evaluate(snapshot) {
     const inv = inventory(snapshot);
     const missing = apiserverBoundsMissing(inv);
-    if (missing !== undefined || inv.aMin === undefined || inv.aMax === undefined) return skip(missing ?? '');
+    if (missing !== undefined || inv.aMin === undefined || inv.aMax === undefined)
+      return skip(missing ?? '');
     const { aMin, aMax } = inv;
     const maxBehind = CONTROL_PLANE_POLICY.controllerMaxBehind;
     const findings: RuleFinding[] = [];

@@ -7,13 +7,16 @@ import { inventory } from './inventory';
 export const EtcdVersionMismatch = defineRule({
   id: 'EtcdVersionMismatch',
   title: 'etcd members on different versions',
-  description: 'Every etcd member reports the same server version once an etcd upgrade has finished.',
+  description:
+    'Every etcd member reports the same server version once an etcd upgrade has finished.',
   category: 'skew',
   severity: 'warning',
   forSeconds: HOUR,
   needs: ['etcd'],
   evaluate(snapshot) {
-    const members = [...inventory(snapshot).etcd].sort((a, b) => compareVersions(a.version, b.version));
+    const members = [...inventory(snapshot).etcd].sort((a, b) =>
+      compareVersions(a.version, b.version),
+    );
     const byVersion = groupBy(members, (m) => patchLabel(m.version));
     if (byVersion.size <= 1) return [];
     const membersByVersion = Object.fromEntries(

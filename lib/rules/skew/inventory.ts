@@ -58,12 +58,23 @@ function buildInventory(snapshot: ClusterSnapshot): VersionInventory {
   const etcd: ParsedInstance[] = [];
   for (const cp of snapshot.controlPlane) {
     // etcd has its own 3.x numbering; everything else is Kubernetes 1.x.
-    const parsed = cp.component === 'etcd' ? parseVersion(cp.version.raw) : parseKubeVersion(cp.version.raw);
+    const parsed =
+      cp.component === 'etcd' ? parseVersion(cp.version.raw) : parseKubeVersion(cp.version.raw);
     if (!parsed.ok) {
-      unparseable.push({ component: cp.component, owner: cp.instance, ref: cp.version, reason: parsed.reason });
+      unparseable.push({
+        component: cp.component,
+        owner: cp.instance,
+        ref: cp.version,
+        reason: parsed.reason,
+      });
       continue;
     }
-    const item = { component: cp.component, instance: cp.instance, ref: cp.version, version: parsed.version };
+    const item = {
+      component: cp.component,
+      instance: cp.instance,
+      ref: cp.version,
+      version: parsed.version,
+    };
     if (cp.component === 'kube-apiserver') apiservers.push(item);
     else if (cp.component === 'etcd') etcd.push(item);
     else controllers.push(item);
@@ -73,12 +84,23 @@ function buildInventory(snapshot: ClusterSnapshot): VersionInventory {
   for (const node of snapshot.nodes) {
     const kubelet = parseKubeVersion(node.kubeletVersion.raw);
     if (kubelet.ok) kubelets.push({ node, ref: node.kubeletVersion, version: kubelet.version });
-    else unparseable.push({ component: 'kubelet', owner: node.name, ref: node.kubeletVersion, reason: kubelet.reason });
+    else
+      unparseable.push({
+        component: 'kubelet',
+        owner: node.name,
+        ref: node.kubeletVersion,
+        reason: kubelet.reason,
+      });
     if (node.kubeProxyVersion) {
       const proxy = parseKubeVersion(node.kubeProxyVersion.raw);
       if (proxy.ok) kubeProxies.push({ node, ref: node.kubeProxyVersion, version: proxy.version });
       else
-        unparseable.push({ component: 'kube-proxy', owner: node.name, ref: node.kubeProxyVersion, reason: proxy.reason });
+        unparseable.push({
+          component: 'kube-proxy',
+          owner: node.name,
+          ref: node.kubeProxyVersion,
+          reason: proxy.reason,
+        });
     }
   }
   const minors = apiservers.map((a) => a.version.minor);
@@ -106,5 +128,7 @@ export function apiserverRange(aMin: number, aMax: number): string {
 
 /** Node groups of the given nodes (sorted), for "upgrade node group X" advice. */
 export function nodeGroupsOf(nodes: readonly NodeInfo[]): string[] {
-  return [...new Set(nodes.map((n) => n.nodeGroup).filter((g): g is string => g !== undefined))].sort();
+  return [
+    ...new Set(nodes.map((n) => n.nodeGroup).filter((g): g is string => g !== undefined)),
+  ].sort();
 }

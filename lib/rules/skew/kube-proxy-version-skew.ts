@@ -19,7 +19,8 @@ export const KubeProxyVersionSkew = defineRule({
   evaluate(snapshot) {
     const inv = inventory(snapshot);
     const missing = apiserverBoundsMissing(inv);
-    if (missing !== undefined || inv.aMin === undefined || inv.aMax === undefined) return skip(missing ?? '');
+    if (missing !== undefined || inv.aMin === undefined || inv.aMax === undefined)
+      return skip(missing ?? '');
     const { aMin, aMax } = inv;
     const kubeletByNode = new Map(inv.kubelets.map((k) => [k.node.name, k.version.minor]));
     const findings: RuleFinding[] = [];
@@ -30,11 +31,15 @@ export const KubeProxyVersionSkew = defineRule({
       const sentences: string[] = [];
       if (minor > aMin) {
         problems.push('newerThanApiserver');
-        sentences.push(`newer than the oldest kube-apiserver 1.${aMin} (kube-proxy must never be newer)`);
+        sentences.push(
+          `newer than the oldest kube-apiserver 1.${aMin} (kube-proxy must never be newer)`,
+        );
       }
       if (aMax - minor > window) {
         problems.push('tooOld');
-        sentences.push(`${aMax - minor} minors behind kube-apiserver 1.${aMax}; the policy allows ${window}`);
+        sentences.push(
+          `${aMax - minor} minors behind kube-apiserver 1.${aMax}; the policy allows ${window}`,
+        );
       }
       const farFromKubelet = members.filter((m) => {
         const kubelet = kubeletByNode.get(m.node.name);
@@ -42,7 +47,9 @@ export const KubeProxyVersionSkew = defineRule({
       });
       if (farFromKubelet.length > 0) {
         problems.push('tooFarFromKubelet');
-        const kubeletMinors = [...new Set(farFromKubelet.map((m) => `1.${kubeletByNode.get(m.node.name) ?? '?'}`))];
+        const kubeletMinors = [
+          ...new Set(farFromKubelet.map((m) => `1.${kubeletByNode.get(m.node.name) ?? '?'}`)),
+        ];
         sentences.push(
           `more than ${window} minors from the kubelet on ${farFromKubelet.length === members.length ? 'its node' : `${farFromKubelet.length} of these nodes`} (kubelet ${listNames(kubeletMinors)})`,
         );

@@ -18,7 +18,8 @@ export const KubeletVersionSkew = defineRule({
   evaluate(snapshot) {
     const inv = inventory(snapshot);
     const missing = apiserverBoundsMissing(inv);
-    if (missing !== undefined || inv.aMin === undefined || inv.aMax === undefined) return skip(missing ?? '');
+    if (missing !== undefined || inv.aMin === undefined || inv.aMax === undefined)
+      return skip(missing ?? '');
     const { aMin, aMax } = inv;
     const findings: RuleFinding[] = [];
     for (const [minor, members] of groupBy(inv.kubelets, (k) => k.version.minor)) {

@@ -74,7 +74,11 @@ export const NextUpgradeBlocked = defineRule({
   },
 });
 
-function nodeBlockers(component: string, members: readonly ParsedNodeComponent[], target: number): Blocker[] {
+function nodeBlockers(
+  component: string,
+  members: readonly ParsedNodeComponent[],
+  target: number,
+): Blocker[] {
   const blockers: Blocker[] = [];
   for (const [minor, group] of groupBy(members, (m) => m.version.minor)) {
     const window = nodeComponentWindow(minor);
@@ -86,7 +90,11 @@ function nodeBlockers(component: string, members: readonly ParsedNodeComponent[]
       minor: `1.${minor}`,
       count: nodes.length,
       reason: `${plural(nodes.length, 'node')}, would be ${behind} minors behind; the policy allows ${window}`,
-      action: `upgrade ${component} on ${whereToAct(nodes)} to at least 1.${oldestAllowedMinor(target)}`,
+      // kube-proxy is one DaemonSet (or add-on) for the whole cluster; kubelets go with their nodes.
+      action:
+        component === 'kube-proxy'
+          ? `update the kube-proxy DaemonSet (add-on) to at least 1.${oldestAllowedMinor(target)}`
+          : `upgrade kubelet on ${whereToAct(nodes)} to at least 1.${oldestAllowedMinor(target)}`,
       nodes: nodes.map((n) => n.name).sort(),
     });
   }

@@ -20,8 +20,10 @@ export function whereToAct(nodes: readonly NodeInfo[]): string {
   const groups = nodeGroupsOf(nodes);
   const ungrouped = nodes.filter((n) => n.nodeGroup === undefined).map((n) => n.name);
   const parts: string[] = [];
-  if (groups.length > 0) parts.push(`${groups.length === 1 ? 'node group' : 'node groups'} ${listNames(groups)}`);
-  if (ungrouped.length > 0) parts.push(`${ungrouped.length === 1 ? 'node' : 'nodes'} ${listNames(ungrouped)}`);
+  if (groups.length > 0)
+    parts.push(`${groups.length === 1 ? 'node group' : 'node groups'} ${listNames(groups)}`);
+  if (ungrouped.length > 0)
+    parts.push(`${ungrouped.length === 1 ? 'node' : 'nodes'} ${listNames(ungrouped)}`);
   return parts.join(' and ');
 }
 

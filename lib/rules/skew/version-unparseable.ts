@@ -6,13 +6,17 @@ import { inventory } from './inventory';
 export const VersionUnparseable = defineRule({
   id: 'VersionUnparseable',
   title: 'Version string skewguard cannot read',
-  description: 'Every component version the cluster reports can be parsed, so no component escapes the skew checks.',
+  description:
+    'Every component version the cluster reports can be parsed, so no component escapes the skew checks.',
   category: 'skew',
   severity: 'info',
   forSeconds: 0,
   needs: [],
   evaluate(snapshot) {
-    const groups = groupBy(inventory(snapshot).unparseable, (u) => `${u.component}\u0000${u.ref.raw}`);
+    const groups = groupBy(
+      inventory(snapshot).unparseable,
+      (u) => `${u.component}\u0000${u.ref.raw}`,
+    );
     return [...groups.values()].flatMap((items) => {
       const first = items[0];
       if (!first) return [];

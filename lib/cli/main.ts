@@ -1,0 +1,162 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { collectFromFiles } from '../collect/files';
+import { SourceError } from '../collect/errors';
+import { renderJson, renderMarkdown, renderTable, toReport } from '../notify/report';
+import { DEFAULT_POLICY, evaluate, findRule, RULES, severityRank } from '../rules';
+import type { Severity } from '../rules';
+import { formatDuration } from './duration';
+
+/** Where the CLI writes; tests pass buffers. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** The clock, read once per check. */
+  readonly now: () => number;
+}
+
+/** Exit codes of ARCHITECTURE.md: 0 clean, 1 findings at/above --fail-on, 2 usage or input error. */
+export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+
+const ROOT = join(__dirname, '..', '..');
+
+/** A usage problem the user fixes by changing the command line. */
+class UsageError extends Error {}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command('skewguard')
+    .description(
+      'Version-skew and rollout checks for Kubernetes clusters, from outside the cluster.',
+    )
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run `skewguard --help` for usage)');
+
+  program
+    .command('check')
+    .description('collect a snapshot, evaluate every rule and print the findings')
+    .option(
+      '--from-file <file>',
+      'kubectl get … -o json|yaml or kubectl version -o json output; a folder, or - for stdin (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--cluster <name>',
+      'cluster name used in output and fingerprints (default: the input file name)',
+    )
+    .addOption(
+      new Option('--output <format>', 'output format')
+        .choices(['table', 'json', 'markdown'])
+        .default('table'),
+    )
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
+        .choices(['critical', 'warning', 'info', 'never'])
+        .default('critical'),
+    )
+    .action(
+      async (opts: { fromFile: string[]; cluster?: string; output: string; failOn: string }) => {
+        exitCode = await check(opts, io);
+      },
+    );
+
+  program
+    .command('rules')
+    .description('list the rule catalogue: id, severity, default for, what it needs')
+    .action(() => {
+      io.stdout(renderRules());
+    });
+
+  program
+    .command('explain')
+    .description('print the runbook of one rule')
+    .argument('<ruleId>', 'a rule id, e.g. KubeletVersionSkew (see `skewguard rules`)')
+    .action(async (ruleId: string) => {
+      io.stdout(await explain(ruleId));
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit 0 through the same path.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.error;
+    }
+    if (error instanceof SourceError || error instanceof UsageError) {
+      io.stderr(`skewguard: ${error.message}\n`);
+      return EXIT.error;
+    }
+    io.stderr(
+      `skewguard: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return EXIT.error;
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function check(
+  opts: { fromFile: string[]; cluster?: string; output: string; failOn: string },
+  io: CliIo,
+): Promise<number> {
+  if (opts.fromFile.length === 0) {
+    throw new UsageError(
+      'no input: pass --from-file FILE (output of `kubectl get nodes,pods -A -o json` and `kubectl version -o json`)',
+    );
+  }
+  const now = io.now();
+  const snapshot = await collectFromFiles(opts.fromFile, {
+    collectedAt: new Date(now).toISOString(),
+    ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
+  });
+  const report = toReport(snapshot, evaluate(snapshot, DEFAULT_POLICY, now));
+  const render =
+    opts.output === 'json' ? renderJson : opts.output === 'markdown' ? renderMarkdown : renderTable;
+  io.stdout(render(report));
+  if (opts.failOn === 'never') return EXIT.ok;
+  const threshold = severityRank(opts.failOn as Severity);
+  return report.findings.some((f) => severityRank(f.severity) >= threshold)
+    ? EXIT.findings
+    : EXIT.ok;
+}
+
+/** The catalogue as an aligned text table. */
+export function renderRules(): string {
+  const rows = RULES.map((r) => [
+    r.id,
+    r.severity,
+    r.forRuns !== undefined ? `${r.forRuns} runs` : formatDuration(r.forSeconds),
+    r.needs.join(', ') || '-',
+  ]);
+  const header = ['RULE', 'SEVERITY', 'FOR', 'NEEDS'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
+  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+}
+
+async function explain(ruleId: string): Promise<string> {
+  const rule = findRule(ruleId) ?? RULES.find((r) => r.id.toLowerCase() === ruleId.toLowerCase());
+  if (!rule) {
+    throw new UsageError(
+      `unknown rule "${ruleId}"; run \`skewguard rules\` for the ids (e.g. ${RULES.slice(0, 3)
+        .map((r) => r.id)
+        .join(', ')})`,
+    );
+  }
+  const path = join(ROOT, 'docs', 'runbooks', rule.runbook);
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `the runbook for ${rule.id} is missing at ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}); reinstall skewguard`,
+    );
+  }
+}

@@ -1,0 +1,25 @@
+import type { SourceErrorKind, SourceName } from '../rules/model';
+
+/** A source (Kubernetes API, Prometheus, input files) failed; `kind` sorts it for coverage and alerts. */
+export class SourceError extends Error {
+  override readonly name = 'SourceError';
+  constructor(
+    readonly source: SourceName,
+    readonly kind: SourceErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** An input file that cannot be used; the message names the file, the problem and the fix. */
+export class InputError extends SourceError {
+  constructor(
+    readonly file: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super('files', 'input', `${file}: ${problem}`, options);
+  }
+}

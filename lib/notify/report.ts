@@ -1,0 +1,131 @@
+import type {
+  ClusterSnapshot,
+  CoverageEntry,
+  Evaluation,
+  Finding,
+  Severity,
+  SourceStatus,
+} from '../rules/model';
+import { SEVERITIES } from '../rules/model';
+
+/** What `skewguard check` reports: the documented `--output json` shape. */
+export interface CheckReport {
+  readonly cluster: string;
+  readonly collectedAt: string;
+  readonly sources: readonly SourceStatus[];
+  readonly findings: readonly Finding[];
+  readonly coverage: readonly CoverageEntry[];
+  /** Remarks about the input (ignored kinds, deprecated fields). */
+  readonly notes: readonly string[];
+}
+
+/** Combines a snapshot and its evaluation into the report. */
+export function toReport(snapshot: ClusterSnapshot, evaluation: Evaluation): CheckReport {
+  return {
+    cluster: snapshot.cluster,
+    collectedAt: snapshot.collectedAt,
+    sources: snapshot.sources,
+    findings: evaluation.findings,
+    coverage: evaluation.coverage,
+    notes: snapshot.notes,
+  };
+}
+
+/** `--output json`: exactly one JSON object. */
+export function renderJson(report: CheckReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** Counts of findings per severity. */
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
+  for (const f of findings) counts[f.severity] += 1;
+  return counts;
+}
+
+/** Wraps text at `width`, indenting continuation lines; long words are not split. */
+export function wrap(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(indent + line);
+  return lines;
+}
+
+function subjectText(f: Finding): string {
+  const ns = f.subject.namespace ? `${f.subject.namespace}/` : '';
+  return `${f.subject.kind} ${ns}${f.subject.name}`;
+}
+
+/** `--output table`: plain text for an 80-column terminal, worst first. */
+export function renderTable(report: CheckReport, width = 80): string {
+  const out: string[] = [];
+  const sources = report.sources.map((s) => `${s.source} ${s.status}`).join(', ');
+  out.push(`skewguard · cluster ${report.cluster} · ${report.collectedAt} · ${sources}`, '');
+  if (report.findings.length === 0) out.push('No findings.', '');
+  for (const f of report.findings) {
+    out.push(`${f.severity.toUpperCase().padEnd(9)}${f.ruleId} · ${subjectText(f)}`);
+    out.push(...wrap(f.summary, width, '         '));
+    // A terminal user reads the runbook with `skewguard explain`; the URL is in json/markdown output.
+    const extra = [f.since ? `since ${f.since}` : '', `runbook: skewguard explain ${f.ruleId}`]
+      .filter(Boolean)
+      .join(' · ');
+    out.push(...wrap(extra, width, '         '), '');
+  }
+  const counts = countBySeverity(report.findings);
+  const skipped = report.coverage.filter(
+    (c): c is Extract<CoverageEntry, { status: 'skipped' }> => c.status === 'skipped',
+  );
+  const evaluated = report.coverage.filter((c) => c.status === 'evaluated').length;
+  out.push(`Findings: ${SEVERITIES.map((s) => `${counts[s]} ${s}`).join(', ')}`);
+  out.push(
+    `Coverage: ${evaluated} rules evaluated, ${skipped.length} skipped${skipped.length > 0 ? ':' : ''}`,
+  );
+  for (const s of skipped)
+    out.push(
+      ...wrap(`${s.ruleId}: ${s.reason}`, width, '  ').map((l, i) => (i === 0 ? l : `  ${l}`)),
+    );
+  for (const note of report.notes) out.push(...wrap(`Note: ${note}`, width, ''));
+  return `${out.join('\n')}\n`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** `--output markdown`: a table that pastes into a pull request or wiki. */
+export function renderMarkdown(report: CheckReport): string {
+  const counts = countBySeverity(report.findings);
+  const out: string[] = [
+    `### skewguard: ${cell(report.cluster)}`,
+    '',
+    `${SEVERITIES.map((s) => `**${counts[s]}** ${s}`).join(' · ')} — collected ${report.collectedAt} from ${report.sources.map((s) => `${s.source} (${s.status})`).join(', ')}`,
+    '',
+  ];
+  if (report.findings.length > 0) {
+    out.push('| Severity | Rule | Subject | Summary |', '|---|---|---|---|');
+    for (const f of report.findings) {
+      out.push(
+        `| ${f.severity} | [${f.ruleId}](${f.runbookUrl}) | ${cell(subjectText(f))} | ${cell(f.summary)} |`,
+      );
+    }
+  } else {
+    out.push('No findings.');
+  }
+  const skipped = report.coverage.filter(
+    (c): c is Extract<CoverageEntry, { status: 'skipped' }> => c.status === 'skipped',
+  );
+  if (skipped.length > 0) {
+    out.push('', '<details><summary>Skipped rules (not checked, not passed)</summary>', '');
+    for (const s of skipped) out.push(`- **${s.ruleId}**: ${cell(s.reason)}`);
+    out.push('', '</details>');
+  }
+  return `${out.join('\n')}\n`;
+}

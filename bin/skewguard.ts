@@ -5,6 +5,11 @@ void runCli(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   now: () => Date.now(),
+  // One overwritten status line, only where a person watches (never in pipes or CI logs).
+  ...(process.stderr.isTTY
+    ? { progress: (m: string) => process.stderr.write(`\r\x1b[2K${m}`) }
+    : {}),
 }).then((code) => {
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
   process.exitCode = code;
 });

@@ -5,7 +5,14 @@ import { collectFromFiles } from '../collect/files';
 import { SourceError } from '../collect/errors';
 import { renderJson, renderMarkdown, renderTable, toReport } from '../notify/report';
 import { DEFAULT_POLICY, evaluate, findRule, RULES, severityRank } from '../rules';
-import type { Severity } from '../rules';
+import type { ClusterSnapshot, Severity } from '../rules';
+import type * as KubeConnectModuleNs from '../collect/kube-connect';
+import type * as KubernetesModuleNs from '../collect/kubernetes';
+import type * as SaveModuleNs from '../collect/save';
+
+type KubeConnectModule = typeof KubeConnectModuleNs;
+type KubernetesModule = typeof KubernetesModuleNs;
+type SaveModule = typeof SaveModuleNs;
 import { formatDuration } from './duration';
 
 /** Where the CLI writes; tests pass buffers. */
@@ -14,6 +21,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** The clock, read once per check. */
   readonly now: () => number;
+  /** Progress lines during long live reads (set by the CLI on a TTY only). */
+  readonly progress?: (message: string) => void;
 }
 
 /** Exit codes of ARCHITECTURE.md: 0 clean, 1 findings at/above --fail-on, 2 usage or input error. */
@@ -44,9 +53,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       collect,
       [],
     )
+    .option('--context <name>', 'kube context to read live (default: the current context)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option(
+      '--save-snapshot <file>',
+      'write the objects read live as JSON that --from-file replays',
+    )
     .option(
       '--cluster <name>',
-      'cluster name used in output and fingerprints (default: the input file name)',
+      'cluster name in output and fingerprints (default: the kube context or input file name)',
     )
     .addOption(
       new Option('--output <format>', 'output format')
@@ -102,20 +117,36 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-async function check(
-  opts: { fromFile: string[]; cluster?: string; output: string; failOn: string },
-  io: CliIo,
-): Promise<number> {
-  if (opts.fromFile.length === 0) {
+/** Options of `skewguard check`. */
+interface CheckOptions {
+  readonly fromFile: string[];
+  readonly context?: string;
+  readonly kubeconfig?: string;
+  readonly saveSnapshot?: string;
+  readonly cluster?: string;
+  readonly output: string;
+  readonly failOn: string;
+}
+
+async function check(opts: CheckOptions, io: CliIo): Promise<number> {
+  const live = opts.fromFile.length === 0;
+  if (!live && (opts.context !== undefined || opts.kubeconfig !== undefined)) {
     throw new UsageError(
-      'no input: pass --from-file FILE (output of `kubectl get nodes,pods -A -o json` and `kubectl version -o json`)',
+      '--from-file reads saved output; drop --context/--kubeconfig, or drop --from-file to read the live cluster',
+    );
+  }
+  if (!live && opts.saveSnapshot !== undefined) {
+    throw new UsageError(
+      '--save-snapshot saves what a live read collected; it cannot be combined with --from-file',
     );
   }
   const now = io.now();
-  const snapshot = await collectFromFiles(opts.fromFile, {
-    collectedAt: new Date(now).toISOString(),
-    ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
-  });
+  const snapshot = live
+    ? await collectLive(opts, io)
+    : await collectFromFiles(opts.fromFile, {
+        collectedAt: new Date(now).toISOString(),
+        ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
+      });
   const report = toReport(snapshot, evaluate(snapshot, DEFAULT_POLICY, now));
   const render =
     opts.output === 'json' ? renderJson : opts.output === 'markdown' ? renderMarkdown : renderTable;
@@ -125,6 +156,31 @@ async function check(
   return report.findings.some((f) => severityRank(f.severity) >= threshold)
     ? EXIT.findings
     : EXIT.ok;
+}
+
+/** Reads the live cluster of a kube context; the heavy client is loaded only here. */
+async function collectLive(opts: CheckOptions, io: CliIo): Promise<ClusterSnapshot> {
+  // Loaded on demand: @kubernetes/client-node costs seconds to load and --from-file never needs it.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { connect } = require('../collect/kube-connect') as KubeConnectModule;
+  const { collectFromKubernetes } = require('../collect/kubernetes') as KubernetesModule;
+  const { saveSnapshot } = require('../collect/save') as SaveModule;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const target = await connect({
+    kind: 'kubeconfig',
+    ...(opts.kubeconfig !== undefined ? { file: opts.kubeconfig } : {}),
+    ...(opts.context !== undefined ? { context: opts.context } : {}),
+  });
+  const progress = io.progress;
+  const collection = await collectFromKubernetes({
+    cluster: opts.cluster ?? target.name,
+    target,
+    collectedAt: () => new Date(io.now()).toISOString(),
+    ...(progress ? { onProgress: progress } : {}),
+  });
+  target.agent.destroy();
+  if (opts.saveSnapshot !== undefined) await saveSnapshot(opts.saveSnapshot, collection.objects);
+  return collection.snapshot;
 }
 
 /** The catalogue as an aligned text table. */

@@ -64,6 +64,10 @@ export interface BuildSnapshotInput {
   /** Where the objects came from, for provenance (`kubectl output`, `GET /version`). */
   readonly origin: string;
   readonly notes?: readonly string[];
+  /** Control-plane instances read elsewhere (EKS control-plane metrics endpoints). */
+  readonly extraControlPlane?: readonly ControlPlaneInstance[];
+  /** Why controller-manager/scheduler could not be read from extraControlPlane's source. */
+  readonly controlPlaneMissingReason?: string;
 }
 
 const CONTROL_PLANE: readonly ControlPlaneComponent[] = [
@@ -100,6 +104,7 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
       ...(pod.nodeName ? { node: pod.nodeName } : {}),
     });
   }
+  controlPlane.push(...(input.extraControlPlane ?? []));
   const hasApiserverPods = controlPlane.some((c) => c.component === 'kube-apiserver');
   const gitVersion = str(objects.version, 'gitVersion');
   if (!hasApiserverPods && gitVersion !== undefined) {
@@ -157,8 +162,9 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
     controlPlane: componentPart(
       controlPlane.some((c) => c.component !== 'kube-apiserver' && c.component !== 'etcd'),
       provider,
-      systemPodsState,
+      input.controlPlaneMissingReason ?? systemPodsState,
       'kube-controller-manager and kube-scheduler',
+      input.controlPlaneMissingReason !== undefined,
     ),
     etcd: componentPart(
       controlPlane.some((c) => c.component === 'etcd'),
@@ -214,9 +220,12 @@ function componentPart(
   provider: string | undefined,
   systemPodsProblem: string | undefined,
   what: string,
+  preferProblem = false,
 ): PartStatus {
   if (found) return { state: 'collected' };
   const managed = provider ? MANAGED[provider] : undefined;
+  if (managed && preferProblem && systemPodsProblem)
+    return { state: 'notObservable', reason: systemPodsProblem };
   if (managed) {
     return {
       state: 'notObservable',

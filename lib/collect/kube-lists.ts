@@ -1,0 +1,114 @@
+import type { KubeClient } from './kube-client';
+import { KubeHttpError } from './kube-client';
+import type { Raw } from './raw';
+import { arr, isRecord, str } from './raw';
+
+/** One list call: which resource, where, and how to name it in a permission message. */
+export interface ListRequest {
+  /** Plural resource name, e.g. `nodes`, `deployments`. */
+  readonly resource: string;
+  /** API group ('' for core). */
+  readonly group: string;
+  /** Namespace, or undefined for all namespaces / cluster scope. */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+}
+
+/** Page size: the Kubernetes default chunk size kubectl uses too. */
+export const PAGE_LIMIT = 500;
+// A misbehaving server could hand out continue tokens forever; 2,000 pages is a million objects.
+const MAX_PAGES = 2_000;
+
+/** The REST path of a list request. */
+export function listPath(req: ListRequest): string {
+  const base = req.group === '' ? '/api/v1' : `/apis/${req.group}/v1`;
+  return req.namespace
+    ? `${base}/namespaces/${req.namespace}/${req.resource}`
+    : `${base}/${req.resource}`;
+}
+
+/**
+ * Lists every object of a request, page by page (`limit` + `continue`). A 410 Expired continue
+ * token restarts the list once from the beginning. `onPage` sees each page's items; items keep
+ * their `kind` (set from the list kind, as kubectl does).
+ */
+export async function listAll(
+  client: KubeClient,
+  req: ListRequest,
+  onPage?: (items: Raw[]) => void,
+): Promise<Raw[]> {
+  let restarted = false;
+  for (;;) {
+    try {
+      return await listOnce(client, req, onPage);
+    } catch (error) {
+      if (error instanceof KubeHttpError && error.status === 410 && !restarted) {
+        restarted = true;
+        continue;
+      }
+      throw withPermissionHint(error, req);
+    }
+  }
+}
+
+async function listOnce(
+  client: KubeClient,
+  req: ListRequest,
+  onPage?: (items: Raw[]) => void,
+): Promise<Raw[]> {
+  const path = listPath(req);
+  const items: Raw[] = [];
+  let token: string | undefined;
+  const seenTokens = new Set<string>();
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const body = await client.getJson(path, {
+      limit: String(PAGE_LIMIT),
+      continue: token,
+      labelSelector: req.labelSelector,
+    });
+    if (!isRecord(body) || !Array.isArray(body['items'])) {
+      throw new KubeHttpError(
+        'protocol',
+        `GET ${path}: the answer is not a Kubernetes list (no items array)`,
+        200,
+        undefined,
+      );
+    }
+    const itemKind = (str(body, 'kind') ?? '').replace(/List$/, '');
+    const pageItems = arr(body, 'items')
+      .filter(isRecord)
+      .map((i) => (itemKind && i['kind'] === undefined ? { ...i, kind: itemKind } : i));
+    onPage?.(pageItems);
+    items.push(...pageItems);
+    token = str(body, 'metadata', 'continue') || undefined;
+    if (token === undefined) return items;
+    if (seenTokens.has(token))
+      throw new KubeHttpError(
+        'protocol',
+        `GET ${path}: the server repeated a continue token; pagination would never end`,
+        200,
+        undefined,
+      );
+    seenTokens.add(token);
+  }
+  throw new KubeHttpError(
+    'protocol',
+    `GET ${path}: more than ${MAX_PAGES} pages of ${PAGE_LIMIT}; refusing to read further`,
+    200,
+    undefined,
+  );
+}
+
+/** Turns a 403 into the sentence a cluster admin acts on: which verb on which resource at which scope. */
+function withPermissionHint(error: unknown, req: ListRequest): unknown {
+  if (!(error instanceof KubeHttpError) || error.kind !== 'forbidden') return error;
+  const scope = req.namespace ? `in namespace ${req.namespace}` : 'at cluster scope';
+  const group = req.group === '' ? 'core' : req.group;
+  return new KubeHttpError(
+    'forbidden',
+    `cannot list ${req.resource} ${scope}: grant list on ${req.resource} (API group ${group}) — see deploy/rbac/skewguard-reader.yaml${error.statusBody?.message ? ` (server said: ${error.statusBody.message})` : ''}`,
+    error.status,
+    error.statusBody,
+    { cause: error },
+  );
+}

@@ -1,0 +1,341 @@
+import { Agent } from 'node:https';
+import type { ClusterSnapshot, ControlPlaneInstance } from '../rules/model';
+import { SourceError } from './errors';
+import type { ClientStats, KubeTarget, RequestPolicy } from './kube-client';
+import { DEFAULT_REQUEST_POLICY, KubeClient, KubeHttpError } from './kube-client';
+import type { ListRequest } from './kube-lists';
+import { listAll } from './kube-lists';
+import type { Raw } from './raw';
+import { at, isRecord, num, str, strMap } from './raw';
+import type { KubeObjects, ListKind, ListStatus } from './snapshot';
+import { buildSnapshot } from './snapshot';
+
+/** Options of one live collection. */
+export interface KubernetesCollectOptions {
+  readonly cluster: string;
+  readonly target: KubeTarget;
+  readonly collectedAt: () => string;
+  readonly policy?: RequestPolicy;
+  /** Requests in flight at once. */
+  readonly concurrency?: number;
+  /** At most this many unhealthy workloads get their ReplicaSets and pods fetched. */
+  readonly maxTargetedWorkloads?: number;
+  /** Progress lines for long collections (the CLI shows them on a TTY). */
+  readonly onProgress?: (message: string) => void;
+}
+
+/** A live collection: the snapshot, the raw objects (for --save-snapshot) and request counters. */
+export interface KubernetesCollection {
+  readonly snapshot: ClusterSnapshot;
+  readonly objects: KubeObjects;
+  readonly stats: ClientStats;
+}
+
+const WORKLOAD_LISTS: readonly (ListRequest & { list: ListKind })[] = [
+  { list: 'deployments', resource: 'deployments', group: 'apps' },
+  { list: 'statefulsets', resource: 'statefulsets', group: 'apps' },
+  { list: 'daemonsets', resource: 'daemonsets', group: 'apps' },
+];
+
+// Kinds of failure on /version that mean the whole API server is out of reach.
+const FATAL: ReadonlySet<string> = new Set(['dns', 'tls', 'auth', 'timeout']);
+
+/**
+ * Reads the live cluster: /version, nodes, kube-system pods, workloads in all namespaces, EKS
+ * control-plane metrics when permitted, and — only for workloads that look unhealthy — their
+ * ReplicaSets and pods, so big clusters stay cheap. One failing list marks only what needs it
+ * as missing; an unreachable or unauthorised server fails the source.
+ */
+export async function collectFromKubernetes(
+  options: KubernetesCollectOptions,
+): Promise<KubernetesCollection> {
+  const client = new KubeClient(options.target, options.policy ?? DEFAULT_REQUEST_POLICY);
+  const limit = semaphore(options.concurrency ?? 4);
+  const progress = options.onProgress ?? (() => undefined);
+  const notes: string[] = [];
+
+  let version: Raw | undefined;
+  let versionMissingReason: string | undefined;
+  try {
+    const body = await client.getJson('/version');
+    if (isRecord(body)) version = body;
+  } catch (error) {
+    if (error instanceof SourceError && FATAL.has(error.kind)) throw error;
+    versionMissingReason = `GET /version failed: ${(error as Error).message}`;
+  }
+
+  const lists: Record<ListKind, ListStatus> = {
+    nodes: { state: 'missing', reason: 'not listed' },
+    pods: { state: 'missing', reason: 'not listed' },
+    deployments: { state: 'missing', reason: 'not listed' },
+    statefulsets: { state: 'missing', reason: 'not listed' },
+    daemonsets: { state: 'missing', reason: 'not listed' },
+    replicasets: { state: 'missing', reason: 'not listed' },
+  };
+  const collected: Record<ListKind, Raw[]> = {
+    nodes: [],
+    pods: [],
+    deployments: [],
+    statefulsets: [],
+    daemonsets: [],
+    replicasets: [],
+  };
+  const failures: SourceError[] = [];
+  let done = 0;
+  const fetchList = async (list: ListKind, req: ListRequest): Promise<void> => {
+    try {
+      const items = await limit(() => listAll(client, req));
+      collected[list].push(...items.map(slim));
+      lists[list] = { state: 'collected' };
+      done += 1;
+      progress(
+        `listed ${req.resource}${req.namespace ? ` in ${req.namespace}` : ''}: ${items.length} (${done} lists, ${client.stats.requests} requests)`,
+      );
+    } catch (error) {
+      if (!(error instanceof SourceError)) throw error;
+      failures.push(error);
+      lists[list] = { state: 'missing', reason: error.message };
+    }
+  };
+
+  const eks = /-eks-/.test(str(version, 'gitVersion') ?? '');
+  const eksControlPlane = eks ? readEksControlPlane(client, limit) : Promise.resolve(undefined);
+  await Promise.all([
+    fetchList('nodes', { resource: 'nodes', group: '' }),
+    fetchList('pods', { resource: 'pods', group: '', namespace: 'kube-system' }),
+    ...WORKLOAD_LISTS.map((w) => fetchList(w.list, w)),
+  ]);
+  // /version is often readable anonymously, so a bad token shows first on the lists.
+  const rejected = failures.find((f) => f.kind === 'auth');
+  if (rejected) throw rejected;
+  const [firstFailure] = failures;
+  if (firstFailure && failures.length === 2 + WORKLOAD_LISTS.length) throw firstFailure;
+
+  // Targeted reads: ReplicaSets and pods of workloads that look unhealthy.
+  const unhealthy = [
+    ...collected.deployments,
+    ...collected.statefulsets,
+    ...collected.daemonsets,
+  ].filter(looksUnhealthy);
+  const maxTargeted = options.maxTargetedWorkloads ?? 200;
+  if (unhealthy.length > maxTargeted) {
+    notes.push(
+      `${unhealthy.length} workloads look unhealthy; pods were read for the first ${maxTargeted} only.`,
+    );
+  }
+  let targetedFailure: string | undefined;
+  await Promise.all(
+    unhealthy.slice(0, maxTargeted).map(async (workload) => {
+      const namespace = str(workload, 'metadata', 'namespace') ?? 'default';
+      const selector = labelSelector(workload);
+      if (!selector) {
+        notes.push(
+          `${str(workload, 'kind')} ${namespace}/${str(workload, 'metadata', 'name')} has no matchLabels selector; its pods were not read.`,
+        );
+        return;
+      }
+      try {
+        const reads: Promise<Raw[]>[] = [
+          limit(() =>
+            listAll(client, { resource: 'pods', group: '', namespace, labelSelector: selector }),
+          ),
+        ];
+        if (str(workload, 'kind') === 'Deployment') {
+          reads.push(
+            limit(() =>
+              listAll(client, {
+                resource: 'replicasets',
+                group: 'apps',
+                namespace,
+                labelSelector: selector,
+              }),
+            ),
+          );
+        }
+        const [pods = [], replicasets = []] = await Promise.all(reads);
+        if (namespace !== 'kube-system') collected.pods.push(...pods.map(slim));
+        collected.replicasets.push(...replicasets.map(slim));
+      } catch (error) {
+        if (!(error instanceof SourceError)) throw error;
+        targetedFailure ??= error.message;
+      }
+    }),
+  );
+  if (targetedFailure) {
+    lists.replicasets = {
+      state: 'missing',
+      reason: `reading pods/ReplicaSets of unhealthy workloads failed: ${targetedFailure}`,
+    };
+  } else {
+    lists.replicasets = { state: 'collected' };
+  }
+  if (lists.pods.state === 'collected') {
+    notes.push(
+      `pods were read in kube-system and for ${Math.min(unhealthy.length, maxTargeted)} workload(s) that look unhealthy, not cluster-wide.`,
+    );
+  }
+
+  const eksResult = await eksControlPlane;
+  const objects: KubeObjects = { ...(version ? { version } : {}), ...dedupe(collected) };
+  const snapshot = buildSnapshot({
+    cluster: options.cluster,
+    collectedAt: options.collectedAt(),
+    sources: [{ source: 'kubernetes', status: 'ok' }],
+    objects,
+    lists,
+    ...(versionMissingReason ? { versionMissingReason } : {}),
+    origin: 'GET /version',
+    notes,
+    ...(eksResult?.instances.length ? { extraControlPlane: eksResult.instances } : {}),
+    ...(eksResult?.problem ? { controlPlaneMissingReason: eksResult.problem } : {}),
+  });
+  return { snapshot, objects, stats: client.stats };
+}
+
+/** A workload whose rollout is not visibly complete and healthy. */
+export function looksUnhealthy(w: Raw): boolean {
+  const generation = num(w, 'metadata', 'generation');
+  const observed = num(w, 'status', 'observedGeneration');
+  if (generation !== undefined && observed !== undefined && observed < generation) return true;
+  const kind = str(w, 'kind');
+  if (kind === 'DaemonSet') {
+    const desired = num(w, 'status', 'desiredNumberScheduled') ?? 0;
+    return (
+      (num(w, 'status', 'numberUnavailable') ?? 0) > 0 ||
+      (num(w, 'status', 'updatedNumberScheduled') ?? 0) < desired ||
+      (num(w, 'status', 'currentNumberScheduled') ?? 0) < desired ||
+      (num(w, 'status', 'numberMisscheduled') ?? 0) > 0
+    );
+  }
+  const replicas = num(w, 'spec', 'replicas') ?? 1;
+  if (replicas === 0) return false;
+  if (kind === 'StatefulSet') {
+    return (
+      (num(w, 'status', 'readyReplicas') ?? 0) < replicas ||
+      (num(w, 'status', 'updatedReplicas') ?? 0) < replicas ||
+      str(w, 'status', 'currentRevision') !== str(w, 'status', 'updateRevision')
+    );
+  }
+  return (
+    (num(w, 'status', 'availableReplicas') ?? 0) < replicas ||
+    (num(w, 'status', 'updatedReplicas') ?? 0) < replicas ||
+    (num(w, 'status', 'replicas') ?? 0) > replicas
+  );
+}
+
+/** `a=b,c=d` from spec.selector.matchLabels, or undefined when there is none. */
+function labelSelector(workload: Raw): string | undefined {
+  const labels = strMap(workload, 'spec', 'selector', 'matchLabels');
+  const pairs = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+  return pairs.length > 0 ? pairs.join(',') : undefined;
+}
+
+/** Drops the bulky fields no rule reads (managedFields, last-applied annotations) to keep memory flat. */
+function slim(obj: Raw): Raw {
+  const metadata = at(obj, 'metadata');
+  if (!isRecord(metadata)) return obj;
+  const rest: Record<string, unknown> = { ...metadata };
+  delete rest['managedFields'];
+  const annotations = isRecord(rest['annotations']) ? { ...rest['annotations'] } : undefined;
+  if (annotations) delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
+  return { ...obj, metadata: { ...rest, ...(annotations ? { annotations } : {}) } };
+}
+
+/** Objects listed twice (a pod of two overlapping selectors) are kept once, by uid. */
+function dedupe(lists: Record<ListKind, Raw[]>): Record<ListKind, Raw[]> {
+  const out = {} as Record<ListKind, Raw[]>;
+  for (const [kind, items] of Object.entries(lists) as [ListKind, Raw[]][]) {
+    const seen = new Set<string>();
+    out[kind] = items.filter((i) => {
+      const key =
+        str(i, 'metadata', 'uid') ??
+        `${str(i, 'metadata', 'namespace')}/${str(i, 'metadata', 'name')}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+  return out;
+}
+
+const EKS_METRICS: readonly { component: ControlPlaneInstance['component']; path: string }[] = [
+  {
+    component: 'kube-controller-manager',
+    path: '/apis/metrics.eks.amazonaws.com/v1/kcm/container/metrics',
+  },
+  { component: 'kube-scheduler', path: '/apis/metrics.eks.amazonaws.com/v1/ksh/container/metrics' },
+];
+
+/** Reads controller-manager and scheduler versions from EKS's control-plane metrics endpoints. */
+async function readEksControlPlane(
+  client: KubeClient,
+  limit: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<{ instances: ControlPlaneInstance[]; problem?: string }> {
+  const instances: ControlPlaneInstance[] = [];
+  const problems: string[] = [];
+  await Promise.all(
+    EKS_METRICS.map(async ({ component, path }) => {
+      try {
+        const text = await limit(() => client.getText(path));
+        const versions = buildInfoVersions(text);
+        if (versions.length === 0) problems.push(`${path} has no kubernetes_build_info series`);
+        versions.forEach((raw, i) =>
+          instances.push({
+            component,
+            instance: `eks-${component}${versions.length > 1 ? `-${i}` : ''}`,
+            version: { raw, source: `GET ${path} kubernetes_build_info` },
+          }),
+        );
+      } catch (error) {
+        if (error instanceof KubeHttpError && (error.status === 403 || error.status === 404)) {
+          problems.push(
+            error.status === 403
+              ? `EKS control-plane metrics are not permitted: grant get on metrics.eks.amazonaws.com kcm/metrics and ksh/metrics (see deploy/rbac/skewguard-reader.yaml)`
+              : `EKS control-plane metrics endpoints are not available on this cluster version (needs EKS 1.28+ platform versions that serve metrics.eks.amazonaws.com)`,
+          );
+          return;
+        }
+        problems.push(`reading ${path} failed: ${(error as Error).message}`);
+      }
+    }),
+  );
+  return {
+    instances,
+    ...(problems.length > 0 ? { problem: [...new Set(problems)].join('; ') } : {}),
+  };
+}
+
+/** git_version label values of `kubernetes_build_info` samples in Prometheus text format. */
+export function buildInfoVersions(text: string): string[] {
+  const versions = new Set<string>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('kubernetes_build_info{')) continue;
+    const match = /git_version="([^"]*)"/.exec(line);
+    if (match?.[1]) versions.add(match[1]);
+  }
+  return [...versions];
+}
+
+/** Limits concurrent async work to `max` at a time. */
+export function semaphore(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    active += 1;
+    try {
+      return await fn();
+    } finally {
+      active -= 1;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/** A keep-alive TLS agent that always verifies the server (no insecure mode exists). */
+export function verifyingAgent(
+  tls: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; servername?: string },
+  maxSockets: number,
+): Agent {
+  return new Agent({ keepAlive: true, maxSockets, rejectUnauthorized: true, ...tls });
+}

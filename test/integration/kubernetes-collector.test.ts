@@ -1,0 +1,229 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SourceError } from '../../lib/collect/errors';
+import { connect } from '../../lib/collect/kube-connect';
+import type { RequestPolicy } from '../../lib/collect/kube-client';
+import { collectFromKubernetes } from '../../lib/collect/kubernetes';
+import { DEFAULT_POLICY, evaluate } from '../../lib/rules';
+import { cli } from '../support/cli';
+import { NOW, snapshotOf } from '../support/evaluate';
+import type { KubeApiServer } from '../support/kube-api-server';
+import { startKubeApiServer } from '../support/kube-api-server';
+import { clusterDocuments, list, node } from '../support/kube-objects';
+
+// Fast bounds so fault tests finish in well under a second each.
+const FAST: RequestPolicy = { timeoutMs: 800, maxRetries: 2, maxRetryAfterMs: 1500, backoffMs: 10 };
+
+const CLUSTER = clusterDocuments({
+  serverVersion: 'v1.30.4-eks-a737599',
+  kubelets: {
+    'ip-10-0-1-10': 'v1.26.15-eks-59bf375',
+    'ip-10-0-1-11': 'v1.26.15-eks-59bf375',
+    'ip-10-0-2-20': 'v1.29.8-eks-a737599',
+  },
+  nodeGroups: { 'ip-10-0-1-10': 'ng-old', 'ip-10-0-1-11': 'ng-old', 'ip-10-0-2-20': 'ng-new' },
+  kubeProxies: {
+    'ip-10-0-1-10': 'v1.27.16-minimal-eksbuild.1',
+    'ip-10-0-1-11': 'v1.27.16-minimal-eksbuild.1',
+    'ip-10-0-2-20': 'v1.27.16-minimal-eksbuild.1',
+  },
+});
+const [VERSION_DOC, ...OBJECT_DOCS] = CLUSTER as [Record<string, unknown>, ...unknown[]];
+
+let server: KubeApiServer;
+let kubeconfig: string;
+
+beforeAll(async () => {
+  server = await startKubeApiServer({
+    objects: OBJECT_DOCS,
+    version: VERSION_DOC['serverVersion'] as Record<string, unknown>,
+  });
+  kubeconfig = await server.writeKubeconfig(mkdtempSync(join(tmpdir(), 'skewguard-kc-')));
+});
+afterAll(async () => {
+  await server.stop();
+});
+beforeEach(() => {
+  server.clearFaults();
+  server.clearRequests();
+  server.setObjects(OBJECT_DOCS);
+});
+
+async function collect(policy: RequestPolicy = FAST) {
+  const target = await connect({ kind: 'kubeconfig', file: kubeconfig });
+  try {
+    return await collectFromKubernetes({
+      cluster: 'live',
+      target,
+      policy,
+      collectedAt: () => new Date(NOW).toISOString(),
+    });
+  } finally {
+    target.agent.destroy();
+  }
+}
+
+const summary = (findings: readonly { ruleId: string; severity: string; subject: unknown }[]) =>
+  findings.map((f) => `${f.severity} ${f.ruleId} ${JSON.stringify(f.subject)}`).sort();
+
+describe('live collection through a kubeconfig with CA and token', () => {
+  it('gives the same findings as --from-file on the same objects', async () => {
+    const { snapshot } = await collect();
+    const live = evaluate(snapshot, DEFAULT_POLICY, NOW);
+    const fromFiles = evaluate(snapshotOf(CLUSTER, 'live'), DEFAULT_POLICY, NOW);
+    expect(summary(live.findings)).toEqual(summary(fromFiles.findings));
+    expect(summary(live.findings)).toContain(
+      'critical KubeletVersionSkew {"kind":"Kubelet","name":"v1.26"}',
+    );
+    expect(server.requests.every((r) => r.authorization)).toBe(true);
+  });
+
+  it('round-trips through --save-snapshot and --from-file in the CLI', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skewguard-save-'));
+    const saved = join(dir, 'snapshot.json');
+    const live = await cli(
+      'check',
+      '--kubeconfig',
+      kubeconfig,
+      '--save-snapshot',
+      saved,
+      '--output',
+      'json',
+      '--cluster',
+      'rt',
+    );
+    expect(live.stderr).toBe('');
+    expect(live.code).toBe(1);
+    const replay = await cli('check', '--from-file', saved, '--output', 'json', '--cluster', 'rt');
+    const a = JSON.parse(live.stdout) as { findings: { fingerprint: string; summary: string }[] };
+    const b = JSON.parse(replay.stdout) as { findings: { fingerprint: string; summary: string }[] };
+    expect(b.findings.map((f) => [f.fingerprint, f.summary])).toEqual(
+      a.findings.map((f) => [f.fingerprint, f.summary]),
+    );
+    expect(JSON.parse(readFileSync(saved, 'utf8'))).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          serverVersion: expect.objectContaining({ gitVersion: 'v1.30.4-eks-a737599' }),
+        }),
+      ]),
+    );
+  });
+
+  it('pages through big lists with limit=500 and continue', async () => {
+    const nodes = Array.from({ length: 1203 }, (_, i) => node(`n-${i}`, 'v1.30.1'));
+    server.setObjects([list(nodes)]);
+    const { snapshot, stats } = await collect();
+    expect(snapshot.nodes).toHaveLength(1203);
+    const nodePages = server.requests.filter((r) => r.path === '/api/v1/nodes');
+    expect(nodePages.map((r) => r.query['limit'])).toEqual(['500', '500', '500']);
+    expect(nodePages.filter((r) => r.query['continue'])).toHaveLength(2);
+    expect(stats.requests).toBeGreaterThanOrEqual(nodePages.length);
+  });
+});
+
+describe('faults', () => {
+  it('retries 429 with Retry-After and succeeds', async () => {
+    server.setFault({
+      path: '/api/v1/nodes',
+      times: 1,
+      fault: { type: 'status', code: 429, retryAfterSeconds: 1 },
+    });
+    const started = Date.now();
+    const { snapshot, stats } = await collect();
+    expect(snapshot.nodes).toHaveLength(3);
+    expect(stats.retries).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
+
+  it('retries 500 and 503 with backoff and succeeds', async () => {
+    server.setFault({
+      path: '/apis/apps/v1/deployments',
+      times: 1,
+      fault: { type: 'status', code: 500 },
+    });
+    server.setFault({
+      path: '/apis/apps/v1/deployments',
+      times: 1,
+      fault: { type: 'status', code: 503 },
+    });
+    const { snapshot, stats } = await collect();
+    expect(snapshot.parts.deployments).toEqual({ state: 'collected' });
+    expect(stats.retries).toBe(2);
+  });
+
+  it('restarts a list once when its continue token expires (410 mid-list)', async () => {
+    server.setObjects([list(Array.from({ length: 1100 }, (_, i) => node(`n-${i}`, 'v1.30.1')))]);
+    server.setFault({
+      path: '/api/v1/nodes',
+      page: 2,
+      times: 1,
+      fault: { type: 'status', code: 410 },
+    });
+    const { snapshot } = await collect();
+    expect(snapshot.nodes).toHaveLength(1100);
+    const nodeRequests = server.requests.filter((r) => r.path === '/api/v1/nodes');
+    expect(nodeRequests.filter((r) => !r.query['continue'])).toHaveLength(2);
+  });
+
+  it('fails the source with kind auth on 401', async () => {
+    const wrong = await server.writeKubeconfig(mkdtempSync(join(tmpdir(), 'skewguard-kc-')), {
+      token: 'not-the-token',
+    });
+    const target = await connect({ kind: 'kubeconfig', file: wrong });
+    const error = await collectFromKubernetes({
+      cluster: 'x',
+      target,
+      policy: FAST,
+      collectedAt: () => '',
+    }).catch((e: unknown) => e);
+    target.agent.destroy();
+    expect(error).toBeInstanceOf(SourceError);
+    expect(error).toMatchObject({ kind: 'auth', message: expect.stringContaining('401') });
+  });
+
+  it('marks only the rules that need nodes as skipped on 403, naming the permission', async () => {
+    server.setFault({ path: '/api/v1/nodes', fault: { type: 'status', code: 403 } });
+    const { snapshot } = await collect();
+    const coverage = evaluate(snapshot, DEFAULT_POLICY, NOW).coverage;
+    expect(coverage.find((c) => c.ruleId === 'KubeletVersionSkew')).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringContaining('cannot list nodes at cluster scope: grant list on nodes'),
+    });
+    expect(coverage.find((c) => c.ruleId === 'ApiServerVersionSkew')).toMatchObject({
+      status: 'evaluated',
+    });
+  });
+
+  it('reports a slow server as a timeout, without hanging', async () => {
+    server.setFault({ path: '/api/v1/nodes', fault: { type: 'delay', ms: 3000 } });
+    const started = Date.now();
+    const { snapshot } = await collect({ ...FAST, maxRetries: 0 });
+    expect(snapshot.parts.nodes).toMatchObject({
+      state: 'missing',
+      reason: expect.stringContaining('no complete answer within 800 ms'),
+    });
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+
+  it('reports truncated JSON as a protocol error on that list', async () => {
+    server.setFault({ path: '/apis/apps/v1/daemonsets', fault: { type: 'truncate' } });
+    const { snapshot } = await collect();
+    expect(snapshot.parts.daemonsets).toMatchObject({
+      state: 'missing',
+      reason: expect.stringContaining('not JSON'),
+    });
+    expect(snapshot.parts.nodes).toEqual({ state: 'collected' });
+  });
+
+  it('gives the CLI a clear message and exit 2 when the server rejects the token', async () => {
+    const wrong = await server.writeKubeconfig(mkdtempSync(join(tmpdir(), 'skewguard-kc-')), {
+      token: 'nope',
+    });
+    const run = await cli('check', '--kubeconfig', wrong);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^skewguard: the API server rejected the credentials \(401 Unauthorized/,
+    );
+  });
+});

@@ -28,6 +28,19 @@ export interface SourceStatus {
   /** Why it failed, in words a person can act on. */
   readonly reason?: string;
   readonly kind?: SourceErrorKind;
+  /** Runs in a row this source failed, this one included (from the ledger; absent in one-shot use). */
+  readonly consecutiveFailures?: number;
+}
+
+/** A series a rule needs that Prometheus does not have (absent) or no longer updates (stale). */
+export interface MissingMetric {
+  /** Metric name or job, e.g. `kube_deployment_status_observed_generation` or `kube-state-metrics`. */
+  readonly series: string;
+  readonly problem: 'absent' | 'stale';
+  /** Snapshot parts that could not be read because of it. */
+  readonly affects: readonly SnapshotPart[];
+  /** What to check or install, in words a person acts on. */
+  readonly hint: string;
 }
 
 /**
@@ -108,6 +121,18 @@ export interface OwnerRef {
   readonly name: string;
 }
 
+/**
+ * Rollout conditions a source with history (Prometheus) can date: when each began, so `for`
+ * durations hold in a one-shot run.
+ */
+export type RolloutCondition =
+  | 'generationMismatch'
+  | 'replicasMismatch'
+  | 'rolloutStuck'
+  | 'updateNotRolledOut'
+  | 'notScheduled'
+  | 'misscheduled';
+
 /** Fields every workload shares. */
 export interface WorkloadBase {
   readonly namespace: string;
@@ -119,6 +144,11 @@ export interface WorkloadBase {
   readonly selector: Readonly<Record<string, string>>;
   readonly conditions: readonly Condition[];
   readonly createdAt?: string;
+  /**
+   * When a condition that holds now began, from the source's history (ISO time). Absent when
+   * the source has no history; a rule then dates the condition from timestamps if it can.
+   */
+  readonly conditionSince?: Readonly<Partial<Record<RolloutCondition, string>>>;
 }
 
 /** A Deployment's rollout state. */
@@ -251,6 +281,8 @@ export interface ClusterSnapshot {
   readonly pods: readonly PodInfo[];
   /** Things a person should know about the input (ignored kinds, deprecated fields). */
   readonly notes: readonly string[];
+  /** Series Prometheus lacks; the rules that need them are skipped and MetricsMissing fires. */
+  readonly metricsMissing?: readonly MissingMetric[];
 }
 
 /** What a finding is about; part of its fingerprint. */

@@ -13,7 +13,7 @@ import type * as SaveModuleNs from '../collect/save';
 type KubeConnectModule = typeof KubeConnectModuleNs;
 type KubernetesModule = typeof KubernetesModuleNs;
 type SaveModule = typeof SaveModuleNs;
-import { formatDuration } from './duration';
+import { formatDuration } from '../rules';
 
 /** Where the CLI writes; tests pass buffers. */
 export interface CliIo {
@@ -147,13 +147,14 @@ async function check(opts: CheckOptions, io: CliIo): Promise<number> {
         collectedAt: new Date(now).toISOString(),
         ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
       });
-  const report = toReport(snapshot, evaluate(snapshot, DEFAULT_POLICY, now));
+  const report = toReport(snapshot, evaluate(snapshot, DEFAULT_POLICY, now), now);
   const render =
     opts.output === 'json' ? renderJson : opts.output === 'markdown' ? renderMarkdown : renderTable;
   io.stdout(render(report));
   if (opts.failOn === 'never') return EXIT.ok;
   const threshold = severityRank(opts.failOn as Severity);
-  return report.findings.some((f) => severityRank(f.severity) >= threshold)
+  // Pending findings have not held for their `for` yet: they do not fail the run.
+  return report.findings.some((f) => f.status === 'firing' && severityRank(f.severity) >= threshold)
     ? EXIT.findings
     : EXIT.ok;
 }

@@ -7,25 +7,44 @@ import type {
   SourceStatus,
 } from '../rules/model';
 import { SEVERITIES } from '../rules/model';
+import { formatDuration } from '../rules/duration';
 
 /** What `skewguard check` reports: the documented `--output json` shape. */
 export interface CheckReport {
   readonly cluster: string;
   readonly collectedAt: string;
   readonly sources: readonly SourceStatus[];
-  readonly findings: readonly Finding[];
+  readonly findings: readonly ReportedFinding[];
   readonly coverage: readonly CoverageEntry[];
   /** Remarks about the input (ignored kinds, deprecated fields). */
   readonly notes: readonly string[];
 }
 
-/** Combines a snapshot and its evaluation into the report. */
-export function toReport(snapshot: ClusterSnapshot, evaluation: Evaluation): CheckReport {
+/**
+ * A finding as a one-shot check reports it: `pending` when its start is known and it has not yet
+ * held for its `for` (history from Prometheus); `firing` otherwise — without history a one-shot
+ * check reports what holds now.
+ */
+export type ReportedFinding = Finding & { readonly status: 'firing' | 'pending' };
+
+/** The one-shot status of a finding at `now` (epoch ms). */
+export function oneShotStatus(finding: Finding, now: number): ReportedFinding['status'] {
+  if (finding.forSeconds === 0 || finding.since === undefined) return 'firing';
+  const began = Date.parse(finding.since);
+  return Number.isFinite(began) && now - began < finding.forSeconds * 1000 ? 'pending' : 'firing';
+}
+
+/** Combines a snapshot and its evaluation into the report, as of `now` (epoch ms). */
+export function toReport(
+  snapshot: ClusterSnapshot,
+  evaluation: Evaluation,
+  now: number,
+): CheckReport {
   return {
     cluster: snapshot.cluster,
     collectedAt: snapshot.collectedAt,
     sources: snapshot.sources,
-    findings: evaluation.findings,
+    findings: evaluation.findings.map((f) => ({ ...f, status: oneShotStatus(f, now) })),
     coverage: evaluation.coverage,
     notes: snapshot.notes,
   };
@@ -71,10 +90,15 @@ export function renderTable(report: CheckReport, width = 80): string {
   out.push(`skewguard · cluster ${report.cluster} · ${report.collectedAt} · ${sources}`, '');
   if (report.findings.length === 0) out.push('No findings.', '');
   for (const f of report.findings) {
-    out.push(`${f.severity.toUpperCase().padEnd(9)}${f.ruleId} · ${subjectText(f)}`);
+    const pending = f.status === 'pending' ? ' (pending)' : '';
+    out.push(`${f.severity.toUpperCase().padEnd(9)}${f.ruleId} · ${subjectText(f)}${pending}`);
     out.push(...wrap(f.summary, width, '         '));
     // A terminal user reads the runbook with `skewguard explain`; the URL is in json/markdown output.
-    const extra = [f.since ? `since ${f.since}` : '', `runbook: skewguard explain ${f.ruleId}`]
+    const extra = [
+      f.since ? `since ${f.since}` : '',
+      f.status === 'pending' ? `fires once held for ${formatDuration(f.forSeconds)}` : '',
+      `runbook: skewguard explain ${f.ruleId}`,
+    ]
       .filter(Boolean)
       .join(' · ');
     out.push(...wrap(extra, width, '         '), '');

@@ -7,3 +7,4 @@ export * from './skew-policy';
 export { evaluate, sortFindings } from './evaluate';
 export { RULES, findRule } from './registry';
 export { fingerprint } from './fingerprint';
+export { formatDuration } from './duration';

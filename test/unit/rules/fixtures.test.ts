@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Finding, Policy } from '../../../lib/rules';
+import type { ClusterSnapshot, Finding, Policy } from '../../../lib/rules';
 import { DEFAULT_POLICY, evaluate, findRule } from '../../../lib/rules';
 import { snapshotOf } from '../../support/evaluate';
 
@@ -10,6 +10,11 @@ interface RuleFixture {
   readonly now?: string;
   readonly policy?: Partial<Policy>;
   readonly documents: readonly unknown[];
+  /**
+   * Snapshot fields kubectl input cannot carry (source failure counts, missing metrics), merged
+   * over the snapshot the documents build. Only for checker rules.
+   */
+  readonly snapshot?: Partial<Pick<ClusterSnapshot, 'sources' | 'metricsMissing'>>;
   readonly expect?: readonly Record<string, unknown>[];
 }
 
@@ -42,7 +47,8 @@ describe('rule fixtures', () => {
     expect(findRule(ruleId)).toBeDefined();
     const now = Date.parse(fixture.now ?? '2026-11-21T12:00:00Z');
     const policy: Policy = { ...DEFAULT_POLICY, ...fixture.policy };
-    const result = evaluate(snapshotOf(fixture.documents, 'fixture'), policy, now);
+    const snapshot = { ...snapshotOf(fixture.documents, 'fixture'), ...fixture.snapshot };
+    const result = evaluate(snapshot, policy, now);
     const coverage = result.coverage.find((c) => c.ruleId === ruleId);
     expect(coverage).toEqual({ ruleId, status: 'evaluated' });
     const findings = result.findings.filter((f) => f.ruleId === ruleId);

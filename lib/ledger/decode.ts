@@ -1,0 +1,70 @@
+/**
+ * Checks items read back from a table: a hand-edited or foreign item becomes a LedgerError
+ * naming its key, never a half-typed object deep inside reconciliation.
+ */
+import { z } from 'zod';
+import type { LedgerItem, SourceHealthItem, StoredItem } from './types';
+import { LedgerError } from './types';
+
+const severity = z.enum(['critical', 'warning', 'info']);
+const isoText = z.string().refine((text) => Number.isFinite(Date.parse(text)), 'not an ISO time');
+
+const findingItem: z.ZodType<LedgerItem> = z.object({
+  type: z.literal('finding'),
+  pk: z.string(),
+  sk: z.string(),
+  ruleId: z.string(),
+  severity,
+  status: z.enum(['pending', 'firing', 'resolved']),
+  firstSeen: isoText,
+  lastSeen: isoText,
+  since: z.string().optional(),
+  forSeconds: z.number().nonnegative(),
+  resolvedAt: isoText.optional(),
+  lastNotified: isoText.optional(),
+  notifiedStatus: z.enum(['firing', 'resolved']).optional(),
+  notifiedSeverity: severity.optional(),
+  notifyCount: z.number().int().nonnegative(),
+  claimId: z.string().optional(),
+  claimExpiresAt: isoText.optional(),
+  version: z.number().int().positive(),
+  expiresAt: z.number().optional(),
+  summary: z.string(),
+  subject: z.object({ kind: z.string(), namespace: z.string().optional(), name: z.string() }),
+  details: z.record(z.string(), z.unknown()),
+  runbookUrl: z.string(),
+});
+
+const sourceHealthItem: z.ZodType<SourceHealthItem> = z.object({
+  type: z.literal('sourceHealth'),
+  pk: z.string(),
+  sk: z.string(),
+  source: z.enum(['kubernetes', 'prometheus', 'files']),
+  consecutiveFailures: z.number().int().nonnegative(),
+  lastStatus: z.enum(['ok', 'failed']),
+  lastReason: z.string().optional(),
+  lastKind: z
+    .enum(['dns', 'tls', 'auth', 'forbidden', 'timeout', 'server', 'protocol', 'config', 'input'])
+    .optional(),
+  lastOkAt: isoText.optional(),
+  updatedAt: isoText,
+  version: z.number().int().positive(),
+});
+
+const storedItem = z.union([findingItem, sourceHealthItem]);
+
+/** Parses one raw table item; throws LedgerError naming the item, the problem and the fix. */
+export function decodeStoredItem(raw: Record<string, unknown>, table: string): StoredItem {
+  const parsed = storedItem.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const key = `${String(raw['pk'])}/${String(raw['sk'])}`;
+  const problems = parsed.error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`)
+    .join('; ');
+  throw new LedgerError(
+    'decode',
+    `ledger item ${key} in table ${table} is not a skewguard ledger item (${problems}); ` +
+      'delete the item (the ledger rebuilds it on the next run) or point the ledger at its own table',
+  );
+}

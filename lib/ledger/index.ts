@@ -1,0 +1,8 @@
+/** The finding ledger: reconciliation, the Ledger protocol, source health and both stores. */
+export * from './types';
+export * from './reconcile';
+export * from './ledger';
+export * from './source-health';
+export { MemoryLedgerStore } from './memory';
+export { DynamoDbLedgerStore } from './dynamodb';
+export type { DynamoDbLedgerStoreOptions } from './dynamodb';

@@ -1,0 +1,146 @@
+/**
+ * The ledger's data: what is stored per finding and per source, what a run must notify, and
+ * the tiny storage interface the DynamoDB and in-memory backends implement (STYLE.md #12).
+ */
+import type {
+  Finding,
+  Severity,
+  SourceErrorKind,
+  SourceName,
+  SourceStatus,
+  Subject,
+} from '../rules/model';
+
+/** Where a finding stands: holding but not yet for its `for`, firing, or gone. */
+export type FindingStatus = 'pending' | 'firing' | 'resolved';
+
+/** What a notification says about a finding. */
+export type TransitionKind = 'firing' | 'resolved' | 'repeat';
+
+/**
+ * One finding's state in one cluster: pk = cluster, sk = fingerprint. The `notified*` fields
+ * record what people have been told; a transition is owed whenever they lag `status`, so a
+ * publish that failed is simply owed again on the next run.
+ */
+export interface LedgerItem {
+  readonly type: 'finding';
+  /** The cluster name. */
+  readonly pk: string;
+  /** The finding's fingerprint. */
+  readonly sk: string;
+  readonly ruleId: string;
+  /** Severity of the last finding seen. */
+  readonly severity: Severity;
+  readonly status: FindingStatus;
+  /** ISO time the ledger first saw this episode of the condition. */
+  readonly firstSeen: string;
+  /** ISO time of the last run that saw the finding. */
+  readonly lastSeen: string;
+  /** ISO time the condition began, when the rule could tell. */
+  readonly since?: string;
+  /** How long the condition must hold before it fires (from the last finding). */
+  readonly forSeconds: number;
+  /** ISO time a run found the condition gone. */
+  readonly resolvedAt?: string;
+  /** ISO time of the last notification that was published and recorded. */
+  readonly lastNotified?: string;
+  /** What people were last told: `firing` (incl. repeats) or `resolved`. */
+  readonly notifiedStatus?: 'firing' | 'resolved';
+  /** Severity the last firing notification carried; a change is notified again. */
+  readonly notifiedSeverity?: Severity;
+  /** Notifications recorded for this episode. */
+  readonly notifyCount: number;
+  /** Run that claimed this item to publish its transition (see ledger.ts). */
+  readonly claimId?: string;
+  /** ISO time the claim lapses, so a run that died after claiming cannot block forever. */
+  readonly claimExpiresAt?: string;
+  /** Bumped by every write; every write is conditional on the version it read. */
+  readonly version: number;
+  /** Epoch seconds after which the item is dead (DynamoDB TTL attribute `expiresAt`). */
+  readonly expiresAt?: number;
+  /** The last finding, kept so a resolved notice can say what resolved. */
+  readonly summary: string;
+  readonly subject: Subject;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly runbookUrl: string;
+}
+
+/** Consecutive failed runs of one source in one cluster: pk = cluster, sk = `source#<name>`. */
+export interface SourceHealthItem {
+  readonly type: 'sourceHealth';
+  readonly pk: string;
+  readonly sk: string;
+  readonly source: SourceName;
+  /** Runs in a row in which the source failed; 0 after a success. */
+  readonly consecutiveFailures: number;
+  readonly lastStatus: SourceStatus['status'];
+  readonly lastReason?: string;
+  readonly lastKind?: SourceErrorKind;
+  /** ISO time of the last run in which the source answered. */
+  readonly lastOkAt?: string;
+  /** ISO time of the last recorded run. */
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+/** Anything the ledger keeps under a cluster's partition. */
+export type StoredItem = LedgerItem | SourceHealthItem;
+
+/** The sort-key prefix of source health items; fingerprints are hex and never start with it. */
+export const SOURCE_KEY_PREFIX = 'source#';
+
+/** Sort key of a source's health item. */
+export function sourceKey(source: SourceName): string {
+  return `${SOURCE_KEY_PREFIX}${source}`;
+}
+
+/** A notification the run owes: the finding (for `resolved`, the stored last one) and its item. */
+export interface Transition {
+  readonly kind: TransitionKind;
+  readonly finding: Finding;
+  /** The item as this run writes (or, once claimed, wrote) it. */
+  readonly item: LedgerItem;
+}
+
+/** Result of a conditional write: `lostRace` means another run changed the item first. */
+export type WriteOutcome = 'written' | 'lostRace';
+
+/** The storage a ledger needs; every write is conditional on the version read. */
+export interface LedgerStore {
+  /** All items of a cluster, optionally only those whose sort key starts with `skPrefix`. */
+  load(cluster: string, skPrefix?: string): Promise<readonly StoredItem[]>;
+  /**
+   * Writes `item` if the stored version is `expectedVersion`, or if nothing is stored when it
+   * is undefined. `item.version` must be `(expectedVersion ?? 0) + 1`.
+   */
+  put(item: StoredItem, expectedVersion: number | undefined): Promise<WriteOutcome>;
+  /** Deletes an item if its stored version is `expectedVersion`. */
+  delete(cluster: string, sk: string, expectedVersion: number): Promise<WriteOutcome>;
+}
+
+/** What the ledger was doing when it failed. */
+export type LedgerOperation = 'load' | 'put' | 'delete' | 'decode' | 'options' | 'sourceHealth';
+
+/** The ledger's storage failed or holds something it cannot read; keeps the original `cause`. */
+export class LedgerError extends Error {
+  override readonly name = 'LedgerError';
+  constructor(
+    readonly operation: LedgerOperation,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Checks the version arithmetic every backend relies on; a mismatch is a programming error. */
+export function assertNextVersion(item: StoredItem, expectedVersion: number | undefined): void {
+  const next = (expectedVersion ?? 0) + 1;
+  if (item.version !== next) {
+    throw new LedgerError(
+      'put',
+      `ledger item ${item.pk}/${item.sk} has version ${item.version} but a write after version ` +
+        `${expectedVersion ?? 'none'} must carry ${next}; this is a bug in the caller of the store`,
+    );
+  }
+}

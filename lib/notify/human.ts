@@ -1,0 +1,452 @@
+/**
+ * The human digest: one plain-text email per cluster per run that says what started firing,
+ * what is due as a reminder, what resolved and what still holds, each with how long, the runbook
+ * and the kubectl commands to look closer.
+ */
+import type { LedgerItem, Transition, TransitionKind } from '../ledger/types';
+import type { Finding, Severity, Subject } from '../rules/model';
+import { SEVERITIES, severityRank } from '../rules/model';
+import type { MessageAttributes, NotificationBatch } from './publisher';
+import { transitionKey } from './publisher';
+import { wrap } from './report';
+
+/** SNS rejects an email subject over 100 characters. */
+export const MAX_SUBJECT_LENGTH = 100;
+
+/** Body budget: far below SNS's 256 KB, and short enough for any mail client. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+/** Tunables of the digest; every field has a default. */
+export interface HumanRenderOptions {
+  /**
+   * Largest body in UTF-8 bytes; entries beyond it are counted as "... and N more".
+   * @default 65536
+   */
+  readonly maxBodyBytes?: number;
+  /**
+   * Width that summaries are wrapped at.
+   * @default 100
+   */
+  readonly width?: number;
+  /**
+   * Detailed entries per section before the rest is counted.
+   * @default 25
+   */
+  readonly maxEntriesPerSection?: number;
+  /**
+   * One-line entries in the "still firing" list.
+   * @default 20
+   */
+  readonly maxStillFiringLines?: number;
+  /**
+   * kubectl commands shown per finding.
+   * @default 8
+   */
+  readonly maxCommands?: number;
+}
+
+/** The rendered digest. */
+export interface HumanMessage {
+  /** ASCII, at most 100 characters, no line breaks: what SNS accepts as an email subject. */
+  readonly subject: string;
+  readonly body: string;
+  readonly attributes: MessageAttributes;
+  /** Ledger keys of every transition the digest reports. */
+  readonly carries: readonly string[];
+  /** Entries counted as "... and N more" instead of shown. */
+  readonly omitted: number;
+}
+
+/** Kinds in the order the digest shows them. */
+const KIND_ORDER: readonly TransitionKind[] = ['firing', 'repeat', 'resolved'];
+
+const SECTION_TITLES: Record<TransitionKind, string> = {
+  firing: 'FIRING (new or changed)',
+  repeat: 'REMINDER: STILL FIRING',
+  resolved: 'RESOLVED',
+};
+
+/** Bytes kept free per section for its "... and N more" line. */
+const MORE_LINE_RESERVE = 160;
+const INDENT = '  ';
+/** A command is never wrapped (it must paste as one line) but an absurd one is cut. */
+const MAX_COMMAND_LENGTH = 400;
+
+/**
+ * Renders the digest of a batch, or undefined when nothing changed and no reminder is due
+ * (a batch without transitions).
+ */
+export function renderHuman(
+  batch: NotificationBatch,
+  options: HumanRenderOptions = {},
+): HumanMessage | undefined {
+  if (batch.transitions.length === 0) return undefined;
+  const opts = withDefaults(options);
+  const ordered = orderForDigest(batch.transitions);
+  const owed = new Set(ordered.map(transitionKey));
+  const still = batch.stillFiring.filter((item) => !owed.has(item.sk));
+
+  const head = headLines(batch, ordered, still);
+  const stillSection = stillFiringLines(still, batch.runAt, opts);
+  const footer = footerLines(batch.cluster);
+  const groups = KIND_ORDER.map((kind) => ({
+    kind,
+    transitions: ordered.filter((t) => t.kind === kind),
+  })).filter((g) => g.transitions.length > 0);
+
+  const fixedBytes =
+    byteLength(joinLines([...head, ...stillSection, ...footer])) +
+    groups.reduce(
+      (sum, g) => sum + byteLength(joinLines(sectionTitle(g.kind, g.transitions.length))),
+      0,
+    ) +
+    groups.length * MORE_LINE_RESERVE;
+  let budget = opts.maxBodyBytes - fixedBytes;
+  let omitted = 0;
+  const sections: string[] = [];
+  for (const group of groups) {
+    const lines = sectionTitle(group.kind, group.transitions.length);
+    let shown = 0;
+    for (const transition of group.transitions) {
+      if (shown >= opts.maxEntriesPerSection) break;
+      const entry = entryLines(transition, batch.runAt, opts);
+      const size = byteLength(joinLines(entry));
+      // Stop at the first entry that does not fit, so the worst findings always come first.
+      if (size > budget) break;
+      budget -= size;
+      lines.push(...entry);
+      shown += 1;
+    }
+    const rest = group.transitions.length - shown;
+    if (rest > 0) {
+      omitted += rest;
+      lines.push(moreLine(rest), '');
+    }
+    sections.push(joinLines(lines));
+  }
+  const body = fitBytes(
+    joinLines(head) + sections.join('') + joinLines(stillSection) + joinLines(footer),
+    opts.maxBodyBytes,
+  );
+  return {
+    subject: digestSubject(batch.cluster, ordered),
+    body,
+    attributes: digestAttributes(batch.cluster, ordered),
+    carries: ordered.map(transitionKey),
+    omitted,
+  };
+}
+
+/**
+ * The digest subject: `[CRITICAL] prod-eu: 2 new, 1 resolved - RuleA, RuleB`, worst severity of
+ * what is firing in brackets (`[RESOLVED]` when everything resolved), rule ids cut with `...`.
+ */
+export function digestSubject(cluster: string, transitions: readonly Transition[]): string {
+  const firing = transitions.filter((t) => t.kind !== 'resolved');
+  const tag = firing.length > 0 ? worstSeverity(firing.map(severityOf)).toUpperCase() : 'RESOLVED';
+  const counts = KIND_ORDER.map((kind) => {
+    const n = transitions.filter((t) => t.kind === kind).length;
+    if (n === 0) return '';
+    if (kind === 'firing') return `${n} new`;
+    if (kind === 'repeat') return `${n} ${n === 1 ? 'reminder' : 'reminders'}`;
+    return `${n} resolved`;
+  }).filter(Boolean);
+  const head = `[${tag}] ${clip(asciiLine(cluster) || '?', 40)}: ${counts.join(', ')}`;
+  const ruleIds = [...new Set(orderForDigest(transitions).map((t) => asciiLine(t.finding.ruleId)))];
+  return fitList(head, ruleIds, MAX_SUBJECT_LENGTH);
+}
+
+/** `head - a, b, ...` with as many items as fit in `max` characters. */
+function fitList(head: string, items: readonly string[], max: number): string {
+  if (head.length > max) return clip(head, max);
+  if (items.length === 0) return head;
+  for (let k = items.length; k >= 0; k -= 1) {
+    const cut = k < items.length;
+    const list = items.slice(0, k).join(', ');
+    const text = `${head} - ${list}${cut ? (k > 0 ? ', ...' : '...') : ''}`;
+    if (text.length <= max) return text;
+  }
+  return head;
+}
+
+function digestAttributes(cluster: string, transitions: readonly Transition[]): MessageAttributes {
+  const ruleIds = new Set(transitions.map((t) => t.finding.ruleId));
+  const [onlyRule] = ruleIds;
+  return {
+    audience: 'human',
+    severity: worstSeverity(transitions.map(severityOf)),
+    cluster,
+    status: 'changed',
+    ...(ruleIds.size === 1 && onlyRule !== undefined ? { ruleId: onlyRule } : {}),
+  };
+}
+
+function headLines(
+  batch: NotificationBatch,
+  ordered: readonly Transition[],
+  still: readonly LedgerItem[],
+): string[] {
+  const count = (kind: TransitionKind): number => ordered.filter((t) => t.kind === kind).length;
+  const changes = [
+    `${count('firing')} new or changed`,
+    `${count('repeat')} ${count('repeat') === 1 ? 'reminder' : 'reminders'}`,
+    `${count('resolved')} resolved`,
+  ].join(', ');
+  const firingNow: Severity[] = [
+    ...ordered.filter((t) => t.kind !== 'resolved').map(severityOf),
+    ...still.map((item) => item.severity),
+  ];
+  const bySeverity = SEVERITIES.map(
+    (s) => [s, firingNow.filter((x) => x === s).length] as const,
+  ).filter(([, n]) => n > 0);
+  const now =
+    firingNow.length === 0
+      ? 'Nothing is firing now.'
+      : `Firing now: ${firingNow.length} (${bySeverity.map(([s, n]) => `${n} ${s}`).join(', ')}).`;
+  return [
+    `skewguard report for cluster ${batch.cluster}, run at ${batch.runAt}`,
+    `Changes: ${changes}. ${now}`,
+    '',
+  ];
+}
+
+function sectionTitle(kind: TransitionKind, count: number): string[] {
+  return [`== ${SECTION_TITLES[kind]} (${count}) ==`, ''];
+}
+
+function entryLines(
+  transition: Transition,
+  runAt: string,
+  opts: Required<HumanRenderOptions>,
+): string[] {
+  const { finding, item, kind } = transition;
+  const lines: string[] = [];
+  const was =
+    kind === 'firing' &&
+    item.notifiedStatus === 'firing' &&
+    item.notifiedSeverity !== undefined &&
+    item.notifiedSeverity !== finding.severity
+      ? ` (was ${item.notifiedSeverity.toUpperCase()})`
+      : '';
+  lines.push(
+    `[${finding.severity.toUpperCase()}]${was} ${finding.ruleId} - ${subjectText(finding.subject)}`,
+  );
+  lines.push(...wrap(finding.summary, opts.width, INDENT));
+  const began = sinceOf(finding, item);
+  if (kind === 'resolved') lines.push(field('Resolved', timeText(item.resolvedAt ?? runAt, runAt)));
+  lines.push(field(began.label, timeText(began.at, runAt)));
+  if (kind === 'repeat' && item.lastNotified !== undefined) {
+    const times = item.notifyCount === 1 ? 'once' : `${item.notifyCount} times`;
+    lines.push(field('Notified', `${times}, last ${timeText(item.lastNotified, runAt)}`));
+  }
+  lines.push(field('Runbook', finding.runbookUrl));
+  const commands = kind === 'resolved' ? [] : commandsOf(finding).slice(0, opts.maxCommands);
+  if (commands.length > 0) {
+    lines.push(`${INDENT}Commands:`);
+    for (const command of commands) lines.push(`${INDENT}  ${clip(command, MAX_COMMAND_LENGTH)}`);
+  }
+  lines.push('');
+  return lines;
+}
+
+/** `  Since:      value`, labels aligned. */
+function field(label: string, value: string): string {
+  return `${INDENT}${`${label}:`.padEnd(12)}${value}`;
+}
+
+function stillFiringLines(
+  still: readonly LedgerItem[],
+  runAt: string,
+  opts: Required<HumanRenderOptions>,
+): string[] {
+  if (still.length === 0) return [];
+  const sorted = [...still].sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      beganAt(a).localeCompare(beganAt(b)) ||
+      a.ruleId.localeCompare(b.ruleId),
+  );
+  const counts = SEVERITIES.map((s) => [s, still.filter((i) => i.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
+  const oldest = [...still].sort((a, b) => beganAt(a).localeCompare(beganAt(b)))[0];
+  const lines = [`== STILL FIRING, NO CHANGE (${still.length}) ==`, ''];
+  lines.push(...wrap(`${counts}.`, opts.width, ''));
+  if (oldest !== undefined) {
+    lines.push(
+      ...wrap(
+        `Oldest: ${oldest.ruleId} - ${subjectText(oldest.subject)}, since ${timeText(beganAt(oldest), runAt)}.`,
+        opts.width,
+        '',
+      ),
+    );
+  }
+  lines.push('');
+  const shown = sorted.slice(0, opts.maxStillFiringLines);
+  for (const item of shown) {
+    const line = `- [${item.severity.toUpperCase()}] ${item.ruleId} - ${subjectText(item.subject)}, since ${relativeAge(beganAt(item), runAt) ?? beganAt(item)}`;
+    lines.push(clip(line, opts.width));
+  }
+  if (still.length > shown.length) lines.push(moreLine(still.length - shown.length));
+  lines.push('');
+  return lines;
+}
+
+function footerLines(cluster: string): string[] {
+  return [
+    '--',
+    `Sent by skewguard for cluster ${cluster}. Each change is also published as JSON with the`,
+    'message attribute audience=machine; `skewguard check` shows the full evidence.',
+  ];
+}
+
+function moreLine(count: number): string {
+  return `  ... and ${count} more; see the audience=machine messages or run skewguard check.`;
+}
+
+/** `Deployment shop/web`, `Kubelet v1.26`. */
+export function subjectText(subject: Subject): string {
+  const ns =
+    subject.namespace !== undefined && subject.namespace !== '' ? `${subject.namespace}/` : '';
+  return `${subject.kind} ${ns}${subject.name}`;
+}
+
+/** The worst of some severities; `info` for none. */
+export function worstSeverity(severities: readonly Severity[]): Severity {
+  let worst: Severity = 'info';
+  for (const s of severities) if (severityRank(s) > severityRank(worst)) worst = s;
+  return worst;
+}
+
+/** When the condition began: the rule's `since` when it could tell, else when the ledger first saw it. */
+export function sinceOf(finding: Finding, item: LedgerItem): { label: string; at: string } {
+  return finding.since !== undefined
+    ? { label: 'Since', at: finding.since }
+    : { label: 'First seen', at: item.firstSeen };
+}
+
+function beganAt(item: LedgerItem): string {
+  return item.since ?? item.firstSeen;
+}
+
+/** The filled-in kubectl commands a rule put in `details.commands`, if any. */
+export function commandsOf(finding: Finding): string[] {
+  const commands = finding.details['commands'];
+  if (!Array.isArray(commands)) return [];
+  return commands.filter((c): c is string => typeof c === 'string' && c.trim() !== '');
+}
+
+/** `2024-05-01T08:40:00Z (3h 20m ago)`, or just the time when either side is not a date. */
+export function timeText(at: string, runAt: string): string {
+  const age = relativeAge(at, runAt);
+  return age === undefined ? at : `${at} (${age})`;
+}
+
+/**
+ * How long before `runAt` the time `at` was: `3h 20m ago`, `2d 4h ago`, `under 1m ago`, or
+ * `in 5m` when a clock ran ahead. Undefined when either is not a date.
+ */
+export function relativeAge(at: string, runAt: string): string | undefined {
+  const from = Date.parse(at);
+  const to = Date.parse(runAt);
+  if (!Number.isFinite(from) || !Number.isFinite(to)) return undefined;
+  const diff = to - from;
+  const text = durationText(Math.abs(diff));
+  if (text === undefined) return 'under 1m ago';
+  return diff >= 0 ? `${text} ago` : `in ${text}`;
+}
+
+function durationText(ms: number): string | undefined {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return undefined;
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  if (days > 0) return hours > 0 ? `${days}d ${hours}h` : `${days}d`;
+  if (hours > 0) return mins > 0 ? `${hours}h ${mins}m` : `${hours}h`;
+  return `${mins}m`;
+}
+
+/**
+ * Printable ASCII on one line: accents dropped (`é` → `e`), other characters replaced by `?`,
+ * whitespace runs (newlines included) collapsed. SNS rejects non-ASCII or multi-line subjects.
+ */
+export function asciiLine(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/\s+/gu, ' ')
+    .replace(/[^\x20-\x7e]+/gu, '?')
+    .trim();
+}
+
+/** Cuts `text` to `max` characters, ending with `...` when cut. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, Math.max(0, max - 3))}...`;
+}
+
+/** An ASCII subject line of at most 100 characters. */
+export function asciiSubject(text: string): string {
+  return clip(asciiLine(text), MAX_SUBJECT_LENGTH);
+}
+
+function severityOf(transition: Transition): Severity {
+  return transition.finding.severity;
+}
+
+/** Firing before reminders before resolved; within a kind, worst severity first, order kept. */
+function orderForDigest(transitions: readonly Transition[]): Transition[] {
+  return [...transitions].sort(
+    (a, b) =>
+      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+      severityRank(b.finding.severity) - severityRank(a.finding.severity),
+  );
+}
+
+function withDefaults(options: HumanRenderOptions): Required<HumanRenderOptions> {
+  const opts = {
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    width: options.width ?? 100,
+    maxEntriesPerSection: options.maxEntriesPerSection ?? 25,
+    maxStillFiringLines: options.maxStillFiringLines ?? 20,
+    maxCommands: options.maxCommands ?? 8,
+  };
+  for (const [name, value] of Object.entries(opts)) {
+    if (!Number.isInteger(value) || value < 0) {
+      throw new RangeError(
+        `human digest option ${name} is ${value}; give a whole number ≥ 0 (see HumanRenderOptions)`,
+      );
+    }
+  }
+  if (opts.maxBodyBytes < 4096) {
+    throw new RangeError(
+      `human digest option maxBodyBytes is ${opts.maxBodyBytes}; give at least 4096 so the summary and counts fit`,
+    );
+  }
+  return opts;
+}
+
+function joinLines(lines: readonly string[]): string {
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+/** UTF-8 size, the unit of SNS's message limit. */
+export function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** Safety net: cuts at a line end so the body never exceeds `max` bytes, whatever the estimate. */
+function fitBytes(text: string, max: number): string {
+  if (byteLength(text) <= max) return text;
+  const note = '\n... (cut to fit the message size limit)\n';
+  let cut = Buffer.from(text, 'utf8')
+    .subarray(0, max - byteLength(note))
+    .toString('utf8')
+    // A cut inside a multi-byte character decodes to U+FFFD; drop it with the partial line.
+    .replace(/\uFFFD$/u, '');
+  const lastNewline = cut.lastIndexOf('\n');
+  if (lastNewline > 0) cut = cut.slice(0, lastNewline);
+  return cut + note;
+}

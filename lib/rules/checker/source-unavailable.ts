@@ -1,0 +1,47 @@
+import type { SourceStatus } from '../model';
+import { defineRule } from '../rule';
+import { plural } from '../text';
+
+/** Failed runs in a row before a failing source alerts (RULES.md: `for` = 3 runs). */
+export const SOURCE_FAILURE_RUNS = 3;
+
+const LABEL: Readonly<Record<SourceStatus['source'], string>> = {
+  kubernetes: 'The Kubernetes API',
+  prometheus: 'Prometheus',
+  files: 'The input files',
+};
+
+/** Every configured source answers, so every rule is actually evaluated. */
+export const SourceUnavailable = defineRule({
+  id: 'SourceUnavailable',
+  title: 'A configured source cannot be read',
+  description:
+    'Every configured source (Kubernetes API, Prometheus) answers; one failing for 3 runs in a row, or all failing at once, means the checks are blind.',
+  category: 'checker',
+  severity: 'critical',
+  forSeconds: 0,
+  forRuns: SOURCE_FAILURE_RUNS,
+  needs: ['sources'],
+  evaluate(snapshot) {
+    const failed = snapshot.sources.filter((s) => s.status === 'failed');
+    const allFailed = snapshot.sources.length > 0 && failed.length === snapshot.sources.length;
+    return failed
+      .filter((s) => allFailed || (s.consecutiveFailures ?? 1) >= SOURCE_FAILURE_RUNS)
+      .map((s) => {
+        const runs = s.consecutiveFailures ?? 1;
+        const when = runs > 1 ? `for ${plural(runs, 'run')} in a row` : 'in this run';
+        const impact = allFailed ? 'no rule could be evaluated' : 'the rules that need it are skipped, not passed';
+        return {
+          subject: { kind: 'Source', name: s.source },
+          summary: `${LABEL[s.source]} has failed ${when} (${s.kind ?? 'error'}: ${s.reason ?? 'no reason given'}); ${impact}.`,
+          details: {
+            source: s.source,
+            errorKind: s.kind ?? 'unknown',
+            reason: s.reason ?? '',
+            consecutiveFailures: runs,
+            allSourcesFailed: allFailed,
+          },
+        };
+      });
+  },
+});

@@ -1,0 +1,20 @@
+import { defineRule, MINUTE } from '../rule';
+import { generationMismatch } from './generation';
+import { workloadsOfKind } from './workloads';
+
+/** The daemonset controller has observed the latest spec of every DaemonSet (status.observedGeneration equals metadata.generation). */
+export const DaemonSetGenerationMismatch = defineRule({
+  id: 'DaemonSetGenerationMismatch',
+  title: 'DaemonSet controller behind its spec',
+  description:
+    'The daemonset controller has observed the latest spec of every DaemonSet (status.observedGeneration equals metadata.generation).',
+  category: 'rollout',
+  severity: 'critical',
+  forSeconds: 10 * MINUTE,
+  needs: ['daemonsets'],
+  evaluate(snapshot) {
+    return workloadsOfKind(snapshot, 'DaemonSet').flatMap((w) =>
+      generationMismatch(w, snapshot.provider),
+    );
+  },
+});

@@ -1,0 +1,53 @@
+import type { RuleFinding } from '../rule';
+import { defineRule, MINUTE } from '../rule';
+import { describeCause, diagnose } from './cause';
+import { revisionText, rolloutEvidence, servingText } from './report';
+import { daemonSetRollout, qualifiedName, subjectOf, workloadsOfKind } from './workloads';
+
+/** Every DaemonSet runs its current template, available, on every node that should run it. */
+export const DaemonSetRolloutStuck = defineRule({
+  id: 'DaemonSetRolloutStuck',
+  title: 'DaemonSet rollout stuck',
+  description:
+    'Every DaemonSet has its current template updated and available on all desired nodes; with OnDelete a pending update is reported as info.',
+  category: 'rollout',
+  severity: 'warning',
+  forSeconds: 15 * MINUTE,
+  needs: ['daemonsets'],
+  evaluate(snapshot, ctx) {
+    const findings: RuleFinding[] = [];
+    for (const ds of workloadsOfKind(snapshot, 'DaemonSet')) {
+      const desired = ds.desiredNumberScheduled;
+      if (desired <= 0) continue;
+      const notUpdated = Math.max(desired - ds.updatedNumberScheduled, 0);
+      const unavailable = ds.numberAvailable < desired;
+      if (notUpdated === 0 && !unavailable) continue;
+      const view = daemonSetRollout(snapshot, ds);
+      const onDelete = ds.updateStrategy === 'OnDelete' && notUpdated > 0;
+      const cause = diagnose(view, onDelete ? { onDelete: { waiting: notUpdated } } : {}, ctx.now);
+      // All pods available and only waiting to be deleted by hand: what OnDelete asks for.
+      const intended = cause.kind === 'OnDeleteWaiting' && !unavailable;
+      const state = `${ds.updatedNumberScheduled} of ${desired} pods updated${revisionText(view)}, ${ds.numberAvailable} available`;
+      const next = intended
+        ? ` Delete the old pods node by node to update them (kubectl -n ${ds.namespace} delete pod <pod>).`
+        : '';
+      findings.push({
+        severity: intended ? 'info' : 'warning',
+        subject: subjectOf(ds),
+        summary: `DaemonSet ${qualifiedName(ds)} has ${state}: ${describeCause(cause)}${intended ? '' : servingText(view)}.${next}`,
+        details: {
+          desiredNumberScheduled: desired,
+          currentNumberScheduled: ds.currentNumberScheduled,
+          updatedNumberScheduled: ds.updatedNumberScheduled,
+          numberAvailable: ds.numberAvailable,
+          numberReady: ds.numberReady,
+          numberUnavailable: ds.numberUnavailable,
+          updateStrategy: ds.updateStrategy,
+          ...rolloutEvidence(view, cause),
+        },
+        ...(cause.since !== undefined ? { since: cause.since } : {}),
+      });
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,20 @@
+import { defineRule, MINUTE } from '../rule';
+import { generationMismatch } from './generation';
+import { workloadsOfKind } from './workloads';
+
+/** The deployment controller has observed the latest spec of every Deployment (status.observedGeneration equals metadata.generation). */
+export const DeploymentGenerationMismatch = defineRule({
+  id: 'DeploymentGenerationMismatch',
+  title: 'Deployment controller behind its spec',
+  description:
+    'The deployment controller has observed the latest spec of every Deployment (status.observedGeneration equals metadata.generation).',
+  category: 'rollout',
+  severity: 'critical',
+  forSeconds: 10 * MINUTE,
+  needs: ['deployments'],
+  evaluate(snapshot) {
+    return workloadsOfKind(snapshot, 'Deployment').flatMap((w) =>
+      generationMismatch(w, snapshot.provider),
+    );
+  },
+});

@@ -1,0 +1,44 @@
+import type { RuleFinding } from '../rule';
+import { defineRule, MINUTE } from '../rule';
+import { describeCause, diagnose } from './cause';
+import { rolloutEvidence, servingText } from './report';
+import { qualifiedName, statefulSetRollout, subjectOf, workloadsOfKind } from './workloads';
+
+/** Every StatefulSet has as many ready replicas as it asks for. */
+export const StatefulSetReplicasMismatch = defineRule({
+  id: 'StatefulSetReplicasMismatch',
+  title: 'StatefulSet short of ready replicas',
+  description:
+    'Every StatefulSet has as many ready replicas as spec.replicas asks for; none ready is critical.',
+  category: 'rollout',
+  severity: 'critical',
+  forSeconds: 15 * MINUTE,
+  needs: ['statefulsets'],
+  evaluate(snapshot, ctx) {
+    const findings: RuleFinding[] = [];
+    for (const s of workloadsOfKind(snapshot, 'StatefulSet')) {
+      if (s.replicas <= 0 || s.readyReplicas >= s.replicas) continue;
+      const view = statefulSetRollout(snapshot, s);
+      const cause = diagnose(view, {}, ctx.now);
+      findings.push({
+        severity: s.readyReplicas === 0 ? 'critical' : 'warning',
+        subject: subjectOf(s),
+        summary: `StatefulSet ${qualifiedName(s)} has ${s.readyReplicas} of ${s.replicas} replicas ready: ${describeCause(cause)}${servingText(view)}.`,
+        details: {
+          replicas: s.replicas,
+          readyReplicas: s.readyReplicas,
+          missingReplicas: s.replicas - s.readyReplicas,
+          availableReplicas: s.availableReplicas,
+          currentReplicas: s.currentReplicas,
+          updatedReplicas: s.updatedReplicas,
+          ...(s.currentRevision !== undefined ? { currentRevision: s.currentRevision } : {}),
+          ...(s.updateRevision !== undefined ? { updateRevision: s.updateRevision } : {}),
+          updateStrategy: s.updateStrategy,
+          ...rolloutEvidence(view, cause),
+        },
+        ...(cause.since !== undefined ? { since: cause.since } : {}),
+      });
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,145 @@
+import type { StatefulSetInfo } from '../../../../lib/rules';
+import { StatefulSetReplicasMismatch } from '../../../../lib/rules/rollout/statefulset-replicas-mismatch';
+import { StatefulSetUpdateNotRolledOut } from '../../../../lib/rules/rollout/statefulset-update-not-rolled-out';
+import {
+  containerInfo,
+  findingsOf,
+  MISSING,
+  minutesAgo,
+  podInfo,
+  snapshotWith,
+  statefulSetInfo,
+  waitingContainer,
+} from './support/model';
+
+const OLD = 'postgres-5f4c8d9b7c';
+const NEW = 'postgres-6b7d8c9f5d';
+
+/** Pods postgres-0..n-1; the highest `updated` ordinals at the new revision. */
+function postgresPods(count: number, updated: number, broken = false) {
+  return Array.from({ length: count }, (_, ordinal) => {
+    const isNew = ordinal >= count - updated;
+    return podInfo({
+      namespace: 'db',
+      name: `postgres-${ordinal}`,
+      owner: { kind: 'StatefulSet', name: 'postgres' },
+      workload: { kind: 'StatefulSet', name: 'postgres' },
+      labels: { app: 'postgres', 'controller-revision-hash': isNew ? NEW : OLD },
+      createdAt: isNew ? minutesAgo(40) : minutesAgo(50_000),
+      containers: [
+        isNew && broken
+          ? waitingContainer('CrashLoopBackOff', undefined, {
+              name: 'postgres',
+              restartCount: 9,
+              lastTermination: { exitCode: 1, reason: 'Error' },
+            })
+          : containerInfo({ name: 'postgres', image: isNew ? 'postgres:16.4' : 'postgres:16.3' }),
+      ],
+    });
+  });
+}
+
+describe('StatefulSetReplicasMismatch', () => {
+  it.each([
+    // [replicas, ready, severity]
+    [3, 3, undefined],
+    [3, 2, 'warning'],
+    [3, 0, 'critical'],
+    [0, 0, undefined],
+    [1, 0, 'critical'],
+  ] as const)('%i wanted, %i ready → %s', (replicas, readyReplicas, severity) => {
+    const snapshot = snapshotWith({ workloads: [statefulSetInfo({ replicas, readyReplicas })] });
+    const findings = findingsOf(StatefulSetReplicasMismatch, snapshot);
+    if (severity === undefined) expect(findings).toEqual([]);
+    else expect(findings).toMatchObject([{ severity, details: { replicas, readyReplicas } }]);
+  });
+
+  it('names the pod that keeps the set short', () => {
+    const snapshot = snapshotWith({
+      workloads: [statefulSetInfo({ readyReplicas: 2, updateRevision: NEW, currentRevision: NEW })],
+      pods: postgresPods(3, 3).map((p) =>
+        p.name === 'postgres-1'
+          ? {
+              ...p,
+              containers: [
+                waitingContainer('CreateContainerConfigError', 'secret "pg-auth" not found', {
+                  name: 'postgres',
+                }),
+              ],
+            }
+          : p,
+      ),
+    });
+    const [finding] = findingsOf(StatefulSetReplicasMismatch, snapshot);
+    expect(finding?.details['cause']).toMatchObject({
+      kind: 'ConfigError',
+      pods: ['postgres-1'],
+      scope: 'all',
+    });
+    expect(finding?.details['commands']).toContain('kubectl -n db get secret pg-auth');
+  });
+});
+
+describe('StatefulSetUpdateNotRolledOut', () => {
+  const rolling = (o: Partial<StatefulSetInfo>): StatefulSetInfo =>
+    statefulSetInfo({ currentRevision: OLD, updateRevision: NEW, updatedReplicas: 1, ...o });
+
+  it.each([
+    ['revisions equal', { currentRevision: NEW, updatedReplicas: 3 }, undefined],
+    ['all replicas updated, revision not yet swapped', { updatedReplicas: 3 }, undefined],
+    ['revisions unknown', { currentRevision: undefined, updateRevision: undefined }, undefined],
+    ['RollingUpdate halfway', {}, 'warning'],
+    ['OnDelete waiting', { updateStrategy: 'OnDelete', updatedReplicas: 0 }, 'info'],
+    ['partition 2 reached', { partition: 2, updatedReplicas: 1 }, 'info'],
+    ['partition 1 not reached', { partition: 1, updatedReplicas: 1 }, 'warning'],
+  ] as const)('%s → %s', (_case, overrides, severity) => {
+    const snapshot = snapshotWith({
+      workloads: [rolling(overrides as Partial<StatefulSetInfo>)],
+      pods: postgresPods(3, 'updatedReplicas' in overrides ? (overrides.updatedReplicas ?? 1) : 1),
+    });
+    const findings = findingsOf(StatefulSetUpdateNotRolledOut, snapshot);
+    if (severity === undefined) expect(findings).toEqual([]);
+    else expect(findings).toMatchObject([{ severity }]);
+  });
+
+  it('OnDelete with a broken updated pod is a real problem, not the info form', () => {
+    const snapshot = snapshotWith({
+      workloads: [rolling({ updateStrategy: 'OnDelete', readyReplicas: 2 })],
+      pods: postgresPods(3, 1, true),
+    });
+    const [finding] = findingsOf(StatefulSetUpdateNotRolledOut, snapshot);
+    expect(finding).toMatchObject({
+      severity: 'warning',
+      details: { cause: { kind: 'CrashLoop', scope: 'new', pods: ['postgres-2'] } },
+    });
+  });
+
+  it('tells which pod to delete first under OnDelete, by ordinal', () => {
+    const snapshot = snapshotWith({
+      workloads: [rolling({ updateStrategy: 'OnDelete', replicas: 11, updatedReplicas: 0 })],
+      pods: postgresPods(11, 0),
+    });
+    const [finding] = findingsOf(StatefulSetUpdateNotRolledOut, snapshot);
+    expect(finding?.details['cause']).toMatchObject({ kind: 'OnDeleteWaiting', podCount: 11 });
+    expect(finding?.summary).toContain('kubectl -n db delete pod postgres-10.');
+  });
+
+  it('counts waiting pods from the status when pods were not collected', () => {
+    const snapshot = snapshotWith({
+      workloads: [rolling({ updateStrategy: 'OnDelete', updatedReplicas: 1 })],
+      parts: { pods: MISSING },
+    });
+    const [finding] = findingsOf(StatefulSetUpdateNotRolledOut, snapshot);
+    expect(finding).toMatchObject({
+      severity: 'info',
+      details: {
+        cause: {
+          kind: 'OnDeleteWaiting',
+          podCount: 2,
+          pods: [],
+          limitations: ['pods were not collected (no pods in the input)'],
+        },
+      },
+    });
+  });
+});

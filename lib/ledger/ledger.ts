@@ -55,6 +55,8 @@ export interface Plan {
   readonly writes: readonly LedgerWrite[];
   /** Notifications owed, worst severity first. */
   readonly transitions: readonly Transition[];
+  /** The cluster's finding items as this run leaves them (for "still firing" summaries). */
+  readonly items: readonly LedgerItem[];
 }
 
 /** The transitions this run owns and must publish, then confirm or release. */
@@ -96,6 +98,7 @@ export interface PublishOutcome {
  */
 export type Publish = (
   transitions: readonly Transition[],
+  context?: { readonly items: readonly LedgerItem[] },
 ) => Promise<PublishOutcome> | Promise<void>;
 
 /** Summary of one `deliver` cycle. */
@@ -147,14 +150,14 @@ export class Ledger {
   async plan(cluster: string, evaluation: Evaluation, now: number): Promise<Plan> {
     const stored = await this.store.load(cluster);
     const items = stored.filter(isFindingItem);
-    const { writes, transitions } = reconcile(
+    const { writes, transitions, items: planned } = reconcile(
       cluster,
       items,
       evaluation,
       now,
       this.reconcileOptions,
     );
-    return { cluster, now, writes, transitions };
+    return { cluster, now, writes, transitions, items: planned };
   }
 
   /**
@@ -231,14 +234,15 @@ export class Ledger {
     now: number,
     publish: Publish,
   ): Promise<DeliveryResult> {
-    const claim = await this.claim(await this.plan(cluster, evaluation, now));
+    const plan = await this.plan(cluster, evaluation, now);
+    const claim = await this.claim(plan);
     if (claim.transitions.length === 0) {
       return { delivered: [], lostRace: claim.lostRace, undelivered: [], failures: claim.failures };
     }
     let outcome: PublishOutcome | undefined;
     try {
       // A publisher that returns nothing resolves to undefined: everything was delivered.
-      outcome = (await publish(claim.transitions)) as PublishOutcome | undefined;
+      outcome = (await publish(claim.transitions, { items: plan.items })) as PublishOutcome | undefined;
     } catch (error) {
       // A release that fails too only delays the retry until the claim lapses.
       await this.release(claim);

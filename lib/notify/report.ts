@@ -93,15 +93,13 @@ export function renderTable(report: CheckReport, width = 80): string {
     const pending = f.status === 'pending' ? ' (pending)' : '';
     out.push(`${f.severity.toUpperCase().padEnd(9)}${f.ruleId} · ${subjectText(f)}${pending}`);
     out.push(...wrap(f.summary, width, '         '));
-    // A terminal user reads the runbook with `skewguard explain`; the URL is in json/markdown output.
-    const extra = [
+    const timing = [
       f.since ? `since ${f.since}` : '',
       f.status === 'pending' ? `fires once held for ${formatDuration(f.forSeconds)}` : '',
-      `runbook: skewguard explain ${f.ruleId}`,
-    ]
-      .filter(Boolean)
-      .join(' · ');
-    out.push(...wrap(extra, width, '         '), '');
+    ].filter(Boolean);
+    if (timing.length > 0) out.push(...wrap(timing.join(' · '), width, '         '));
+    // A terminal user reads the runbook with `skewguard explain`; the URL is in json/markdown output.
+    out.push(`         runbook: skewguard explain ${f.ruleId}`, '');
   }
   const counts = countBySeverity(report.findings);
   const skipped = report.coverage.filter(

@@ -21,7 +21,7 @@ export type CauseKind =
 /** The diagnosed cause, as it goes into `details.cause`. */
 export interface RolloutCause {
   readonly kind: CauseKind;
-  /** Whose pods the evidence is from: the target revision's (`new`) or any of the workload's. */
+  /** Whose pods the evidence is from: the target revision's (`new`), older ones (`old`) or all. */
   readonly scope?: 'new' | 'all' | 'old';
   readonly reason?: string;
   readonly message?: string;
@@ -41,8 +41,13 @@ export interface RolloutCause {
   readonly pods: readonly string[];
   /** What could not be looked at (pods not collected, revision unknown). */
   readonly limitations?: readonly string[];
+  /** Whether pod states were examined; false when pods were not collected. */
+  readonly podsChecked: boolean;
   readonly since?: string;
 }
+
+/** A cause before `podsChecked` is stamped on it. */
+type CauseBody = Omit<RolloutCause, 'podsChecked'>;
 
 /** Pod names listed per cause; `podCount` keeps the full number. */
 export const MAX_LISTED_PODS = 20;
@@ -64,6 +69,10 @@ export interface DiagnoseOptions {
  * deadline, else Unknown with what could not be checked.
  */
 export function diagnose(view: RolloutView, options: DiagnoseOptions, now: number): RolloutCause {
+  return { ...findCause(view, options, now), podsChecked: view.pods !== undefined };
+}
+
+function findCause(view: RolloutView, options: DiagnoseOptions, now: number): CauseBody {
   const limitations = view.limitations.length > 0 ? { limitations: view.limitations } : {};
   if (view.createFailure) return createFailureCause(view.createFailure, limitations);
   const fromNew = view.pods ? problemsCause(view.newPods ?? view.pods, now) : undefined;
@@ -127,7 +136,7 @@ function listed(names: readonly string[]): string[] {
 function createFailureCause(
   failure: NonNullable<RolloutView['createFailure']>,
   limitations: { limitations?: readonly string[] },
-): RolloutCause {
+): CauseBody {
   const message = failure.condition.message ?? '';
   const quota = /exceeded quota: ([^,\s]+)/.exec(message)?.[1];
   return {
@@ -162,7 +171,7 @@ function mostCommon<T>(values: readonly (T | undefined)[]): T | undefined {
 }
 
 /** The dominant pod problem among some pods: most pods, ties broken by PROBLEM_PRIORITY. */
-function problemsCause(pods: readonly PodInfo[], now: number): RolloutCause | undefined {
+function problemsCause(pods: readonly PodInfo[], now: number): CauseBody | undefined {
   const problems = pods.flatMap((p) => {
     const problem = podProblem(p, now);
     return problem ? [problem] : [];
@@ -177,7 +186,7 @@ function problemsCause(pods: readonly PodInfo[], now: number): RolloutCause | un
   return { kind, ...evidence(kind, group) };
 }
 
-function evidence(kind: PodProblemKind, group: readonly PodProblem[]): Omit<RolloutCause, 'kind'> {
+function evidence(kind: PodProblemKind, group: readonly PodProblem[]): Omit<CauseBody, 'kind'> {
   const reason = mostCommon(group.map((p) => p.reason));
   const container = mostCommon(group.map((p) => p.container));
   const ofContainer = group.filter((p) => p.container === container);
@@ -293,7 +302,7 @@ export function describeCause(cause: RolloutCause, resume?: string): string {
     case 'Partitioned':
       return `${cause.reason ?? 'a partition'} holds ${pods(cause.podCount)} at the old revision on purpose`;
     case 'ProgressDeadline':
-      return `it made no progress before its deadline (${cause.message ?? cause.reason ?? 'ProgressDeadlineExceeded'}) and no pod shows an error`;
+      return `it made no progress before its deadline (${cause.message ?? cause.reason ?? 'ProgressDeadlineExceeded'})${cause.podsChecked ? ' and no pod shows an error' : '; pods were not collected, so what they do is unknown'}`;
     case 'Unknown':
       return `the cause is unknown (${(cause.limitations ?? []).join('; ') || 'no evidence'})`;
   }

@@ -1,7 +1,7 @@
 import { defineRule, MINUTE } from '../rule';
 import { plural } from '../text';
 import { kubectlIn, selectorFlag } from './commands';
-import { qualifiedName, subjectOf, workloadsOfKind } from './workloads';
+import { qualifiedName, sinceFrom, subjectOf, workloadsOfKind } from './workloads';
 
 /** No DaemonSet pod runs on a node its node selector, affinity or tolerations exclude. */
 export const DaemonSetMisScheduled = defineRule({
@@ -20,6 +20,7 @@ export const DaemonSetMisScheduled = defineRule({
         const k = kubectlIn(ds.namespace);
         return {
           subject: subjectOf(ds),
+          ...sinceFrom(ds, 'misscheduled', undefined),
           summary:
             `DaemonSet ${qualifiedName(ds)} runs on ${plural(ds.numberMisscheduled, 'node')} it should not run on: ` +
             'a node label, taint or the DaemonSet’s node selector changed after the pods started. ' +

@@ -4,7 +4,13 @@ import type { RolloutCause } from './cause';
 import { describeCause, diagnose } from './cause';
 import { kubectlIn } from './commands';
 import { rolloutEvidence } from './report';
-import { daemonSetRollout, qualifiedName, subjectOf, workloadsOfKind } from './workloads';
+import {
+  daemonSetRollout,
+  qualifiedName,
+  sinceFrom,
+  subjectOf,
+  workloadsOfKind,
+} from './workloads';
 
 /** Every node that should run a DaemonSet's pod has one. */
 export const DaemonSetNotScheduled = defineRule({
@@ -39,7 +45,7 @@ export const DaemonSetNotScheduled = defineRule({
           ...evidence,
           commands: [events, ...(evidence['commands'] as string[])],
         },
-        ...(cause.since !== undefined ? { since: cause.since } : {}),
+        ...sinceFrom(ds, 'notScheduled', cause.since),
       });
     }
     return findings;

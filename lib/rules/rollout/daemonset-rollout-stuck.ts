@@ -1,8 +1,15 @@
 import type { RuleFinding } from '../rule';
 import { defineRule, MINUTE } from '../rule';
 import { describeCause, diagnose } from './cause';
+import { earliest } from './pods';
 import { revisionText, rolloutEvidence, servingText } from './report';
-import { daemonSetRollout, qualifiedName, subjectOf, workloadsOfKind } from './workloads';
+import {
+  daemonSetRollout,
+  qualifiedName,
+  sinceFrom,
+  subjectOf,
+  workloadsOfKind,
+} from './workloads';
 
 /** Every DaemonSet runs its current template, available, on every node that should run it. */
 export const DaemonSetRolloutStuck = defineRule({
@@ -28,8 +35,14 @@ export const DaemonSetRolloutStuck = defineRule({
       // All pods available and only waiting to be deleted by hand: what OnDelete asks for.
       const intended = cause.kind === 'OnDeleteWaiting' && !unavailable;
       const state = `${ds.updatedNumberScheduled} of ${desired} pods updated${revisionText(view)}, ${ds.numberAvailable} available`;
+      // The rollout began when its first new pod appeared; a pod problem may date it earlier.
+      const rolling = (view.oldPods?.length ?? 0) > 0;
+      const since = earliest([
+        cause.since,
+        ...(rolling ? (view.newPods ?? []).map((p) => p.createdAt) : []),
+      ]);
       const next = intended
-        ? ` Delete the old pods node by node to update them (kubectl -n ${ds.namespace} delete pod <pod>).`
+        ? ` Delete the old pods node by node to update them (kubectl -n ${ds.namespace} delete pod ${cause.pods[0] ?? '<pod>'}).`
         : '';
       findings.push({
         severity: intended ? 'info' : 'warning',
@@ -45,7 +58,7 @@ export const DaemonSetRolloutStuck = defineRule({
           updateStrategy: ds.updateStrategy,
           ...rolloutEvidence(view, cause),
         },
-        ...(cause.since !== undefined ? { since: cause.since } : {}),
+        ...sinceFrom(ds, 'rolloutStuck', since),
       });
     }
     return findings;

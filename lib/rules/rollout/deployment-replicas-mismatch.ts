@@ -80,6 +80,7 @@ function phase(d: DeploymentInfo, view: RolloutView): string {
  * ReplicaSet was created; else when the diagnosed pod problem began.
  */
 function sinceOf(d: DeploymentInfo, view: RolloutView, cause: RolloutCause): string | undefined {
+  if (d.conditionSince?.replicasMismatch !== undefined) return d.conditionSince.replicasMismatch;
   const available = conditionOf(d.conditions, 'Available');
   if (available?.status === 'False' && available.lastTransitionTime !== undefined)
     return available.lastTransitionTime;

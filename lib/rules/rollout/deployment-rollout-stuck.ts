@@ -6,6 +6,7 @@ import {
   conditionOf,
   deploymentRollout,
   qualifiedName,
+  sinceFrom,
   subjectOf,
   workloadsOfKind,
 } from './workloads';
@@ -47,9 +48,7 @@ export const DeploymentRolloutStuck = defineRule({
           progressing,
           ...rolloutEvidence(view, cause),
         },
-        ...(progressing.lastTransitionTime !== undefined
-          ? { since: progressing.lastTransitionTime }
-          : {}),
+        ...sinceFrom(d, 'rolloutStuck', progressing.lastTransitionTime),
       });
     }
     return findings;

@@ -2,7 +2,7 @@ import type { Workload } from '../model';
 import type { RuleFinding } from '../rule';
 import { kubectlIn } from './commands';
 import { workloadLabel } from './report';
-import { subjectOf } from './workloads';
+import { sinceFrom, subjectOf } from './workloads';
 
 /**
  * A finding when the workload's controller has not yet observed its latest spec
@@ -24,6 +24,7 @@ export function generationMismatch(workload: Workload, provider?: string): RuleF
   return [
     {
       subject: subjectOf(workload),
+      ...sinceFrom(workload, 'generationMismatch', undefined),
       summary:
         `${workloadLabel(workload)} is at generation ${generation} but the ${controller} ${seen}, ` +
         `so the latest spec change is not being rolled out. ${whereToLook(provider)}`,

@@ -1,4 +1,4 @@
-import type { Condition, Workload } from '../model';
+import type { Workload } from '../model';
 import type { RolloutCause } from './cause';
 import { rolloutCommands } from './commands';
 import type { RolloutView } from './workloads';
@@ -20,11 +20,6 @@ export function workloadLabel(workload: Workload): string {
 /** ` to revision 7`, or '' when the revision is unknown. */
 export function revisionText(view: RolloutView): string {
   return view.revision !== undefined ? ` to revision ${view.revision}` : '';
-}
-
-/** A condition as evidence, or undefined. */
-export function conditionEvidence(condition: Condition | undefined): Condition | undefined {
-  return condition ? { ...condition } : undefined;
 }
 
 /**

@@ -2,7 +2,13 @@ import type { RuleFinding } from '../rule';
 import { defineRule, MINUTE } from '../rule';
 import { describeCause, diagnose } from './cause';
 import { rolloutEvidence, servingText } from './report';
-import { qualifiedName, statefulSetRollout, subjectOf, workloadsOfKind } from './workloads';
+import {
+  qualifiedName,
+  sinceFrom,
+  statefulSetRollout,
+  subjectOf,
+  workloadsOfKind,
+} from './workloads';
 
 /** Every StatefulSet has as many ready replicas as it asks for. */
 export const StatefulSetReplicasMismatch = defineRule({
@@ -36,7 +42,7 @@ export const StatefulSetReplicasMismatch = defineRule({
           updateStrategy: s.updateStrategy,
           ...rolloutEvidence(view, cause),
         },
-        ...(cause.since !== undefined ? { since: cause.since } : {}),
+        ...sinceFrom(s, 'replicasMismatch', cause.since),
       });
     }
     return findings;

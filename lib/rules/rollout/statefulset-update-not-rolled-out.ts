@@ -7,7 +7,13 @@ import { kubectlIn } from './commands';
 import { earliest } from './pods';
 import { revisionText, rolloutEvidence, servingText } from './report';
 import type { RolloutView } from './workloads';
-import { qualifiedName, statefulSetRollout, subjectOf, workloadsOfKind } from './workloads';
+import {
+  qualifiedName,
+  sinceFrom,
+  statefulSetRollout,
+  subjectOf,
+  workloadsOfKind,
+} from './workloads';
 
 /** Every StatefulSet runs its update revision on all replicas once an update has been applied. */
 export const StatefulSetUpdateNotRolledOut = defineRule({
@@ -45,7 +51,7 @@ export const StatefulSetUpdateNotRolledOut = defineRule({
           ...(s.partition !== undefined ? { partition: s.partition } : {}),
           ...rolloutEvidence(view, cause),
         },
-        ...(since !== undefined ? { since } : {}),
+        ...sinceFrom(s, 'updateNotRolledOut', since),
       });
     }
     return findings;

@@ -5,6 +5,7 @@ import type {
   DeploymentInfo,
   PodInfo,
   ReplicaSetInfo,
+  RolloutCondition,
   StatefulSetInfo,
   Subject,
   Workload,
@@ -245,4 +246,17 @@ function newestDaemonRevision(pods: readonly PodInfo[]): string | undefined {
     if (!best || generation > best.generation) best = { generation, hash };
   }
   return best?.hash;
+}
+
+/**
+ * When a condition began: the source's history (Prometheus `conditionSince`) when it has one,
+ * else what the object's timestamps tell.
+ */
+export function sinceFrom(
+  workload: Workload,
+  condition: RolloutCondition,
+  derived: string | undefined,
+): { since?: string } {
+  const since = workload.conditionSince?.[condition] ?? derived;
+  return since === undefined ? {} : { since };
 }

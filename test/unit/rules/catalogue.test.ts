@@ -12,6 +12,18 @@ const CATALOGUE = [
   'ComponentVersionMismatch',
   'EtcdVersionMismatch',
   'VersionUnparseable',
+  'DeploymentGenerationMismatch',
+  'StatefulSetGenerationMismatch',
+  'DaemonSetGenerationMismatch',
+  'DeploymentRolloutStuck',
+  'DeploymentReplicasMismatch',
+  'StatefulSetReplicasMismatch',
+  'StatefulSetUpdateNotRolledOut',
+  'DaemonSetRolloutStuck',
+  'DaemonSetNotScheduled',
+  'DaemonSetMisScheduled',
+  'PodCrashLooping',
+  'SourceUnavailable',
 ];
 
 const REPO = join(__dirname, '../../..');

@@ -133,6 +133,7 @@ describe('describeCause', () => {
       {
         kind: 'CrashLoop',
         scope: 'new',
+        podsChecked: true,
         podCount: 1,
         pods: ['a'],
         container: 'app',
@@ -146,6 +147,7 @@ describe('describeCause', () => {
       {
         kind: 'CrashLoop',
         scope: 'all',
+        podsChecked: true,
         podCount: 2,
         pods: ['a', 'b'],
         container: 'migrate',
@@ -154,19 +156,40 @@ describe('describeCause', () => {
       },
       '2 pods crash-loop: init container migrate keeps restarting, 1 restart',
     ],
-    [{ kind: 'Paused', podCount: 0, pods: [] }, 'the rollout is paused'],
+    [{ kind: 'Paused', podsChecked: true, podCount: 0, pods: [] }, 'the rollout is paused'],
     [
-      { kind: 'OnDeleteWaiting', scope: 'old', podCount: 1, pods: ['db-0'] },
+      { kind: 'OnDeleteWaiting', scope: 'old', podsChecked: true, podCount: 1, pods: ['db-0'] },
       'the update strategy is OnDelete, so 1 old pod waits for manual deletion',
     ],
     [
       {
         kind: 'Unknown',
+        podsChecked: true,
         podCount: 0,
         pods: [],
         limitations: ['pods were not collected (no pods in the input)'],
       },
       'the cause is unknown (pods were not collected (no pods in the input))',
+    ],
+    [
+      {
+        kind: 'ProgressDeadline',
+        podsChecked: false,
+        podCount: 0,
+        pods: [],
+        reason: 'ProgressDeadlineExceeded',
+      },
+      'it made no progress before its deadline (ProgressDeadlineExceeded); pods were not collected, so what they do is unknown',
+    ],
+    [
+      {
+        kind: 'ProgressDeadline',
+        podsChecked: true,
+        podCount: 0,
+        pods: [],
+        message: 'ReplicaSet "web-7c9d8f6b5" has timed out progressing.',
+      },
+      'it made no progress before its deadline (ReplicaSet "web-7c9d8f6b5" has timed out progressing.) and no pod shows an error',
     ],
   ] as const)('%j → %s', (cause, text) => {
     expect(describeCause(cause)).toBe(text);

@@ -6,6 +6,7 @@ import {
   containerInfo,
   daemonSetInfo,
   findingsOf,
+  minutesAgo,
   podInfo,
   snapshotWith,
   waitingContainer,
@@ -82,6 +83,37 @@ describe('DaemonSetRolloutStuck', () => {
       oldPods: { ready: 5, total: 5 },
       cause: { kind: 'ImagePull', scope: 'new', pods: ['fluent-bit-0'] },
     });
+  });
+
+  it('dates a rollout from its first new pod, and a breakage without rollout from the pod problem', () => {
+    const rolling = fluentPods(6, 2).map((p, i) =>
+      i < 2 ? { ...p, createdAt: minutesAgo(25 - i) } : p,
+    );
+    const rollout = snapshotWith({
+      workloads: [daemonSetInfo({ updatedNumberScheduled: 2 })],
+      pods: rolling,
+    });
+    expect(findingsOf(DaemonSetRolloutStuck, rollout)[0]?.since).toBe(minutesAgo(25));
+
+    const crashing = fluentPods(6, 6).map((p, i) =>
+      i === 0
+        ? {
+            ...p,
+            containers: [
+              waitingContainer('CrashLoopBackOff', undefined, {
+                name: 'fluent-bit',
+                restartCount: 3,
+                lastTermination: { exitCode: 139, reason: 'Error', finishedAt: minutesAgo(4) },
+              }),
+            ],
+          }
+        : p,
+    );
+    const broken = snapshotWith({
+      workloads: [daemonSetInfo({ numberAvailable: 5 })],
+      pods: crashing,
+    });
+    expect(findingsOf(DaemonSetRolloutStuck, broken)[0]?.since).toBe(minutesAgo(4));
   });
 
   it('treats every pod as old while no pod runs the new template', () => {

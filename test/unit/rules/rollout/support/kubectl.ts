@@ -55,6 +55,17 @@ function omitZero(values: Record<string, number | undefined>): Json {
   ) as Json;
 }
 
+/** A deep copy with object keys sorted, as kubectl prints unstructured objects. */
+export function kubectlOrder(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(kubectlOrder);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, kubectlOrder((value as Json)[k])]),
+  );
+}
+
 /** `kubectl get … -o json` wrapping of several objects. */
 export function kubectlList(items: readonly unknown[]): Json {
   return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items };
@@ -589,6 +600,9 @@ export interface ReplicaSetSpec {
   readonly hash: string;
   readonly revision: number;
   readonly replicas: number;
+  /** The Deployment's spec.replicas when the ReplicaSet was last scaled. */
+  readonly desired: number;
+  /** spec.replicas + maxSurge of the Deployment. */
   readonly maxReplicas: number;
   readonly image: string;
   readonly container?: string;
@@ -614,9 +628,7 @@ export function replicaSet(rs: ReplicaSetSpec): Json {
     kind: 'ReplicaSet',
     metadata: {
       annotations: {
-        'deployment.kubernetes.io/desired-replicas': String(
-          rs.maxReplicas - Math.ceil(rs.maxReplicas * 0.25),
-        ),
+        'deployment.kubernetes.io/desired-replicas': String(rs.desired),
         'deployment.kubernetes.io/max-replicas': String(rs.maxReplicas),
         'deployment.kubernetes.io/revision': String(rs.revision),
       },
@@ -739,7 +751,8 @@ export function statefulSet(s: StatefulSetSpec): Json {
       ],
     },
     status: {
-      ...omitZero({ availableReplicas: s.status.availableReplicas }),
+      // availableReplicas and replicas carry no omitempty in apps/v1 StatefulSetStatus.
+      availableReplicas: s.status.availableReplicas,
       collisionCount: 0,
       ...omitZero({ currentReplicas: s.status.currentReplicas }),
       currentRevision: s.status.currentRevision,
@@ -826,7 +839,7 @@ export function daemonSet(ds: DaemonSetSpec): Json {
     status: {
       currentNumberScheduled: s.currentNumberScheduled,
       desiredNumberScheduled: s.desiredNumberScheduled,
-      numberAvailable: s.numberAvailable,
+      ...omitZero({ numberAvailable: s.numberAvailable }),
       numberMisscheduled: s.numberMisscheduled,
       numberReady: s.numberReady,
       ...omitZero({ numberUnavailable: Math.max(s.desiredNumberScheduled - s.numberAvailable, 0) }),

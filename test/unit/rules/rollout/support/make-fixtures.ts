@@ -14,6 +14,7 @@ import {
   daemonSetPod,
   deployment,
   kubectlList,
+  kubectlOrder,
   nodeName,
   NOW_ISO,
   pod,
@@ -150,6 +151,7 @@ function webRollout(r: WebRollout): Json {
       hash: OLD_HASH,
       revision: 6,
       replicas: r.oldPods,
+      desired: 5,
       maxReplicas: strict ? 8 : 7,
       image: OLD_IMAGE,
       createdAt: OLD_CREATED,
@@ -162,6 +164,7 @@ function webRollout(r: WebRollout): Json {
       hash: NEW_HASH,
       revision: 7,
       replicas: r.newReplicas,
+      desired: 5,
       maxReplicas: strict ? 8 : 7,
       image: NEW_IMAGE,
       createdAt: ROLLOUT_START,
@@ -216,6 +219,7 @@ function webHealthy(extra: { replicas?: number } = {}): Json {
       hash: OLD_HASH,
       revision: 6,
       replicas: 0,
+      desired: 5,
       maxReplicas: 7,
       image: OLD_IMAGE,
       createdAt: OLD_CREATED,
@@ -228,6 +232,7 @@ function webHealthy(extra: { replicas?: number } = {}): Json {
       hash: NEW_HASH,
       revision: 7,
       replicas,
+      desired: replicas,
       maxReplicas: replicas + Math.ceil(replicas * 0.25),
       image: NEW_IMAGE,
       createdAt: ROLLOUT_START,
@@ -267,6 +272,7 @@ function webPausedWithSpecChange(): Json {
       hash: OLD_HASH,
       revision: 6,
       replicas: 5,
+      desired: 5,
       maxReplicas: 7,
       image: OLD_IMAGE,
       createdAt: OLD_CREATED,
@@ -304,6 +310,7 @@ function checkoutAllCrashing(): Json {
       hash,
       revision: 4,
       replicas: 3,
+      desired: 3,
       maxReplicas: 4,
       image,
       createdAt: '2026-11-18T09:02:11Z',
@@ -405,6 +412,31 @@ function postgresSettled(): Json {
       }),
     ),
   ]);
+}
+
+/** A db/postgres the statefulset controller never saw: the API server's default status only. */
+function postgresNeverSynced(): Json {
+  const sts = statefulSet({
+    namespace: DB,
+    name: PG,
+    replicas: 3,
+    image: 'postgres:16.4',
+    generation: 1,
+    status: {
+      replicas: 0,
+      readyReplicas: 0,
+      availableReplicas: 0,
+      currentReplicas: 0,
+      updatedReplicas: 0,
+      currentRevision: '',
+      updateRevision: '',
+    },
+  });
+  return {
+    ...sts,
+    metadata: { ...(sts['metadata'] as Json), creationTimestamp: ago(14) },
+    status: { availableReplicas: 0, replicas: 0 },
+  };
 }
 
 /** cache/redis with one replica crash-looping on its config. */
@@ -579,6 +611,7 @@ function apiThirtyCrashing(): Json {
       hash: API_HASH,
       revision: 12,
       replicas: 30,
+      desired: 30,
       maxReplicas: 38,
       image: API_IMAGE,
       createdAt: ago(41),
@@ -628,6 +661,7 @@ function webInitCrashing(): Json {
       hash: '5c8d7b9f4d',
       revision: 3,
       replicas: 2,
+      desired: 2,
       maxReplicas: 3,
       image: 'shop/orders:3.1.0',
       createdAt: ago(33),
@@ -767,13 +801,13 @@ export function rolloutFixtures(): RolloutFixture[] {
       rule: 'StatefulSetGenerationMismatch',
       name: 'fires.never-observed',
       description:
-        'db/postgres has no status.observedGeneration at all: the controller never synced it',
-      documents: [withGeneration(postgresSettled(), 5, null)],
+        'db/postgres was created while kube-controller-manager was down: its status was never written',
+      documents: [postgresNeverSynced()],
       expect: [
         {
           severity: 'critical',
           subject: { kind: 'StatefulSet', namespace: DB, name: PG },
-          details: { generation: 5, observedGeneration: null },
+          details: { generation: 1, observedGeneration: null, generationsBehind: 1 },
         },
       ],
     },
@@ -1298,7 +1332,7 @@ export function renderFixtures(
     const body: Json = {
       description: f.description,
       now: NOW_ISO,
-      documents: f.documents,
+      documents: f.documents.map(kubectlOrder),
       ...(f.expect ? { expect: f.expect } : {}),
     };
     files.set(join(f.rule, `${f.name}.json`), `${JSON.stringify(body, null, 2)}\n`);

@@ -13,6 +13,8 @@ import { verifyingAgent } from './kubernetes';
 /** How to reach a cluster's API server. */
 export type KubeConnection =
   | { readonly kind: 'kubeconfig'; readonly file?: string; readonly context?: string }
+  /** A kubeconfig's text, e.g. from a Secrets Manager secret. */
+  | { readonly kind: 'kubeconfigText'; readonly text: string; readonly context?: string }
   | {
       readonly kind: 'token';
       readonly server: string;
@@ -55,6 +57,13 @@ export async function connect(
       contexts: [{ name: 'target', cluster: 'target', user: 'skewguard' }],
       currentContext: 'target',
     });
+  } else if (connection.kind === 'kubeconfigText') {
+    try {
+      kc.loadFromString(connection.text);
+    } catch (error) {
+      throw new SourceError('kubernetes', 'config', `the kubeconfig secret is not a readable kubeconfig (${(error as Error).message}); store the kubeconfig YAML as the secret string`, { cause: error });
+    }
+    if (connection.context !== undefined) kc.setCurrentContext(connection.context);
   } else {
     loadKubeconfig(kc, connection.file, connection.context);
   }
@@ -100,7 +109,7 @@ export async function connect(
     server: cluster.server,
     agent,
     description: `${cluster.server} (context ${kc.getCurrentContext()})`,
-    name: connection.kind === 'token' ? new URL(cluster.server).hostname : kc.getCurrentContext(),
+    name: connection.kind === 'kubeconfig' ? kc.getCurrentContext() : new URL(cluster.server).hostname,
     headers: async () => {
       // Re-applied per request: exec plugins and token files refresh themselves here.
       const opts: RequestOptions = {};

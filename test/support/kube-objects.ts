@@ -143,8 +143,11 @@ export function staticPod(
 }
 
 /** A kube-proxy DaemonSet pod on `nodeName` with `image`. */
-export function kubeProxyPod(nodeName: string, image: string): Record<string, unknown> {
-  const name = `kube-proxy-${uid(nodeName).slice(0, 5)}`;
+export function kubeProxyPod(
+  nodeName: string,
+  image: string,
+  name = `kube-proxy-${uid(nodeName).slice(0, 5)}`,
+): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Pod',

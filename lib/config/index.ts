@@ -1,0 +1,22 @@
+/** The skewguard config: one schema shared by the CDK app, the Lambda and the CLI. */
+export type * from './types';
+export { AUDIENCES } from './types';
+export { ConfigError, formatPath } from './errors';
+export type { ConfigIssue } from './errors';
+export {
+  CONFIG_ENV,
+  CONFIG_FILE_ENV,
+  loadConfig,
+  loadConfigFromEnvironment,
+  parseConfig,
+} from './load';
+export type { ConfigSource } from './load';
+export { findCluster, policyFor } from './cluster';
+export { toConfigDocument } from './document';
+export type { ConfigDocument } from './schema';
+export { parseDuration, formatDuration, DURATION_FORMAT } from './duration';
+export { parseSchedule } from './schedule';
+export type { ScheduleSpec } from './schedule';
+export { ampWorkspaceFromUrl } from './aws-names';
+export type { AmpWorkspace } from './aws-names';
+export { DEFAULT_SCHEDULE, DEFAULT_REPEAT_INTERVAL, DEFAULT_EMAIL_MIN_SEVERITY } from './normalize';

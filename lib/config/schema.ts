@@ -1,0 +1,222 @@
+/**
+ * The config file's shape as one zod schema: field types, formats and unknown keys. Rules
+ * that span fields (a cluster needs a source, names are unique) live in checks.ts.
+ */
+import { z } from 'zod';
+import type { Severity } from '../rules';
+import { RULES, SEVERITIES } from '../rules';
+import {
+  AMP_URL_FORMAT,
+  CLUSTER_NAME_PATTERN,
+  EKS_CLUSTER_NAME_PATTERN,
+  KMS_KEY_ARN_PATTERN,
+  NAMESPACE_PATTERN,
+  REGION_PATTERN,
+  SECRET_ARN_PATTERN,
+  SECURITY_GROUP_ID_PATTERN,
+  SELECTOR_PATTERN,
+  SUBNET_ID_PATTERN,
+  TOPIC_ARN_PATTERN,
+} from './aws-names';
+import { DURATION_FORMAT, parseDuration } from './duration';
+import { showValue } from './errors';
+import { parseSchedule } from './schedule';
+import type { Audience } from './types';
+import { AUDIENCES } from './types';
+
+/** A strict object whose unknown-key issue lists the keys that are allowed. */
+function strict<T extends z.ZodRawShape>(shape: T, unknownKeyMessage?: string) {
+  const message =
+    unknownKeyMessage ?? `unknown key; allowed keys: ${Object.keys(shape).join(', ')}`;
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? message : undefined),
+  });
+}
+
+/** A string matching `pattern`, with a message naming the value and the expected form. */
+function matching(pattern: RegExp, expected: string) {
+  return z.string().regex(pattern, {
+    error: (issue) => `${showValue(issue.input)} is not ${expected}`,
+  });
+}
+
+const secretArn = matching(
+  SECRET_ARN_PATTERN,
+  'a Secrets Manager secret ARN; expected the complete ARN arn:aws:secretsmanager:<region>:<account-id>:secret:<name>-<6 characters>',
+);
+
+function url(protocols: readonly ('https' | 'http')[], what: string, hint = '') {
+  return z.string().refine(
+    (value) => {
+      try {
+        const parsed = new URL(value);
+        return protocols.some((p) => parsed.protocol === `${p}:`) && parsed.hostname !== '';
+      } catch {
+        return false;
+      }
+    },
+    {
+      error: (issue) =>
+        `${showValue(issue.input)} is not ${what}; expected ${protocols.map((p) => `${p}://host[:port][/path]`).join(' or ')}${hint}`,
+    },
+  );
+}
+
+const duration = z.string().refine((value) => parseDuration(value) !== undefined, {
+  error: (issue) => `${showValue(issue.input)} is not ${DURATION_FORMAT}`,
+});
+
+const positiveDuration = z.string().superRefine((value, ctx) => {
+  const seconds = parseDuration(value);
+  if (seconds === undefined)
+    ctx.addIssue({ code: 'custom', message: `${showValue(value)} is not ${DURATION_FORMAT}` });
+  else if (seconds === 0)
+    ctx.addIssue({ code: 'custom', message: `${showValue(value)} must be longer than 0` });
+});
+
+const schedule = z.string().superRefine((value, ctx) => {
+  const parsed = parseSchedule(value);
+  if (typeof parsed === 'string')
+    ctx.addIssue({ code: 'custom', message: `${showValue(value)}: ${parsed}` });
+});
+
+const timezone = z.string().refine(
+  (value) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: value });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  {
+    error: (issue) =>
+      `${showValue(issue.input)} is not an IANA time zone such as Europe/Berlin or UTC`,
+  },
+);
+
+const severity = z.enum(SEVERITIES as readonly Severity[] as [Severity, ...Severity[]]);
+
+const repeatInterval = z.union([
+  positiveDuration,
+  strict({
+    critical: positiveDuration.optional(),
+    warning: positiveDuration.optional(),
+    info: positiveDuration.optional(),
+  }),
+]);
+
+const defaults = strict({
+  schedule: schedule.optional(),
+  timezone: timezone.optional(),
+  repeatInterval: repeatInterval.optional(),
+  emailMinSeverity: severity.optional(),
+  runbookBaseUrl: url(['https', 'http'], 'a URL').optional(),
+});
+
+const httpsEndpoint = strict({
+  url: url(['https'], 'an HTTPS URL'),
+  severities: z.array(severity).min(1),
+  audience: z.enum(AUDIENCES as readonly Audience[] as [Audience, ...Audience[]]),
+});
+
+const notifications = strict({
+  emails: z
+    .array(z.email({ error: (issue) => `${showValue(issue.input)} is not an email address` }))
+    .optional(),
+  https: z.array(httpsEndpoint).optional(),
+  topicArn: matching(
+    TOPIC_ARN_PATTERN,
+    'a standard SNS topic ARN arn:aws:sns:<region>:<account-id>:<name>',
+  ).optional(),
+  topicKeyArn: matching(
+    KMS_KEY_ARN_PATTERN,
+    'a KMS key ARN arn:aws:kms:<region>:<account-id>:key/<key-id> (aliases cannot be granted)',
+  ).optional(),
+});
+
+const eks = strict({
+  name: matching(
+    EKS_CLUSTER_NAME_PATTERN,
+    'an EKS cluster name (letters, digits, - and _, up to 100)',
+  ),
+  region: matching(REGION_PATTERN, 'an AWS region such as eu-central-1'),
+  grantAccess: z.boolean(),
+  accessPolicy: z.literal('view').optional(),
+});
+
+const kubernetes = strict({
+  eks: eks.optional(),
+  server: url(['https'], 'an API server URL').optional(),
+  caSecretArn: secretArn.optional(),
+  tokenSecretArn: secretArn.optional(),
+  kubeconfigSecretArn: secretArn.optional(),
+});
+
+const prometheusAuth = z.discriminatedUnion('type', [
+  strict({ type: z.literal('none') }),
+  strict({ type: z.literal('basic'), secretArn }),
+  strict({ type: z.literal('bearer'), secretArn }),
+  strict({
+    type: z.literal('sigv4'),
+    region: matching(REGION_PATTERN, 'an AWS region such as eu-central-1').optional(),
+  }),
+]);
+
+const prometheus = strict({
+  url: url(['https', 'http'], 'a Prometheus URL', ` (for AMP: ${AMP_URL_FORMAT})`),
+  auth: prometheusAuth,
+  selector: matching(
+    SELECTOR_PATTERN,
+    'label matchers such as cluster="prod" or cluster="prod",env=~"eu-.*"',
+  ).optional(),
+  caSecretArn: secretArn.optional(),
+});
+
+const vpc = strict({
+  subnetIds: z.array(matching(SUBNET_ID_PATTERN, 'a subnet id (subnet-0123abcd...)')).min(1),
+  securityGroupIds: z
+    .array(matching(SECURITY_GROUP_ID_PATTERN, 'a security group id (sg-0123abcd...)'))
+    .min(1),
+});
+
+const ruleOverride = strict({
+  severity: severity.optional(),
+  for: duration.optional(),
+  disabled: z.boolean().optional(),
+});
+
+const ruleIds = RULES.map((rule) => rule.id);
+
+const rules = strict(
+  Object.fromEntries(ruleIds.map((id) => [id, ruleOverride.optional()])),
+  `unknown rule id; known ids: ${ruleIds.join(', ')} (npx skewguard rules lists them)`,
+);
+
+const cluster = strict({
+  name: matching(
+    CLUSTER_NAME_PATTERN,
+    'a cluster name (letters, digits, ".", "-", "_"; up to 63; starting with a letter or digit)',
+  ),
+  kubernetes: kubernetes.optional(),
+  prometheus: prometheus.optional(),
+  schedule: schedule.optional(),
+  vpc: vpc.optional(),
+  rules: rules.optional(),
+  excludedNamespaces: z
+    .array(matching(NAMESPACE_PATTERN, 'a Kubernetes namespace name'))
+    .optional(),
+});
+
+/** The config file's schema (input form: durations and schedules as strings). */
+export const configSchema = strict({
+  defaults: defaults.optional(),
+  notifications: notifications.optional(),
+  clusters: z.array(cluster).min(1),
+});
+
+/** The config as written, after the shape is checked. */
+export type ConfigDocument = z.input<typeof configSchema>;
+
+/** A cluster entry as written. */
+export type ClusterDocument = z.input<typeof cluster>;

@@ -1,0 +1,240 @@
+/** One check function: the Lambda that runs `runCheck` for the clusters of one network placement. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { ClusterConfig, SkewguardConfig, VpcPlacement } from '../config';
+import { CONFIG_ENV, CONFIG_FILE_ENV, toConfigDocument } from '../config';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './metrics';
+import { resourcesOf } from './permissions';
+
+/** What lib/ledger/dynamodb.ts calls: conditional puts and deletes, queries by cluster, point reads. */
+export const LEDGER_ACTIONS = [
+  'dynamodb:Query',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:DeleteItem',
+] as const;
+
+/** Where the bundled config lands inside the function's code (zip functions run from /var/task). */
+export const BUNDLED_CONFIG_PATH = '/var/task/skewguard.config.json';
+
+/** Props of {@link CheckFunction}; the parent construct validates the tunables. */
+export interface CheckFunctionProps {
+  readonly config: SkewguardConfig;
+  /** The clusters this function checks (they share `vpc`). */
+  readonly clusters: readonly ClusterConfig[];
+  readonly vpc?: VpcPlacement;
+  readonly entry: string;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  readonly maxInlineConfigBytes: number;
+  /** Seconds an asynchronous invocation may wait before Lambda drops it. */
+  readonly maxEventAgeSeconds: number;
+  readonly table: dynamodb.ITable;
+  readonly topic: sns.ITopic;
+  readonly topicKey?: kms.IKey;
+}
+
+/** The check function, its role (scoped to its clusters' resources), log group and error alarm. */
+export class CheckFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  /** Whether the config travels in the bundle (too large for the environment) rather than in SKEWGUARD_CONFIG. */
+  readonly configBundled: boolean;
+  /** Fires when any invocation fails. */
+  readonly errorsAlarm: cloudwatch.Alarm;
+  /** The clusters this function checks. */
+  readonly clusterNames: readonly string[];
+
+  constructor(scope: Construct, id: string, props: CheckFunctionProps) {
+    super(scope, id);
+    const names = props.clusters.map((c) => c.name);
+    this.clusterNames = names;
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `skewguard check function for ${summarize(names)}`,
+    });
+    logGroup.grantWrite(this.role);
+
+    // The Lambda only needs its own clusters and the shared defaults; notifications route in SNS.
+    const configJson = JSON.stringify(
+      toConfigDocument({
+        ...props.config,
+        notifications: { emails: [], https: [] },
+        clusters: props.clusters,
+      }),
+    );
+    this.configBundled = Buffer.byteLength(configJson) > props.maxInlineConfigBytes;
+    const configFile = this.configBundled ? writeConfigFile(configJson) : undefined;
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: `skewguard check: ${summarize(names)}`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        LEDGER_TABLE: props.table.tableName,
+        TOPIC_ARN: props.topic.topicArn,
+        ...(configFile ? { [CONFIG_FILE_ENV]: BUNDLED_CONFIG_PATH } : { [CONFIG_ENV]: configJson }),
+      },
+      bundling: {
+        // No Docker here or in CI: esbuild from node_modules does the bundling.
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node22',
+        format: OutputFormat.CJS,
+        // Ship the SDK versions the tests ran against, not whatever the runtime carries.
+        bundleAwsSDK: true,
+        ...(configFile
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_inputDir: string, outputDir: string) => [
+                  copyCommand(configFile, outputDir),
+                ],
+              },
+            }
+          : {}),
+      },
+    });
+    if (props.vpc) {
+      // L1 on purpose: the config names subnets and security groups, not a VPC to look up.
+      const cfn = this.function.node.defaultChild as lambda.CfnFunction;
+      cfn.vpcConfig = {
+        subnetIds: [...props.vpc.subnetIds],
+        securityGroupIds: [...props.vpc.securityGroupIds],
+      };
+      this.role.addManagedPolicy(
+        iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'),
+      );
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason:
+          'Lambda needs ec2:CreateNetworkInterface and friends to attach to the configured subnets; the AWS-maintained policy tracks exactly that set and those actions cannot be scoped to resources',
+      });
+    }
+    // One run per period; Lambda's default of two async retries would only pile up stale runs.
+    this.function.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: Duration.seconds(props.maxEventAgeSeconds),
+    });
+    this.grantClusterAccess(props);
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'UseLedger',
+        actions: [...LEDGER_ACTIONS],
+        resources: [props.table.tableArn],
+      }),
+    );
+    // Not topic.grantPublish: it adds kms:GenerateDataKey*, where SNS needs only these two.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishNotifications',
+        actions: ['sns:Publish'],
+        resources: [props.topic.topicArn],
+      }),
+    );
+    props.topicKey?.grant(this.role, 'kms:Decrypt', 'kms:GenerateDataKey');
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'The runtime is pinned to nodejs22.x on purpose: esbuild targets node22 and the tests run against it; move both together',
+    });
+
+    this.errorsAlarm = this.function
+      .metricErrors({ period: Duration.minutes(5), statistic: 'Sum' })
+      .createAlarm(this, 'ErrorsAlarm', {
+        alarmDescription: `skewguard: the check function for ${summarize(names)} failed. Its log group ${logGroup.logGroupName} has the error.`,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    this.errorsAlarm.addAlarmAction(new actions.SnsAction(props.topic));
+  }
+
+  private grantClusterAccess(props: CheckFunctionProps): void {
+    const resources = resourcesOf(props.clusters);
+    if (resources.secretArns.length > 0) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadClusterSecrets',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [...resources.secretArns],
+        }),
+      );
+    }
+    if (resources.ampWorkspaces.length > 0) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'QueryPrometheusWorkspaces',
+          actions: ['aps:QueryMetrics'],
+          resources: resources.ampWorkspaces.map(
+            (w) =>
+              `arn:${Aws.PARTITION}:aps:${w.region}:${Aws.ACCOUNT_ID}:workspace/${w.workspaceId}`,
+          ),
+        }),
+      );
+    }
+    if (resources.eksClusters.length > 0) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'DescribeEksClusters',
+          actions: ['eks:DescribeCluster'],
+          resources: resources.eksClusters.map(
+            (c) => `arn:${Aws.PARTITION}:eks:${c.region}:${Aws.ACCOUNT_ID}:cluster/${c.name}`,
+          ),
+        }),
+      );
+    }
+  }
+}
+
+/** `a, b, c and 4 more` for descriptions (which have length limits). */
+function summarize(names: readonly string[]): string {
+  const shown = names.slice(0, 3).join(', ');
+  return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
+}
+
+/** Writes the config JSON where the afterBundling hook can copy it from. */
+function writeConfigFile(json: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'skewguard-config-'));
+  const file = join(dir, 'skewguard.config.json');
+  writeFileSync(file, json);
+  return file;
+}
+
+function copyCommand(from: string, outputDir: string): string {
+  const to = join(outputDir, 'skewguard.config.json');
+  return process.platform === 'win32' ? `copy /Y "${from}" "${to}"` : `cp "${from}" "${to}"`;
+}

@@ -1,0 +1,126 @@
+/** The SNS topic skewguard publishes to, its KMS key and the subscriptions from the config. */
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { Audience, NotificationsConfig } from '../config';
+import type { Severity } from '../rules';
+import { SEVERITIES, severityRank } from '../rules';
+
+/** Props of {@link Notifications}. */
+export interface NotificationsProps {
+  readonly notifications: NotificationsConfig;
+  readonly emailMinSeverity: Severity;
+  /** What happens to the topic key when the stack is deleted. */
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/** Severities at `min` and worse, worst first. */
+export function severitiesFrom(min: Severity): Severity[] {
+  return SEVERITIES.filter((s) => severityRank(s) >= severityRank(min));
+}
+
+/**
+ * An SNS filter policy selecting one audience at some severities. Subscriptions for people
+ * (audience `human`) also accept messages without an `audience` attribute: skewguard's own
+ * CloudWatch alarms, which cannot carry message attributes.
+ */
+export function filterPolicy(
+  audience: Audience,
+  severities: readonly Severity[],
+): Record<string, unknown> {
+  const findings = { audience: [audience], severity: [...severities] };
+  if (audience !== 'human') return findings;
+  return { $or: [findings, { audience: [{ exists: false }] }] };
+}
+
+/** The topic (created, or an existing one by ARN) and its subscriptions. */
+export class Notifications extends Construct {
+  /** Where the check function publishes and the alarms notify. */
+  readonly topic: sns.ITopic;
+  /** The key encrypting the topic: created with it, or the configured key of an existing topic. */
+  readonly topicKey?: kms.IKey;
+  private readonly existingTopicRegion?: string;
+
+  constructor(scope: Construct, id: string, props: NotificationsProps) {
+    super(scope, id);
+    const { notifications } = props;
+    if (notifications.topicArn) {
+      this.topic = sns.Topic.fromTopicArn(this, 'Topic', notifications.topicArn);
+      this.existingTopicRegion = notifications.topicArn.split(':')[3];
+      if (notifications.topicKeyArn)
+        this.topicKey = kms.Key.fromKeyArn(this, 'TopicKey', notifications.topicKeyArn);
+    } else {
+      const key = new kms.Key(this, 'TopicKey', {
+        description: 'skewguard: encrypts the notification topic',
+        enableKeyRotation: true,
+        removalPolicy: props.removalPolicy,
+      });
+      // CloudWatch alarms publish to the encrypted topic; without this the alarm actions fail.
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowCloudWatchAlarmsToUseTheKey',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+        }),
+      );
+      const topic = new sns.Topic(this, 'Topic', {
+        displayName: 'skewguard',
+        masterKey: key,
+        enforceSSL: true,
+      });
+      topic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowCloudWatchAlarmsToPublish',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [topic.topicArn],
+          conditions: {
+            ArnLike: {
+              'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
+            },
+          },
+        }),
+      );
+      this.topic = topic;
+      this.topicKey = key;
+    }
+    notifications.emails.forEach((email, i) => {
+      this.subscribe(
+        `Email${i}`,
+        'email',
+        email,
+        filterPolicy('human', severitiesFrom(props.emailMinSeverity)),
+      );
+    });
+    notifications.https.forEach((endpoint, i) => {
+      this.subscribe(
+        `Https${i}`,
+        'https',
+        endpoint.url,
+        filterPolicy(endpoint.audience, endpoint.severities),
+      );
+    });
+  }
+
+  private subscribe(
+    id: string,
+    protocol: string,
+    endpoint: string,
+    policy: Record<string, unknown>,
+  ): void {
+    // L1 on purpose: the L2 filter types cannot express the `$or` that lets alarms through.
+    new sns.CfnSubscription(this, id, {
+      topicArn: this.topic.topicArn,
+      protocol,
+      endpoint,
+      filterPolicyScope: 'MessageAttributes',
+      filterPolicy: policy,
+      // An existing topic may live in another region; the subscription must be made there.
+      ...(this.existingTopicRegion ? { region: this.existingTopicRegion } : {}),
+    });
+  }
+}

@@ -283,3 +283,38 @@ function detectProvider(objects: KubeObjects): string | undefined {
   }
   return undefined;
 }
+
+/** The snapshot of a run in which no source answered: every part missing, with the reasons. */
+export function failedSnapshot(
+  cluster: string,
+  collectedAt: string,
+  sources: readonly SourceStatus[],
+): ClusterSnapshot {
+  const reason = `every source failed (${sources.map((s) => `${s.source}: ${s.reason ?? 'failed'}`).join('; ')})`;
+  const parts: Partial<Record<SnapshotPart, PartStatus>> = { sources: { state: 'collected' } };
+  const missing: SnapshotPart[] = [
+    'apiserver',
+    'controlPlane',
+    'etcd',
+    'nodes',
+    'kubeProxy',
+    'deployments',
+    'statefulsets',
+    'daemonsets',
+    'replicasets',
+    'pods',
+  ];
+  for (const part of missing) parts[part] = { state: 'missing', reason };
+  return {
+    cluster,
+    collectedAt,
+    sources,
+    parts,
+    controlPlane: [],
+    nodes: [],
+    workloads: [],
+    replicaSets: [],
+    pods: [],
+    notes: [],
+  };
+}

@@ -103,6 +103,8 @@ export type Publish = (
 
 /** Summary of one `deliver` cycle. */
 export interface DeliveryResult {
+  /** The cluster's finding items as this run leaves them. */
+  readonly items: readonly LedgerItem[];
   /** Published by this run. */
   readonly delivered: readonly Transition[];
   /** Left to an overlapping run that claimed them first. */
@@ -237,7 +239,7 @@ export class Ledger {
     const plan = await this.plan(cluster, evaluation, now);
     const claim = await this.claim(plan);
     if (claim.transitions.length === 0) {
-      return { delivered: [], lostRace: claim.lostRace, undelivered: [], failures: claim.failures };
+      return { items: plan.items, delivered: [], lostRace: claim.lostRace, undelivered: [], failures: claim.failures };
     }
     let outcome: PublishOutcome | undefined;
     try {
@@ -267,6 +269,7 @@ export class Ledger {
       ),
     }));
     return {
+      items: plan.items,
       delivered,
       lostRace: claim.lostRace,
       undelivered,

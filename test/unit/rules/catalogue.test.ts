@@ -24,6 +24,7 @@ const CATALOGUE = [
   'DaemonSetMisScheduled',
   'PodCrashLooping',
   'SourceUnavailable',
+  'MetricsMissing',
 ];
 
 const REPO = join(__dirname, '../../..');

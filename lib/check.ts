@@ -1,0 +1,152 @@
+import { SourceError } from './collect/errors';
+import { mergeSnapshots } from './collect/merge';
+import { failedSnapshot } from './collect/snapshot';
+import type { DeliveryResult, Ledger, WriteFailure } from './ledger';
+import type { Notifier } from './notify/publisher';
+import { stillFiring } from './notify/publisher';
+import type {
+  ClusterSnapshot,
+  Evaluation,
+  Policy,
+  Severity,
+  SourceName,
+  SourceStatus,
+} from './rules';
+import { evaluate } from './rules';
+
+/** One configured source of a cluster, ready to collect (connections and secrets resolved). */
+export interface SourceCollector {
+  readonly source: SourceName;
+  collect(): Promise<ClusterSnapshot>;
+}
+
+/** What a run needs besides the cluster name: sources, state, notifications, policy. */
+export interface CheckDeps {
+  readonly collectors: readonly SourceCollector[];
+  readonly ledger: Ledger;
+  readonly notifier: Notifier;
+  readonly policy: Policy;
+  /** Wall clock for `durationMs` only; evaluation uses the `now` passed to runCheck. */
+  readonly clock?: () => number;
+}
+
+/** The Lambda's return value and the CLI's log line: what one run did. */
+export interface CheckSummary {
+  readonly cluster: string;
+  /** Findings firing after this run. */
+  readonly firing: number;
+  /** Resolved notices this run delivered. */
+  readonly resolved: number;
+  /** Transitions this run delivered (firing, repeat, resolved). */
+  readonly notified: number;
+  /** Firing findings by severity (for metrics). */
+  readonly firingBySeverity: Readonly<Record<Severity, number>>;
+  readonly sources: readonly SourceStatus[];
+  readonly durationMs: number;
+}
+
+/** Everything a run produced, for callers that render more than the summary (the CLI). */
+export interface CheckResult {
+  readonly summary: CheckSummary;
+  readonly snapshot: ClusterSnapshot;
+  readonly evaluation: Evaluation;
+  readonly delivery: DeliveryResult;
+  /** Ledger writes the store rejected: nothing is lost, but they deserve a log line and an alarm. */
+  readonly ledgerFailures: readonly WriteFailure[];
+}
+
+/**
+ * The pipeline (ARCHITECTURE.md): collect from every source concurrently (one failing source
+ * never stops the other), merge, record source health, evaluate, reconcile with the ledger and
+ * publish what changed. A publish failure propagates after the ledger released its claims, so
+ * the next run delivers it.
+ */
+export async function runCheck(
+  cluster: string,
+  deps: CheckDeps,
+  now: number,
+): Promise<CheckResult> {
+  const clock = deps.clock ?? Date.now;
+  const started = clock();
+  const collectedAt = new Date(now).toISOString();
+  const { snapshots, statuses } = await collectAll(deps.collectors);
+
+  const health = await deps.ledger.recordSourceHealth(cluster, statuses, now);
+  const counted: SourceStatus[] = statuses.map((s) => {
+    const entry = health.sources.find((h) => h.source === s.source);
+    return entry ? { ...s, consecutiveFailures: entry.consecutiveFailures } : s;
+  });
+  const merged = snapshots.reduce<ClusterSnapshot | undefined>(
+    (acc, s) => (acc ? mergeSnapshots(acc, s) : s),
+    undefined,
+  );
+  const snapshot: ClusterSnapshot = merged
+    ? { ...merged, cluster, collectedAt, sources: counted }
+    : failedSnapshot(cluster, collectedAt, counted);
+
+  const evaluation = evaluate(snapshot, deps.policy, now);
+  const runAt = collectedAt;
+  const delivery = await deps.ledger.deliver(
+    cluster,
+    evaluation,
+    now,
+    async (transitions, context) => {
+      const items = context?.items ?? [];
+      const result = await deps.notifier.publish({
+        cluster,
+        runAt,
+        transitions,
+        stillFiring: stillFiring(items, transitions),
+      });
+      return { undelivered: result.undelivered };
+    },
+  );
+
+  const firingItems = delivery.items.filter((i) => i.status === 'firing');
+  const firingBySeverity: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
+  for (const item of firingItems) firingBySeverity[item.severity] += 1;
+  return {
+    summary: {
+      cluster,
+      firing: firingItems.length,
+      resolved: delivery.delivered.filter((t) => t.kind === 'resolved').length,
+      notified: delivery.delivered.length,
+      firingBySeverity,
+      sources: counted,
+      durationMs: clock() - started,
+    },
+    snapshot,
+    evaluation,
+    delivery,
+    ledgerFailures: delivery.failures,
+  };
+}
+
+/** Runs every collector at once; a failure becomes that source's status, never the run's. */
+async function collectAll(
+  collectors: readonly SourceCollector[],
+): Promise<{ snapshots: ClusterSnapshot[]; statuses: SourceStatus[] }> {
+  const results = await Promise.allSettled(collectors.map((c) => c.collect()));
+  const snapshots: ClusterSnapshot[] = [];
+  const statuses: SourceStatus[] = [];
+  results.forEach((result, i) => {
+    const source = collectors[i]?.source ?? 'kubernetes';
+    if (result.status === 'fulfilled') {
+      snapshots.push(result.value);
+      statuses.push({ source, status: 'ok' });
+      return;
+    }
+    const error: unknown = result.reason;
+    statuses.push(
+      error instanceof SourceError
+        ? { source, status: 'failed', kind: error.kind, reason: error.message }
+        : {
+            source,
+            status: 'failed',
+            kind: 'protocol',
+            reason: `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+          },
+    );
+  });
+  return { snapshots, statuses };
+}

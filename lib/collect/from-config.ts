@@ -1,0 +1,180 @@
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SourceCollector } from '../check';
+import type { ClusterConfig, PrometheusSource } from '../config';
+import type { RolloutCondition } from '../rules';
+import { SourceError } from './errors';
+import type { AwsDeps } from './kube-connect';
+import { connect } from './kube-connect';
+import { collectFromKubernetes } from './kubernetes';
+import type { PrometheusAuth } from './prometheus';
+import { collectFromPrometheus } from './prometheus';
+import type { SourceName } from '../rules';
+
+/** AWS clients the collectors use; module-scope in the Lambda, fakes in tests. */
+export interface CollectorDeps {
+  readonly secrets: Pick<SecretsManagerClient, 'send'>;
+  readonly aws?: AwsDeps;
+  /** `for` windows per rollout condition, so Prometheus reads enough history. */
+  readonly forWindows?: Readonly<Partial<Record<RolloutCondition, number>>>;
+}
+
+/** The collectors of a configured cluster: one per source, secrets read when the run collects. */
+export function collectorsFor(
+  cluster: ClusterConfig,
+  deps: CollectorDeps,
+  collectedAt: () => string,
+): SourceCollector[] {
+  const collectors: SourceCollector[] = [];
+  const kube = cluster.kubernetes;
+  if (kube) {
+    collectors.push({
+      source: 'kubernetes',
+      collect: async () => {
+        const connection =
+          kube.kind === 'eks'
+            ? ({ kind: 'eks', name: kube.name, region: kube.region } as const)
+            : kube.credentials.kind === 'token'
+              ? ({
+                  kind: 'token',
+                  server: kube.server,
+                  token: await secretString(
+                    deps.secrets,
+                    kube.credentials.secretArn,
+                    'kubernetes',
+                    'token',
+                  ),
+                  ...(kube.caSecretArn
+                    ? { caPem: await secretString(deps.secrets, kube.caSecretArn, 'kubernetes') }
+                    : {}),
+                } as const)
+              : ({
+                  kind: 'kubeconfigText',
+                  text: await secretString(deps.secrets, kube.credentials.secretArn, 'kubernetes'),
+                } as const);
+        const target = await connect(connection, 8, deps.aws);
+        try {
+          return (await collectFromKubernetes({ cluster: cluster.name, target, collectedAt }))
+            .snapshot;
+        } finally {
+          target.agent.destroy();
+        }
+      },
+    });
+  }
+  const prom = cluster.prometheus;
+  if (prom) {
+    collectors.push({
+      source: 'prometheus',
+      collect: async () => {
+        const caPem = prom.caSecretArn
+          ? await secretString(deps.secrets, prom.caSecretArn, 'prometheus')
+          : undefined;
+        const result = await collectFromPrometheus({
+          cluster: cluster.name,
+          url: prom.url,
+          auth: await prometheusAuth(prom, deps),
+          ...(prom.selector ? { selector: prom.selector } : {}),
+          ...(caPem ? { caPem } : {}),
+          ...(deps.forWindows ? { forWindows: deps.forWindows } : {}),
+          collectedAt,
+        });
+        return result.snapshot;
+      },
+    });
+  }
+  return collectors;
+}
+
+async function prometheusAuth(
+  prom: PrometheusSource,
+  deps: CollectorDeps,
+): Promise<PrometheusAuth> {
+  const auth = prom.auth;
+  switch (auth.type) {
+    case 'none':
+      return { type: 'none' };
+    case 'sigv4':
+      return {
+        type: 'sigv4',
+        region: auth.region,
+        ...(deps.aws?.credentials ? { credentials: deps.aws.credentials } : {}),
+      };
+    case 'bearer':
+      return {
+        type: 'bearer',
+        token: await secretString(deps.secrets, auth.secretArn, 'prometheus', 'token'),
+      };
+    case 'basic': {
+      const text = await secretString(deps.secrets, auth.secretArn, 'prometheus');
+      const parsed = parseJson(text);
+      const username = parsed?.['username'];
+      const password = parsed?.['password'];
+      if (typeof username !== 'string' || typeof password !== 'string') {
+        throw new SourceError(
+          'prometheus',
+          'config',
+          `secret ${auth.secretArn} must be JSON {"username": "...", "password": "..."} for basic auth`,
+        );
+      }
+      return { type: 'basic', username, password };
+    }
+  }
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A secret's string; `jsonKey` also accepts `{"<jsonKey>": "..."}` for secrets stored as JSON. */
+async function secretString(
+  secrets: Pick<SecretsManagerClient, 'send'>,
+  arn: string,
+  source: SourceName,
+  jsonKey?: string,
+): Promise<string> {
+  let value: string | undefined;
+  try {
+    value = (await secrets.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
+  } catch (error) {
+    const name = (error as { name?: string }).name ?? '';
+    if (name === 'AccessDeniedException') {
+      throw new SourceError(
+        source,
+        'forbidden',
+        `reading secret ${arn} was denied; grant secretsmanager:GetSecretValue on it (and kms:Decrypt on its key)`,
+        { cause: error },
+      );
+    }
+    if (name === 'ResourceNotFoundException') {
+      throw new SourceError(
+        source,
+        'config',
+        `secret ${arn} does not exist; check the ARN in the config`,
+        { cause: error },
+      );
+    }
+    throw new SourceError(
+      source,
+      'server',
+      `reading secret ${arn} failed: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  if (!value)
+    throw new SourceError(
+      source,
+      'config',
+      `secret ${arn} has no string value; store it as a SecretString`,
+    );
+  const parsed = jsonKey ? parseJson(value) : undefined;
+  const field = jsonKey ? parsed?.[jsonKey] : undefined;
+  return typeof field === 'string' ? field : value.trim();
+}

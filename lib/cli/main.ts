@@ -1,37 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { collectFromFiles } from '../collect/files';
 import { SourceError } from '../collect/errors';
-import { renderJson, renderMarkdown, renderTable, toReport } from '../notify/report';
-import { DEFAULT_POLICY, evaluate, findRule, RULES, severityRank } from '../rules';
-import type { ClusterSnapshot, Severity } from '../rules';
-import type * as KubeConnectModuleNs from '../collect/kube-connect';
-import type * as KubernetesModuleNs from '../collect/kubernetes';
-import type * as SaveModuleNs from '../collect/save';
+import { ConfigError } from '../config';
+import { findRule, formatDuration, RULES } from '../rules';
+import type { CheckOptions, CliIo } from './check';
+import { check, EXIT, UsageError } from './check';
 
-type KubeConnectModule = typeof KubeConnectModuleNs;
-type KubernetesModule = typeof KubernetesModuleNs;
-type SaveModule = typeof SaveModuleNs;
-import { formatDuration } from '../rules';
-
-/** Where the CLI writes; tests pass buffers. */
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  /** The clock, read once per check. */
-  readonly now: () => number;
-  /** Progress lines during long live reads (set by the CLI on a TTY only). */
-  readonly progress?: (message: string) => void;
-}
-
-/** Exit codes of ARCHITECTURE.md: 0 clean, 1 findings at/above --fail-on, 2 usage or input error. */
-export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+export type { CliIo } from './check';
+export { EXIT } from './check';
 
 const ROOT = join(__dirname, '..', '..');
-
-/** A usage problem the user fixes by changing the command line. */
-class UsageError extends Error {}
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -60,6 +39,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'write the objects read live as JSON that --from-file replays',
     )
     .option(
+      '--prometheus-url <url>',
+      'Prometheus HTTP API to read (Amazon Managed Prometheus URLs are signed with SigV4)',
+    )
+    .option(
+      '--prometheus-selector <matchers>',
+      'label matchers added to every query, e.g. \'cluster="prod"\'',
+    )
+    .option('--config <file>', 'skewguard.config.yaml whose rule settings apply (with --cluster)')
+    .option(
       '--cluster <name>',
       'cluster name in output and fingerprints (default: the kube context or input file name)',
     )
@@ -73,11 +61,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         .choices(['critical', 'warning', 'info', 'never'])
         .default('critical'),
     )
-    .action(
-      async (opts: { fromFile: string[]; cluster?: string; output: string; failOn: string }) => {
-        exitCode = await check(opts, io);
-      },
-    );
+    .action(async (opts: CheckOptions) => {
+      exitCode = await check(opts, io);
+    });
 
   program
     .command('rules')
@@ -102,7 +88,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // --help and --version exit 0 through the same path.
       return error.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
-    if (error instanceof SourceError || error instanceof UsageError) {
+    if (
+      error instanceof SourceError ||
+      error instanceof UsageError ||
+      error instanceof ConfigError
+    ) {
       io.stderr(`skewguard: ${error.message}\n`);
       return EXIT.error;
     }
@@ -115,73 +105,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-/** Options of `skewguard check`. */
-interface CheckOptions {
-  readonly fromFile: string[];
-  readonly context?: string;
-  readonly kubeconfig?: string;
-  readonly saveSnapshot?: string;
-  readonly cluster?: string;
-  readonly output: string;
-  readonly failOn: string;
-}
-
-async function check(opts: CheckOptions, io: CliIo): Promise<number> {
-  const live = opts.fromFile.length === 0;
-  if (!live && (opts.context !== undefined || opts.kubeconfig !== undefined)) {
-    throw new UsageError(
-      '--from-file reads saved output; drop --context/--kubeconfig, or drop --from-file to read the live cluster',
-    );
-  }
-  if (!live && opts.saveSnapshot !== undefined) {
-    throw new UsageError(
-      '--save-snapshot saves what a live read collected; it cannot be combined with --from-file',
-    );
-  }
-  const now = io.now();
-  const snapshot = live
-    ? await collectLive(opts, io)
-    : await collectFromFiles(opts.fromFile, {
-        collectedAt: new Date(now).toISOString(),
-        ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
-      });
-  const report = toReport(snapshot, evaluate(snapshot, DEFAULT_POLICY, now), now);
-  const render =
-    opts.output === 'json' ? renderJson : opts.output === 'markdown' ? renderMarkdown : renderTable;
-  io.stdout(render(report));
-  if (opts.failOn === 'never') return EXIT.ok;
-  const threshold = severityRank(opts.failOn as Severity);
-  // Pending findings have not held for their `for` yet: they do not fail the run.
-  return report.findings.some((f) => f.status === 'firing' && severityRank(f.severity) >= threshold)
-    ? EXIT.findings
-    : EXIT.ok;
-}
-
-/** Reads the live cluster of a kube context; the heavy client is loaded only here. */
-async function collectLive(opts: CheckOptions, io: CliIo): Promise<ClusterSnapshot> {
-  // Loaded on demand: @kubernetes/client-node costs seconds to load and --from-file never needs it.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { connect } = require('../collect/kube-connect') as KubeConnectModule;
-  const { collectFromKubernetes } = require('../collect/kubernetes') as KubernetesModule;
-  const { saveSnapshot } = require('../collect/save') as SaveModule;
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const target = await connect({
-    kind: 'kubeconfig',
-    ...(opts.kubeconfig !== undefined ? { file: opts.kubeconfig } : {}),
-    ...(opts.context !== undefined ? { context: opts.context } : {}),
-  });
-  const progress = io.progress;
-  const collection = await collectFromKubernetes({
-    cluster: opts.cluster ?? target.name,
-    target,
-    collectedAt: () => new Date(io.now()).toISOString(),
-    ...(progress ? { onProgress: progress } : {}),
-  });
-  target.agent.destroy();
-  if (opts.saveSnapshot !== undefined) await saveSnapshot(opts.saveSnapshot, collection.objects);
-  return collection.snapshot;
 }
 
 /** The catalogue as an aligned text table. */

@@ -259,7 +259,7 @@ export async function collectFromFiles(
 }
 
 /** `cluster` from `cluster.json`; the folder name for a folder. */
-function defaultClusterName(paths: readonly string[]): string {
+export function defaultClusterName(paths: readonly string[]): string {
   const first = paths.find((p) => p !== '-');
   if (!first) return 'stdin';
   return basename(first.replace(/[/\\]+$/, ''), extname(first)) || 'cluster';

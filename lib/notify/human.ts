@@ -86,9 +86,9 @@ export function renderHuman(
   const owed = new Set(ordered.map(transitionKey));
   const still = batch.stillFiring.filter((item) => !owed.has(item.sk));
 
-  const head = headLines(batch, ordered, still);
+  const head = headLines(batch, ordered, still, opts.width);
   const stillSection = stillFiringLines(still, batch.runAt, opts);
-  const footer = footerLines(batch.cluster);
+  const footer = footerLines(batch.cluster, opts.width);
   const groups = KIND_ORDER.map((kind) => ({
     kind,
     transitions: ordered.filter((t) => t.kind === kind),
@@ -185,6 +185,7 @@ function headLines(
   batch: NotificationBatch,
   ordered: readonly Transition[],
   still: readonly LedgerItem[],
+  width: number,
 ): string[] {
   const count = (kind: TransitionKind): number => ordered.filter((t) => t.kind === kind).length;
   const changes = [
@@ -204,8 +205,8 @@ function headLines(
       ? 'Nothing is firing now.'
       : `Firing now: ${firingNow.length} (${bySeverity.map(([s, n]) => `${n} ${s}`).join(', ')}).`;
   return [
-    `skewguard report for cluster ${batch.cluster}, run at ${batch.runAt}`,
-    `Changes: ${changes}. ${now}`,
+    ...wrap(`skewguard report for cluster ${batch.cluster}, run at ${batch.runAt}`, width, ''),
+    ...wrap(`Changes: ${changes}. ${now}`, width, ''),
     '',
   ];
 }
@@ -293,11 +294,15 @@ function stillFiringLines(
   return lines;
 }
 
-function footerLines(cluster: string): string[] {
+function footerLines(cluster: string, width: number): string[] {
   return [
     '--',
-    `Sent by skewguard for cluster ${cluster}. Each change is also published as JSON with the`,
-    'message attribute audience=machine; `skewguard check` shows the full evidence.',
+    ...wrap(
+      `Sent by skewguard for cluster ${cluster}. Each change is also published as JSON with the ` +
+        'message attribute audience=machine; `skewguard check` shows the full evidence.',
+      width,
+      '',
+    ),
   ];
 }
 

@@ -21,30 +21,22 @@ export interface CheckReport {
 }
 
 /**
- * A finding as a one-shot check reports it: `pending` when its start is known and it has not yet
- * held for its `for` (history from Prometheus); `firing` otherwise — without history a one-shot
- * check reports what holds now.
+ * A finding as `check` reports it: `firing`, or `pending` while it has not yet held for its
+ * `for` — the ledger decides, the same way for the CLI and the scheduled deployment.
  */
 export type ReportedFinding = Finding & { readonly status: 'firing' | 'pending' };
 
-/** The one-shot status of a finding at `now` (epoch ms). */
-export function oneShotStatus(finding: Finding, now: number): ReportedFinding['status'] {
-  if (finding.forSeconds === 0 || finding.since === undefined) return 'firing';
-  const began = Date.parse(finding.since);
-  return Number.isFinite(began) && now - began < finding.forSeconds * 1000 ? 'pending' : 'firing';
-}
-
-/** Combines a snapshot and its evaluation into the report, as of `now` (epoch ms). */
+/** Combines a snapshot, its evaluation and each finding's ledger status into the report. */
 export function toReport(
   snapshot: ClusterSnapshot,
   evaluation: Evaluation,
-  now: number,
+  statusOf: (finding: Finding) => ReportedFinding['status'],
 ): CheckReport {
   return {
     cluster: snapshot.cluster,
     collectedAt: snapshot.collectedAt,
     sources: snapshot.sources,
-    findings: evaluation.findings.map((f) => ({ ...f, status: oneShotStatus(f, now) })),
+    findings: evaluation.findings.map((f) => ({ ...f, status: statusOf(f) })),
     coverage: evaluation.coverage,
     notes: snapshot.notes,
   };
@@ -83,37 +75,60 @@ function subjectText(f: Finding): string {
   return `${f.subject.kind} ${ns}${f.subject.name}`;
 }
 
-/** `--output table`: plain text for an 80-column terminal, worst first. */
-export function renderTable(report: CheckReport, width = 80): string {
+/**
+ * `--output table`: what the email would say (`digest`, the human rendering of this run's
+ * notifications), then what holds but is still pending, then coverage — for an 80-column terminal.
+ */
+export function renderTable(report: CheckReport, digest: string | undefined, width = 80): string {
   const out: string[] = [];
   const sources = report.sources.map((s) => `${s.source} ${s.status}`).join(', ');
   out.push(`skewguard · cluster ${report.cluster} · ${report.collectedAt} · ${sources}`, '');
-  if (report.findings.length === 0) out.push('No findings.', '');
-  for (const f of report.findings) {
-    const pending = f.status === 'pending' ? ' (pending)' : '';
-    out.push(`${f.severity.toUpperCase().padEnd(9)}${f.ruleId} · ${subjectText(f)}${pending}`);
-    out.push(...wrap(f.summary, width, '         '));
-    const timing = [
-      f.since ? `since ${f.since}` : '',
-      f.status === 'pending' ? `fires once held for ${formatDuration(f.forSeconds)}` : '',
-    ].filter(Boolean);
-    if (timing.length > 0) out.push(...wrap(timing.join(' · '), width, '         '));
-    // A terminal user reads the runbook with `skewguard explain`; the URL is in json/markdown output.
-    out.push(`         runbook: skewguard explain ${f.ruleId}`, '');
+  if (digest !== undefined) out.push(digest.trimEnd(), '');
+  const pending = report.findings.filter((f) => f.status === 'pending');
+  if (digest === undefined && pending.length === 0) out.push('No findings.', '');
+  if (pending.length > 0) {
+    out.push(
+      `== PENDING: holding now, notified once held for their \`for\` (${pending.length}) ==`,
+      '',
+    );
+    for (const f of pending) {
+      out.push(`[${f.severity.toUpperCase()}] ${f.ruleId} - ${subjectText(f)}`);
+      out.push(...wrap(f.summary, width, '  '));
+      const held = f.since ? `holding since ${f.since}; ` : '';
+      out.push(
+        ...wrap(
+          `${held}fires once held for ${formatDuration(f.forSeconds)} · skewguard explain ${f.ruleId}`,
+          width,
+          '  ',
+        ),
+        '',
+      );
+    }
   }
-  const counts = countBySeverity(report.findings);
+  const counts = countBySeverity(report.findings.filter((f) => f.status === 'firing'));
   const skipped = report.coverage.filter(
     (c): c is Extract<CoverageEntry, { status: 'skipped' }> => c.status === 'skipped',
   );
   const evaluated = report.coverage.filter((c) => c.status === 'evaluated').length;
-  out.push(`Findings: ${SEVERITIES.map((s) => `${counts[s]} ${s}`).join(', ')}`);
   out.push(
-    `Coverage: ${evaluated} rules evaluated, ${skipped.length} skipped${skipped.length > 0 ? ':' : ''}`,
+    `Firing: ${SEVERITIES.map((s) => `${counts[s]} ${s}`).join(', ')}; pending: ${pending.length}`,
+  );
+  out.push(
+    `Coverage: ${evaluated} rules evaluated, ${skipped.length} skipped${skipped.length > 0 ? ' (not checked, not passed):' : ''}`,
   );
   for (const s of skipped)
     out.push(
       ...wrap(`${s.ruleId}: ${s.reason}`, width, '  ').map((l, i) => (i === 0 ? l : `  ${l}`)),
     );
+  for (const source of report.sources.filter((s) => s.status === 'failed')) {
+    out.push(
+      ...wrap(
+        `Source ${source.source} failed (${source.kind ?? 'error'}): ${source.reason ?? ''}`,
+        width,
+        '',
+      ),
+    );
+  }
   for (const note of report.notes) out.push(...wrap(`Note: ${note}`, width, ''));
   return `${out.join('\n')}\n`;
 }

@@ -63,8 +63,8 @@ Oldest: PodCrashLooping - Pod shop/web-1, since 2024-04-28T09:00:00.000Z (3d 3h 
 - [WARNING] PodCrashLooping - Pod shop/web-1, since 3d 3h ago
 
 --
-Sent by skewguard for cluster prod-eu. Each change is also published as JSON with the
-message attribute audience=machine; \`skewguard check\` shows the full evidence.
+Sent by skewguard for cluster prod-eu. Each change is also published as JSON with the message
+attribute audience=machine; \`skewguard check\` shows the full evidence.
 `);
   });
 

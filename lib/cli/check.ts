@@ -1,0 +1,215 @@
+import { runCheck } from '../check';
+import type { SourceCollector } from '../check';
+import { SourceError } from '../collect/errors';
+import { collectFromFiles, defaultClusterName } from '../collect/files';
+import type * as KubeConnectModuleNs from '../collect/kube-connect';
+import type * as KubernetesModuleNs from '../collect/kubernetes';
+import type * as PrometheusModuleNs from '../collect/prometheus';
+import type * as PrometheusQueriesNs from '../collect/prometheus-queries';
+import type * as SaveModuleNs from '../collect/save';
+import { loadConfig, policyFor } from '../config';
+import { Ledger, MemoryLedgerStore } from '../ledger';
+import { ConsoleNotifier } from '../notify/console';
+import { renderJson, renderMarkdown, renderTable, toReport } from '../notify/report';
+import type { Policy, Severity } from '../rules';
+import { DEFAULT_POLICY, severityRank } from '../rules';
+
+/** Where the CLI writes; tests pass buffers. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** The clock, read once per check. */
+  readonly now: () => number;
+  /** Progress lines during long live reads (set by the CLI on a TTY only). */
+  readonly progress?: (message: string) => void;
+}
+
+/** Exit codes of ARCHITECTURE.md: 0 clean, 1 findings at/above --fail-on, 2 usage or input error. */
+export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+
+/** A usage problem the user fixes by changing the command line (exit 2). */
+export class UsageError extends Error {}
+
+/** Options of `skewguard check`. */
+export interface CheckOptions {
+  readonly fromFile: string[];
+  readonly context?: string;
+  readonly kubeconfig?: string;
+  readonly saveSnapshot?: string;
+  readonly prometheusUrl?: string;
+  readonly prometheusSelector?: string;
+  readonly config?: string;
+  readonly cluster?: string;
+  readonly output: string;
+  readonly failOn: string;
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+// Loaded on demand: @kubernetes/client-node and axios cost seconds to load; --from-file never needs them.
+const kubeConnect = (): typeof KubeConnectModuleNs =>
+  require('../collect/kube-connect') as typeof KubeConnectModuleNs;
+const kubernetes = (): typeof KubernetesModuleNs =>
+  require('../collect/kubernetes') as typeof KubernetesModuleNs;
+const prometheus = (): typeof PrometheusModuleNs =>
+  require('../collect/prometheus') as typeof PrometheusModuleNs;
+const queries = (): typeof PrometheusQueriesNs =>
+  require('../collect/prometheus-queries') as typeof PrometheusQueriesNs;
+const save = (): typeof SaveModuleNs => require('../collect/save') as typeof SaveModuleNs;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * `skewguard check`: the same pipeline as the scheduled checker (runCheck), with an in-memory
+ * ledger and the console notifier, so the table shows what the email would say.
+ */
+export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
+  const fromFiles = opts.fromFile.length > 0;
+  const live =
+    !fromFiles &&
+    (opts.prometheusUrl === undefined ||
+      opts.context !== undefined ||
+      opts.kubeconfig !== undefined);
+  validate(opts, fromFiles, live);
+  const now = io.now();
+  const collectedAt = (): string => new Date(now).toISOString();
+  const config = opts.config !== undefined ? loadConfig({ path: opts.config }) : undefined;
+  if (config && opts.cluster === undefined) {
+    throw new UsageError(
+      `--config needs --cluster NAME to pick the cluster's rule settings (one of: ${config.clusters.map((c) => c.name).join(', ')})`,
+    );
+  }
+  const policy: Policy =
+    config && opts.cluster !== undefined ? policyFor(config, opts.cluster) : DEFAULT_POLICY;
+
+  const collectors: SourceCollector[] = [];
+  let cluster = opts.cluster;
+  let saved: Parameters<typeof SaveModuleNs.saveSnapshot>[1] | undefined;
+  if (fromFiles) {
+    const name = (cluster ??= defaultClusterName(opts.fromFile));
+    collectors.push({
+      source: 'files',
+      collect: () => collectFromFiles(opts.fromFile, { cluster: name, collectedAt: collectedAt() }),
+    });
+  }
+  if (live) {
+    // Connecting only loads the kubeconfig (no network); it names the cluster after the context.
+    const target = await kubeConnect().connect({
+      kind: 'kubeconfig',
+      ...(opts.kubeconfig !== undefined ? { file: opts.kubeconfig } : {}),
+      ...(opts.context !== undefined ? { context: opts.context } : {}),
+    });
+    const name = (cluster ??= target.name);
+    collectors.push({
+      source: 'kubernetes',
+      collect: async () => {
+        try {
+          const collection = await kubernetes().collectFromKubernetes({
+            cluster: name,
+            target,
+            collectedAt,
+            ...(io.progress ? { onProgress: io.progress } : {}),
+          });
+          saved = collection.objects;
+          return collection.snapshot;
+        } finally {
+          target.agent.destroy();
+        }
+      },
+    });
+  }
+  if (opts.prometheusUrl !== undefined) {
+    const url = opts.prometheusUrl;
+    const name = (cluster ??= new URL(url).hostname);
+    const prom = prometheus();
+    collectors.push({
+      source: 'prometheus',
+      collect: async () =>
+        (
+          await prom.collectFromPrometheus({
+            cluster: name,
+            url,
+            auth: prom.defaultPrometheusAuth(url),
+            ...(opts.prometheusSelector !== undefined ? { selector: opts.prometheusSelector } : {}),
+            collectedAt,
+            forWindows: prom.forWindowsOf(policy),
+            // One clock for the whole run: Prometheus is queried at the time the check evaluates.
+            at: now,
+          })
+        ).snapshot,
+    });
+  }
+  const clusterName = cluster ?? 'cluster';
+
+  let digest: string | undefined;
+  const notifier = new ConsoleNotifier(
+    (text) => {
+      digest = text;
+    },
+    { width: 80 },
+  );
+  const result = await runCheck(
+    clusterName,
+    { collectors, ledger: new Ledger(new MemoryLedgerStore()), notifier, policy },
+    now,
+  );
+  const failed = result.summary.sources.filter((s) => s.status === 'failed');
+  if (failed.length === result.summary.sources.length) {
+    // One source: its own message says it all; several: name each.
+    const message =
+      failed.length === 1
+        ? (failed[0]?.reason ?? 'the source failed')
+        : `every source failed: ${failed.map((s) => `${s.source}: ${s.reason ?? 'failed'}`).join('; ')}`;
+    io.stderr(`skewguard: ${message}\n`);
+    return EXIT.error;
+  }
+  for (const s of failed)
+    io.stderr(
+      `skewguard: warning: ${s.source} failed (${s.kind ?? 'error'}): ${s.reason ?? ''}; its rules are skipped\n`,
+    );
+  if (opts.saveSnapshot !== undefined && saved !== undefined)
+    await save().saveSnapshot(opts.saveSnapshot, saved);
+
+  const status = new Map(result.delivery.items.map((i) => [i.sk, i.status]));
+  const report = toReport(result.snapshot, result.evaluation, (f) =>
+    status.get(f.fingerprint) === 'firing' ? 'firing' : 'pending',
+  );
+  io.stdout(
+    opts.output === 'json'
+      ? renderJson(report)
+      : opts.output === 'markdown'
+        ? renderMarkdown(report)
+        : renderTable(report, digest),
+  );
+  if (opts.failOn === 'never') return EXIT.ok;
+  const threshold = severityRank(opts.failOn as Severity);
+  // Pending findings have not held for their `for` yet: they do not fail the run.
+  return report.findings.some((f) => f.status === 'firing' && severityRank(f.severity) >= threshold)
+    ? EXIT.findings
+    : EXIT.ok;
+}
+
+function validate(opts: CheckOptions, fromFiles: boolean, live: boolean): void {
+  if (fromFiles && (opts.context !== undefined || opts.kubeconfig !== undefined)) {
+    throw new UsageError(
+      '--from-file reads saved output; drop --context/--kubeconfig, or drop --from-file to read the live cluster',
+    );
+  }
+  if (!live && opts.saveSnapshot !== undefined) {
+    throw new UsageError(
+      '--save-snapshot saves what a live Kubernetes read collected; use it with --context/--kubeconfig, not --from-file alone',
+    );
+  }
+  if (opts.prometheusSelector !== undefined) {
+    if (opts.prometheusUrl === undefined)
+      throw new UsageError('--prometheus-selector needs --prometheus-url');
+    try {
+      queries().parseSelector(opts.prometheusSelector);
+    } catch (error) {
+      throw new UsageError(error instanceof SourceError ? error.message : String(error));
+    }
+  }
+  if (opts.prometheusUrl !== undefined && !/^https?:\/\//.test(opts.prometheusUrl)) {
+    throw new UsageError(
+      `--prometheus-url "${opts.prometheusUrl}" is not an http(s) URL, e.g. http://prometheus:9090 or https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-…`,
+    );
+  }
+}

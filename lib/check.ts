@@ -74,7 +74,13 @@ export async function runCheck(
   const health = await deps.ledger.recordSourceHealth(cluster, statuses, now);
   const counted: SourceStatus[] = statuses.map((s) => {
     const entry = health.sources.find((h) => h.source === s.source);
-    return entry ? { ...s, consecutiveFailures: entry.consecutiveFailures } : s;
+    if (!entry) return s;
+    const unavailable = health.unavailable.some((u) => u.source === s.source);
+    return {
+      ...s,
+      consecutiveFailures: entry.consecutiveFailures,
+      ...(s.status === 'failed' ? { unavailable } : {}),
+    };
   });
   const merged = snapshots.reduce<ClusterSnapshot | undefined>(
     (acc, s) => (acc ? mergeSnapshots(acc, s) : s),

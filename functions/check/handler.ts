@@ -7,6 +7,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CheckSummary } from '../../lib/check';
 import { runCheck } from '../../lib/check';
 import { collectorsFor } from '../../lib/collect/from-config';
+import { forWindowsOf } from '../../lib/collect/prometheus';
 import type { SkewguardConfig } from '../../lib/config';
 import { findCluster, policyFor } from '../../lib/config';
 import { DynamoDbLedgerStore, Ledger } from '../../lib/ledger';
@@ -64,14 +65,21 @@ export async function handleCheck(event: unknown, ctx: HandlerContext): Promise<
   const ledger = new Ledger(new DynamoDbLedgerStore(ctx.dynamodb, ctx.tableName), {
     repeatIntervalSeconds: ctx.config.defaults.repeatIntervalSeconds,
   });
-  const notifier = new SnsNotifier(ctx.sns, { topicArn: ctx.topicArn });
+  const notifier = new SnsNotifier(ctx.sns, {
+    topicArn: ctx.topicArn,
+    // Chat subscriptions filter on audience=chat; without them nobody would read those messages.
+    chat: ctx.config.notifications.https.some((endpoint) => endpoint.audience === 'chat'),
+  });
   const policy = policyFor(ctx.config, name);
-  const forWindows = {
-    generationMismatch: policy.rules['DeploymentGenerationMismatch']?.forSeconds ?? 600,
-    replicasMismatch: policy.rules['DeploymentReplicasMismatch']?.forSeconds ?? 900,
-  };
-  const collectors = collectorsFor(cluster, { secrets: ctx.secrets, forWindows }, () =>
-    new Date(now).toISOString(),
+  const collectors = collectorsFor(
+    cluster,
+    {
+      secrets: ctx.secrets,
+      // Every rollout rule's `for`, overrides included, so Prometheus dates conditions far enough back.
+      forWindows: forWindowsOf(policy),
+      prometheusAt: () => now,
+    },
+    () => new Date(now).toISOString(),
   );
   ctx.logger.appendKeys({ cluster: name });
   try {

@@ -17,6 +17,12 @@ export interface CollectorDeps {
   readonly aws?: AwsDeps;
   /** `for` windows per rollout condition, so Prometheus reads enough history. */
   readonly forWindows?: Readonly<Partial<Record<RolloutCondition, number>>>;
+  /**
+   * The instant (epoch ms) Prometheus is queried at; default the Prometheus server's now. The
+   * Lambda passes the run's clock so the snapshot, its `collectedAt` and the evaluation share one
+   * instant, which also lets tests replay a backfilled TSDB at a chosen time.
+   */
+  readonly prometheusAt?: () => number;
 }
 
 /** The collectors of a configured cluster: one per source, secrets read when the run collects. */
@@ -77,6 +83,7 @@ export function collectorsFor(
           ...(prom.selector ? { selector: prom.selector } : {}),
           ...(caPem ? { caPem } : {}),
           ...(deps.forWindows ? { forWindows: deps.forWindows } : {}),
+          ...(deps.prometheusAt ? { at: deps.prometheusAt() } : {}),
           collectedAt,
         });
         return result.snapshot;

@@ -61,7 +61,12 @@ export async function connect(
     try {
       kc.loadFromString(connection.text);
     } catch (error) {
-      throw new SourceError('kubernetes', 'config', `the kubeconfig secret is not a readable kubeconfig (${(error as Error).message}); store the kubeconfig YAML as the secret string`, { cause: error });
+      throw new SourceError(
+        'kubernetes',
+        'config',
+        `the kubeconfig secret is not a readable kubeconfig (${(error as Error).message}); store the kubeconfig YAML as the secret string`,
+        { cause: error },
+      );
     }
     if (connection.context !== undefined) kc.setCurrentContext(connection.context);
   } else {
@@ -109,7 +114,8 @@ export async function connect(
     server: cluster.server,
     agent,
     description: `${cluster.server} (context ${kc.getCurrentContext()})`,
-    name: connection.kind === 'kubeconfig' ? kc.getCurrentContext() : new URL(cluster.server).hostname,
+    name:
+      connection.kind === 'kubeconfig' ? kc.getCurrentContext() : new URL(cluster.server).hostname,
     headers: async () => {
       // Re-applied per request: exec plugins and token files refresh themselves here.
       const opts: RequestOptions = {};

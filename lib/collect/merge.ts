@@ -105,7 +105,10 @@ export function missingMetricsFor(
   parts: Readonly<Partial<Record<SnapshotPart, PartStatus>>>,
 ): { metricsMissing?: MissingMetric[] } {
   const kept = missing.flatMap((m) => {
-    const affects = m.affects.filter((p) => parts[p]?.state !== 'collected');
+    // Collected by the other source, or hidden by a managed provider: nothing is missing there.
+    const affects = m.affects.filter(
+      (p) => parts[p]?.state === 'missing' || parts[p] === undefined,
+    );
     return affects.length > 0 ? [{ ...m, affects }] : [];
   });
   return kept.length > 0 ? { metricsMissing: kept } : {};

@@ -152,13 +152,11 @@ export class Ledger {
   async plan(cluster: string, evaluation: Evaluation, now: number): Promise<Plan> {
     const stored = await this.store.load(cluster);
     const items = stored.filter(isFindingItem);
-    const { writes, transitions, items: planned } = reconcile(
-      cluster,
-      items,
-      evaluation,
-      now,
-      this.reconcileOptions,
-    );
+    const {
+      writes,
+      transitions,
+      items: planned,
+    } = reconcile(cluster, items, evaluation, now, this.reconcileOptions);
     return { cluster, now, writes, transitions, items: planned };
   }
 
@@ -239,12 +237,19 @@ export class Ledger {
     const plan = await this.plan(cluster, evaluation, now);
     const claim = await this.claim(plan);
     if (claim.transitions.length === 0) {
-      return { items: plan.items, delivered: [], lostRace: claim.lostRace, undelivered: [], failures: claim.failures };
+      return {
+        items: plan.items,
+        delivered: [],
+        lostRace: claim.lostRace,
+        undelivered: [],
+        failures: claim.failures,
+      };
     }
     let outcome: PublishOutcome | undefined;
     try {
       // A publisher that returns nothing resolves to undefined: everything was delivered.
-      outcome = (await publish(claim.transitions, { items: plan.items })) as PublishOutcome | undefined;
+      outcome = (await publish(claim.transitions, { items: plan.items })) as
+        PublishOutcome | undefined;
     } catch (error) {
       // A release that fails too only delays the retry until the claim lapses.
       await this.release(claim);

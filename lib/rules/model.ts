@@ -30,6 +30,11 @@ export interface SourceStatus {
   readonly kind?: SourceErrorKind;
   /** Runs in a row this source failed, this one included (from the ledger; absent in one-shot use). */
   readonly consecutiveFailures?: number;
+  /**
+   * The ledger's verdict: failed for its configured number of runs, or every source failed.
+   * Absent without a ledger; the SourceUnavailable rule then applies its default of 3 runs.
+   */
+  readonly unavailable?: boolean;
 }
 
 /** A series a rule needs that Prometheus does not have (absent) or no longer updates (stale). */

@@ -5,7 +5,12 @@ import { ROLLOUT_RULES } from './rollout';
 import { SKEW_RULES } from './skew';
 
 /** Every rule skewguard evaluates, in RULES.md order: a plain array (STYLE.md #1). */
-export const RULES: readonly Rule[] = [...SKEW_RULES, ...ROLLOUT_RULES, SourceUnavailable, ...CHECKER_RULES];
+export const RULES: readonly Rule[] = [
+  ...SKEW_RULES,
+  ...ROLLOUT_RULES,
+  SourceUnavailable,
+  ...CHECKER_RULES,
+];
 
 /** Looks a rule up by id. */
 export function findRule(id: string): Rule | undefined {

@@ -26,11 +26,15 @@ export const SourceUnavailable = defineRule({
     const failed = snapshot.sources.filter((s) => s.status === 'failed');
     const allFailed = snapshot.sources.length > 0 && failed.length === snapshot.sources.length;
     return failed
-      .filter((s) => allFailed || (s.consecutiveFailures ?? 1) >= SOURCE_FAILURE_RUNS)
+      .filter(
+        (s) => s.unavailable ?? (allFailed || (s.consecutiveFailures ?? 1) >= SOURCE_FAILURE_RUNS),
+      )
       .map((s) => {
         const runs = s.consecutiveFailures ?? 1;
         const when = runs > 1 ? `for ${plural(runs, 'run')} in a row` : 'in this run';
-        const impact = allFailed ? 'no rule could be evaluated' : 'the rules that need it are skipped, not passed';
+        const impact = allFailed
+          ? 'no rule could be evaluated'
+          : 'the rules that need it are skipped, not passed';
         return {
           subject: { kind: 'Source', name: s.source },
           summary: `${LABEL[s.source]} has failed ${when} (${s.kind ?? 'error'}: ${s.reason ?? 'no reason given'}); ${impact}.`,

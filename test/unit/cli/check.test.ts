@@ -128,7 +128,9 @@ describe('table and markdown output', () => {
     const lines = run.stdout.split('\n');
     for (const line of lines.filter((l) => !l.includes('http')))
       expect(line.length).toBeLessThanOrEqual(80);
-    const severities = lines.map((l) => /^\[(CRITICAL|WARNING|INFO)\] /.exec(l)?.[1]).filter(Boolean);
+    const severities = lines
+      .map((l) => /^\[(CRITICAL|WARNING|INFO)\] /.exec(l)?.[1])
+      .filter(Boolean);
     expect(severities[0]).toBe('CRITICAL');
     expect(severities.indexOf('CRITICAL')).toBeLessThan(severities.lastIndexOf('WARNING'));
   });

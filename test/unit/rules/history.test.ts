@@ -12,7 +12,13 @@ function withHistory(ruleId: string, condition: RolloutCondition, since: string)
   const file = readdirSync(dir).find((f) => f.startsWith('fires.')) ?? '';
   const fixture = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { documents: unknown[] };
   const snap = snapshotOf(fixture.documents);
-  return { ...snap, workloads: snap.workloads.map((w): Workload => ({ ...w, conditionSince: { [condition]: since } })) };
+  return {
+    ...snap,
+    workloads: snap.workloads.map((w): Workload => ({
+      ...w,
+      conditionSince: { [condition]: since },
+    })),
+  };
 }
 
 describe('history from the source dates rollout findings', () => {
@@ -29,7 +35,11 @@ describe('history from the source dates rollout findings', () => {
     ['DaemonSetMisScheduled', 'misscheduled'],
   ] as const)('%s takes since from conditionSince.%s', (ruleId, condition) => {
     const since = '2026-11-21T11:48:00Z';
-    const findings = evaluate(withHistory(ruleId, condition, since), DEFAULT_POLICY, NOW).findings.filter((f) => f.ruleId === ruleId);
+    const findings = evaluate(
+      withHistory(ruleId, condition, since),
+      DEFAULT_POLICY,
+      NOW,
+    ).findings.filter((f) => f.ruleId === ruleId);
     expect(findings.length).toBeGreaterThan(0);
     for (const f of findings) expect(f.since).toBe(since);
   });

@@ -32,6 +32,7 @@ import type { SourceHealthReport } from './source-health';
 import { recordSourceHealth } from './source-health';
 import type { LedgerItem, LedgerStore, StoredItem, Transition, WriteOutcome } from './types';
 import { LedgerError } from './types';
+import { forEachLimited } from '../util/concurrency';
 
 /** Ledger tunables; every field has a default. */
 export interface LedgerOptions extends ReconcileOptionsInput {
@@ -172,7 +173,7 @@ export class Ledger {
     const claimed: Transition[] = [];
     const lostRace: Transition[] = [];
     const failures: WriteFailure[] = [];
-    await forEachLimited(plan.writes, async (write) => {
+    await forEachLimited(plan.writes, WRITE_CONCURRENCY, async (write) => {
       try {
         if (write.op === 'delete') {
           await this.store.delete(write.pk, write.sk, write.expectedVersion);
@@ -309,7 +310,7 @@ export class Ledger {
     const settled: Transition[] = [];
     const lostRace: Transition[] = [];
     const failures: WriteFailure[] = [];
-    await forEachLimited(chosen, async (transition) => {
+    await forEachLimited(chosen, WRITE_CONCURRENCY, async (transition) => {
       const item = { ...next(transition.item, transition), version: transition.item.version + 1 };
       try {
         const outcome: WriteOutcome = await this.store.put(item, transition.item.version);
@@ -337,21 +338,6 @@ function withoutClaim(item: LedgerItem): LedgerItem {
 function inPlanOrder(subset: readonly Transition[], order: readonly Transition[]): Transition[] {
   const rank = new Map(order.map((t, index) => [t.item.sk, index]));
   return [...subset].sort((a, b) => (rank.get(a.item.sk) ?? 0) - (rank.get(b.item.sk) ?? 0));
-}
-
-/** Runs `task` over `items` with at most WRITE_CONCURRENCY in flight. */
-async function forEachLimited<T>(
-  items: readonly T[],
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, items.length) }, worker));
 }
 
 function asLedgerError(error: unknown): LedgerError {

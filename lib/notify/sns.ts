@@ -23,6 +23,7 @@ import type {
   PublishResult,
 } from './publisher';
 import { NOTHING_PUBLISHED, PublishError, deliveryResult } from './publisher';
+import { forEachLimited } from '../util/concurrency';
 
 /** Settings of the SNS notifier; only `topicArn` is required. */
 export interface SnsNotifierOptions {
@@ -296,20 +297,4 @@ function wholeNumber(name: string, value: number, min: number, max: number): num
     );
   }
   return value;
-}
-
-/** Runs `task` over `items` with at most `limit` in flight. */
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

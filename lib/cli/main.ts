@@ -57,7 +57,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         .default('table'),
     )
     .addOption(
-      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
+      new Option(
+        '--fail-on <severity>',
+        'exit 1 when a firing finding is at or above this severity',
+      )
         .choices(['critical', 'warning', 'info', 'never'])
         .default('critical'),
     )

@@ -1,182 +1,347 @@
 /**
- * Synthetic clusters for benchmarks: kubectl-shaped objects at realistic sizes (labels,
- * annotations, managedFields), a small share of them unhealthy so targeted reads happen.
+ * Synthetic EKS-like clusters for the benchmarks: one compact model per size, rendered as the
+ * kubectl-shaped objects the test API server serves (bench/kube-objects.ts) and as the
+ * kube-state-metrics series a backfilled Prometheus holds (bench/synthetic-metrics.ts).
+ * Deterministic: the same size always yields the same cluster.
  */
-import { kubeProxyPod, node } from '../test/support/kube-objects';
 
-/** Benchmark sizes of issue 8 (pods only where the collector would read them). */
+/** A benchmark size: nodes, workloads (Deployments + StatefulSets + DaemonSets) and pods. */
+export interface SizeSpec {
+  readonly nodes: number;
+  readonly workloads: number;
+  readonly pods: number;
+}
+
+/** Benchmark sizes of issue 8. */
 export const SIZES = {
-  S: { nodes: 50, workloads: 500 },
-  M: { nodes: 1000, workloads: 5000 },
-  L: { nodes: 5000, workloads: 20000 },
-} as const;
+  S: { nodes: 50, workloads: 500, pods: 1_500 },
+  M: { nodes: 1_000, workloads: 5_000, pods: 30_000 },
+  L: { nodes: 5_000, workloads: 20_000, pods: 150_000 },
+} as const satisfies Record<string, SizeSpec>;
 
 /** A size name. */
 export type SizeName = keyof typeof SIZES;
 
-// Real objects carry managedFields; they dominate list payloads and must not dominate memory.
-function managedFields(manager: string): unknown[] {
-  return [
-    {
-      manager,
-      operation: 'Update',
-      apiVersion: 'apps/v1',
-      time: '2026-11-20T08:00:00Z',
-      fieldsType: 'FieldsV1',
-      fieldsV1: {
-        'f:metadata': { 'f:annotations': { '.': {}, 'f:deployment.kubernetes.io/revision': {} } },
-        'f:status': {
-          'f:availableReplicas': {},
-          'f:conditions': {
-            '.': {},
-            'k:{"type":"Available"}': {
-              '.': {},
-              'f:lastTransitionTime': {},
-              'f:message': {},
-              'f:reason': {},
-              'f:status': {},
-              'f:type': {},
-            },
-          },
-          'f:observedGeneration': {},
-          'f:readyReplicas': {},
-          'f:replicas': {},
-          'f:updatedReplicas': {},
-        },
-      },
-    },
-    {
-      manager: 'kubectl-client-side-apply',
-      operation: 'Update',
-      apiVersion: 'apps/v1',
-      time: '2026-11-01T08:00:00Z',
-      fieldsType: 'FieldsV1',
-      fieldsV1: {
-        'f:spec': {
-          'f:replicas': {},
-          'f:selector': {},
-          'f:strategy': {
-            'f:rollingUpdate': { '.': {}, 'f:maxSurge': {}, 'f:maxUnavailable': {} },
-            'f:type': {},
-          },
-          'f:template': {
-            'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
-            'f:spec': {
-              'f:containers': {
-                'k:{"name":"app"}': {
-                  '.': {},
-                  'f:image': {},
-                  'f:name': {},
-                  'f:resources': { '.': {}, 'f:limits': {}, 'f:requests': {} },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  ];
+/** The API server's version, as EKS reports it. */
+export const SERVER_VERSION = 'v1.30.4-eks-a737599';
+/** The kube-proxy image every node runs. */
+export const KUBE_PROXY_IMAGE =
+  '602401143452.dkr.ecr.eu-west-1.amazonaws.com/eks/kube-proxy:v1.30.3-minimal-eksbuild.2';
+const CURRENT_KUBELET = 'v1.30.4-eks-a737599';
+const PREVIOUS_KUBELET = 'v1.29.8-eks-a737599';
+// Four minors behind the API server: a node group left behind, so skew findings fire.
+const LEGACY_KUBELET = 'v1.26.15-eks-1552ad0';
+
+/** A node of the model. */
+export interface NodeModel {
+  readonly index: number;
+  readonly name: string;
+  readonly ip: string;
+  readonly kubeletVersion: string;
+  readonly nodeGroup: string;
+  readonly zone: string;
 }
 
-/** One Deployment; every 200th is mid-rollout with fewer available replicas. */
-export function deployment(i: number): Record<string, unknown> {
-  const ns = `team-${i % 40}`;
-  const name = `svc-${i}`;
-  const unhealthy = i % 200 === 7;
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: {
-      name,
-      namespace: ns,
-      uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-      generation: 4,
-      resourceVersion: String(100000 + i),
-      creationTimestamp: '2026-10-01T08:00:00Z',
-      labels: {
-        app: name,
-        'app.kubernetes.io/part-of': ns,
-        'app.kubernetes.io/managed-by': 'Helm',
-      },
-      annotations: {
-        'deployment.kubernetes.io/revision': '4',
-        'meta.helm.sh/release-name': name,
-        'meta.helm.sh/release-namespace': ns,
-      },
-      managedFields: managedFields('kube-controller-manager'),
-    },
-    spec: {
-      replicas: 3,
-      selector: { matchLabels: { app: name } },
-      strategy: {
-        type: 'RollingUpdate',
-        rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
-      },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: [
-            {
-              name: 'app',
-              image: `registry.example/${ns}/${name}:1.4.${i % 9}`,
-              resources: {
-                limits: { cpu: '500m', memory: '512Mi' },
-                requests: { cpu: '100m', memory: '128Mi' },
-              },
-            },
-          ],
-        },
-      },
-      progressDeadlineSeconds: 600,
-      revisionHistoryLimit: 10,
-    },
-    status: {
-      observedGeneration: 4,
-      replicas: 3,
-      updatedReplicas: unhealthy ? 1 : 3,
-      readyReplicas: unhealthy ? 2 : 3,
-      availableReplicas: unhealthy ? 2 : 3,
-      ...(unhealthy ? { unavailableReplicas: 1 } : {}),
-      conditions: [
-        {
-          type: 'Available',
-          status: unhealthy ? 'False' : 'True',
-          reason: unhealthy ? 'MinimumReplicasUnavailable' : 'MinimumReplicasAvailable',
-          message: 'Deployment has minimum availability.',
-          lastUpdateTime: '2026-11-20T08:00:00Z',
-          lastTransitionTime: '2026-11-20T08:00:00Z',
-        },
-        {
-          type: 'Progressing',
-          status: 'True',
-          reason: 'NewReplicaSetAvailable',
-          message: `ReplicaSet "${name}-5d8f7c9b6d" has successfully progressed.`,
-          lastUpdateTime: '2026-11-20T08:00:00Z',
-          lastTransitionTime: '2026-10-01T08:00:00Z',
-        },
-      ],
-    },
-  };
+/** How a workload's rollout looks in the model. */
+export type Health =
+  /** Settled: every replica updated and ready. */
+  | 'healthy'
+  /** A Deployment rollout whose one new pod crash-loops (odd index: cannot pull its image). */
+  | 'rolloutStuck'
+  /** A StatefulSet update whose highest ordinal cannot pull the new image. */
+  | 'updateStuck';
+
+/** A workload of the model. */
+export interface WorkloadModel {
+  readonly index: number;
+  readonly kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
+  readonly namespace: string;
+  readonly name: string;
+  /** The selector label's key and value (matchLabels has exactly this pair). */
+  readonly selectorKey: string;
+  readonly selectorValue: string;
+  readonly container: string;
+  readonly image: string;
+  /** Desired pods (DaemonSets: one per node). */
+  readonly replicas: number;
+  readonly health: Health;
 }
 
-/** Nodes, their kube-proxy pods, and Deployments of the given size. */
-export function syntheticCluster(size: { nodes: number; workloads: number }): unknown[] {
-  const nodes = Array.from({ length: size.nodes }, (_, i) => {
-    const n = node(
-      `ip-10-${(i >> 8) & 255}-${i & 255}-${(i * 7) % 250}.eu-west-1.compute.internal`,
-      i % 10 === 0 ? 'v1.29.8-eks-a737599' : 'v1.30.4-eks-a737599',
-      `ng-${i % 5}`,
-    );
-    (n['metadata'] as Record<string, unknown>)['managedFields'] = managedFields('kubelet');
-    return n;
+/** What a pod's only container is doing. */
+export type PodState = 'running' | 'crashLoop' | 'imagePull';
+
+/** A pod of the model (only enumerated, never stored: 150,000 of them at L). */
+export interface PodModel {
+  readonly namespace: string;
+  readonly name: string;
+  readonly node: NodeModel;
+  readonly workload: WorkloadModel;
+  /** The direct controller: a ReplicaSet for Deployment pods. */
+  readonly ownerKind: 'ReplicaSet' | 'StatefulSet' | 'DaemonSet';
+  readonly ownerName: string;
+  /** pod-template-hash (ReplicaSet pods) or controller-revision-hash (the others). */
+  readonly revisionLabel: string;
+  readonly revisionValue: string;
+  readonly image: string;
+  readonly state: PodState;
+  readonly restarts: number;
+}
+
+/** A ReplicaSet of a Deployment in the model. */
+export interface ReplicaSetModel {
+  readonly namespace: string;
+  readonly name: string;
+  readonly deployment: WorkloadModel;
+  readonly revision: number;
+  readonly hash: string;
+  readonly replicas: number;
+  readonly image: string;
+}
+
+/** A whole synthetic cluster. */
+export interface ClusterModel {
+  readonly size: SizeSpec;
+  readonly nodes: readonly NodeModel[];
+  readonly workloads: readonly WorkloadModel[];
+}
+
+interface DaemonSetDef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly selectorKey: string;
+  readonly image: string;
+}
+
+// EKS add-ons and the usual node agents: each runs one pod per node.
+const DAEMONSETS: readonly DaemonSetDef[] = [
+  { namespace: 'kube-system', name: 'kube-proxy', selectorKey: 'k8s-app', image: KUBE_PROXY_IMAGE },
+  {
+    namespace: 'kube-system',
+    name: 'aws-node',
+    selectorKey: 'k8s-app',
+    image: '602401143452.dkr.ecr.eu-west-1.amazonaws.com/amazon-k8s-cni:v1.18.3-eksbuild.1',
+  },
+  {
+    namespace: 'kube-system',
+    name: 'ebs-csi-node',
+    selectorKey: 'app',
+    image: '602401143452.dkr.ecr.eu-west-1.amazonaws.com/eks/aws-ebs-csi-driver:v1.35.0',
+  },
+  {
+    namespace: 'monitoring',
+    name: 'node-exporter',
+    selectorKey: 'app.kubernetes.io/name',
+    image: 'quay.io/prometheus/node-exporter:v1.8.2',
+  },
+  {
+    namespace: 'logging',
+    name: 'fluent-bit',
+    selectorKey: 'app.kubernetes.io/name',
+    image: 'cr.fluentbit.io/fluent/fluent-bit:3.1.9',
+  },
+];
+const COREDNS_REPLICAS = 2;
+
+/** A short, stable hex hash (FNV-1a) for names, hashes and UIDs. */
+export function hashOf(seed: string, length = 10): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193) >>> 0;
+  let out = '';
+  while (out.length < length) {
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
+    out += h.toString(16).padStart(8, '0');
+  }
+  return out.slice(0, length);
+}
+
+/** A UUID-shaped id derived from `seed`. */
+export function uidOf(seed: string): string {
+  const h = hashOf(seed, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The model of a size: nodes, then the DaemonSets, CoreDNS, and Deployments / StatefulSets. */
+export function clusterModel(size: SizeSpec): ClusterModel {
+  const nodes = Array.from({ length: size.nodes }, (_, i): NodeModel => {
+    const group = i % 50 === 49 ? 'ng-legacy' : `ng-${i % 5}`;
+    return {
+      index: i,
+      name: `ip-10-0-${(i >> 8) & 255}-${i & 255}.eu-west-1.compute.internal`,
+      ip: `10.0.${(i >> 8) & 255}.${i & 255}`,
+      kubeletVersion:
+        group === 'ng-legacy' ? LEGACY_KUBELET : i % 10 === 3 ? PREVIOUS_KUBELET : CURRENT_KUBELET,
+      nodeGroup: group,
+      zone: `eu-west-1${'abc'[i % 3] ?? 'a'}`,
+    };
   });
-  const proxies = nodes.map((n, i) =>
-    kubeProxyPod(
-      (n['metadata'] as Record<string, unknown>)['name'] as string,
-      '602401143452.dkr.ecr.eu-west-1.amazonaws.com/eks/kube-proxy:v1.30.3-minimal-eksbuild.2',
-      `kube-proxy-${i.toString(36).padStart(5, '0')}`,
-    ),
-  );
-  const deployments = Array.from({ length: size.workloads }, (_, i) => deployment(i));
-  return [...nodes, ...proxies, ...deployments];
+  const workloads: WorkloadModel[] = DAEMONSETS.map((ds, i) => ({
+    index: i,
+    kind: 'DaemonSet',
+    namespace: ds.namespace,
+    name: ds.name,
+    selectorKey: ds.selectorKey,
+    selectorValue: ds.name,
+    container: ds.name,
+    image: ds.image,
+    replicas: size.nodes,
+    health: 'healthy',
+  }));
+  workloads.push({
+    index: workloads.length,
+    kind: 'Deployment',
+    namespace: 'kube-system',
+    name: 'coredns',
+    selectorKey: 'k8s-app',
+    selectorValue: 'kube-dns',
+    container: 'coredns',
+    image: '602401143452.dkr.ecr.eu-west-1.amazonaws.com/eks/coredns:v1.11.3-eksbuild.1',
+    replicas: COREDNS_REPLICAS,
+    health: 'healthy',
+  });
+  const apps = size.workloads - workloads.length;
+  const appPods = size.pods - DAEMONSETS.length * size.nodes - COREDNS_REPLICAS;
+  if (apps <= 0 || appPods < apps) {
+    throw new Error(
+      `size ${JSON.stringify(size)} leaves no room for application workloads; give more workloads and pods`,
+    );
+  }
+  for (let i = 0; i < apps; i++) {
+    const statefulSet = i % 10 === 9;
+    const namespace = `team-${i % 40}`;
+    const name = statefulSet ? `db-${i}` : `svc-${i}`;
+    const replicas = Math.floor(appPods / apps) + (i < appPods % apps ? 1 : 0);
+    const unhealthy = statefulSet ? i % 250 === 19 : i % 200 === 7;
+    workloads.push({
+      index: workloads.length,
+      kind: statefulSet ? 'StatefulSet' : 'Deployment',
+      namespace,
+      name,
+      selectorKey: 'app',
+      selectorValue: name,
+      container: 'app',
+      image: `registry.example/${namespace}/${name}:1.4.${i % 9}`,
+      // An unhealthy rollout needs one old pod beside the new one.
+      replicas: unhealthy ? Math.max(replicas, 2) : replicas,
+      health: unhealthy ? (statefulSet ? 'updateStuck' : 'rolloutStuck') : 'healthy',
+    });
+  }
+  return { size, nodes, workloads };
+}
+
+/** The image a workload's new revision rolls out (a broken tag for stuck rollouts). */
+export function newImageOf(w: WorkloadModel): string {
+  return w.health === 'healthy' ? w.image : w.image.replace(/:[^:]+$/, ':2.0.0-rc.1');
+}
+
+/** The ReplicaSets of a Deployment: current and previous revision (the history a cluster keeps). */
+export function replicaSetsOf(w: WorkloadModel): ReplicaSetModel[] {
+  if (w.kind !== 'Deployment') return [];
+  const rs = (revision: number, replicas: number, image: string): ReplicaSetModel => {
+    const hash = hashOf(`${w.namespace}/${w.name}/${revision}`);
+    return {
+      namespace: w.namespace,
+      name: `${w.name}-${hash}`,
+      deployment: w,
+      revision,
+      hash,
+      replicas,
+      image,
+    };
+  };
+  if (w.health === 'rolloutStuck') {
+    return [rs(5, 1, newImageOf(w)), rs(4, w.replicas - 1, w.image)];
+  }
+  return [rs(4, w.replicas, w.image), rs(3, 0, w.image.replace(/:[^:]+$/, ':1.3.0'))];
+}
+
+/** Calls `visit` for every pod of the cluster, in a stable order. */
+export function forEachPod(model: ClusterModel, visit: (pod: PodModel) => void): void {
+  const { nodes } = model;
+  for (const w of model.workloads) {
+    if (w.kind === 'DaemonSet') {
+      const hash = hashOf(`${w.namespace}/${w.name}/ds`);
+      for (const node of nodes) {
+        visit({
+          namespace: w.namespace,
+          // Five characters like the real suffix, unique per node (a hash alone could collide).
+          name: `${w.name}-${hashOf(`${w.name}/${node.name}`, 2)}${node.index.toString(36).padStart(3, '0')}`,
+          node,
+          workload: w,
+          ownerKind: 'DaemonSet',
+          ownerName: w.name,
+          revisionLabel: 'controller-revision-hash',
+          revisionValue: hash,
+          image: w.image,
+          state: 'running',
+          restarts: 0,
+        });
+      }
+      continue;
+    }
+    if (w.kind === 'StatefulSet') {
+      const current = hashOf(`${w.namespace}/${w.name}/1`);
+      const update = w.health === 'updateStuck' ? hashOf(`${w.namespace}/${w.name}/2`) : current;
+      for (let k = 0; k < w.replicas; k++) {
+        // StatefulSets update from the highest ordinal down.
+        const updated = w.health === 'updateStuck' && k === w.replicas - 1;
+        visit({
+          namespace: w.namespace,
+          name: `${w.name}-${k}`,
+          node: nodeFor(nodes, w.index, k),
+          workload: w,
+          ownerKind: 'StatefulSet',
+          ownerName: w.name,
+          revisionLabel: 'controller-revision-hash',
+          revisionValue: `${w.name}-${updated ? update : current}`,
+          image: updated ? newImageOf(w) : w.image,
+          state: updated ? 'imagePull' : 'running',
+          restarts: 0,
+        });
+      }
+      continue;
+    }
+    let k = 0;
+    for (const rs of replicaSetsOf(w)) {
+      const broken = w.health === 'rolloutStuck' && rs.revision === 5;
+      const state: PodState = broken ? (w.index % 2 === 0 ? 'crashLoop' : 'imagePull') : 'running';
+      for (let r = 0; r < rs.replicas; r++, k++) {
+        visit({
+          namespace: w.namespace,
+          name: `${rs.name}-${hashOf(`${rs.name}/${r}`, 3)}${r.toString(36).padStart(2, '0')}`,
+          node: nodeFor(nodes, w.index, k),
+          workload: w,
+          ownerKind: 'ReplicaSet',
+          ownerName: rs.name,
+          revisionLabel: 'pod-template-hash',
+          revisionValue: rs.hash,
+          image: rs.image,
+          state,
+          restarts: state === 'crashLoop' ? 14 : 0,
+        });
+      }
+    }
+  }
+}
+
+function nodeFor(nodes: readonly NodeModel[], workload: number, replica: number): NodeModel {
+  const node = nodes[(workload * 7 + replica * 13) % nodes.length];
+  if (!node) throw new Error('the model has no nodes');
+  return node;
+}
+
+/** Object counts of a model, for the bench's table header. */
+export function modelCounts(model: ClusterModel): Record<string, number> {
+  let pods = 0;
+  forEachPod(model, () => (pods += 1));
+  const count = (kind: WorkloadModel['kind']): number =>
+    model.workloads.filter((w) => w.kind === kind).length;
+  return {
+    nodes: model.nodes.length,
+    deployments: count('Deployment'),
+    statefulsets: count('StatefulSet'),
+    daemonsets: count('DaemonSet'),
+    replicasets: model.workloads.reduce((n, w) => n + replicaSetsOf(w).length, 0),
+    pods,
+    unhealthy: model.workloads.filter((w) => w.health !== 'healthy').length,
+  };
 }

@@ -28,19 +28,26 @@ export function listPath(req: ListRequest): string {
 }
 
 /**
- * Lists every object of a request, page by page (`limit` + `continue`). A 410 Expired continue
- * token restarts the list once from the beginning. `onPage` sees each page's items; items keep
- * their `kind` (set from the list kind, as kubectl does).
+ * Turns one list item into what the caller keeps (e.g. a slim copy); the whole page is dropped
+ * right after, so only what `keep` returns stays in memory. `kind` and `apiVersion` come from
+ * the list, as list items omit their own.
  */
-export async function listAll(
+export type KeepItem<T> = (item: Raw, kind: string, apiVersion: string) => T;
+
+/**
+ * Lists every object of a request, page by page (`limit` + `continue`), passing each item
+ * through `keep` as its page arrives. A 410 Expired continue token restarts the list once from
+ * the beginning.
+ */
+export async function listAll<T>(
   client: KubeClient,
   req: ListRequest,
-  onPage?: (items: Raw[]) => void,
-): Promise<Raw[]> {
+  keep: KeepItem<T>,
+): Promise<T[]> {
   let restarted = false;
   for (;;) {
     try {
-      return await listOnce(client, req, onPage);
+      return await listOnce(client, req, keep);
     } catch (error) {
       if (error instanceof KubeHttpError && error.status === 410 && !restarted) {
         restarted = true;
@@ -51,13 +58,9 @@ export async function listAll(
   }
 }
 
-async function listOnce(
-  client: KubeClient,
-  req: ListRequest,
-  onPage?: (items: Raw[]) => void,
-): Promise<Raw[]> {
+async function listOnce<T>(client: KubeClient, req: ListRequest, keep: KeepItem<T>): Promise<T[]> {
   const path = listPath(req);
-  const items: Raw[] = [];
+  const kept: T[] = [];
   let token: string | undefined;
   const seenTokens = new Set<string>();
   for (let page = 0; page < MAX_PAGES; page += 1) {
@@ -75,13 +78,12 @@ async function listOnce(
       );
     }
     const itemKind = (str(body, 'kind') ?? '').replace(/List$/, '');
-    const pageItems = arr(body, 'items')
-      .filter(isRecord)
-      .map((i) => (itemKind && i['kind'] === undefined ? { ...i, kind: itemKind } : i));
-    onPage?.(pageItems);
-    items.push(...pageItems);
+    const apiVersion = str(body, 'apiVersion') ?? '';
+    for (const item of arr(body, 'items')) {
+      if (isRecord(item)) kept.push(keep(item, itemKind, apiVersion));
+    }
     token = str(body, 'metadata', 'continue') || undefined;
-    if (token === undefined) return items;
+    if (token === undefined) return kept;
     if (seenTokens.has(token))
       throw new KubeHttpError(
         'protocol',

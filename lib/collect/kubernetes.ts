@@ -3,10 +3,11 @@ import type { ClusterSnapshot, ControlPlaneInstance } from '../rules/model';
 import { SourceError } from './errors';
 import type { ClientStats, KubeTarget, RequestPolicy } from './kube-client';
 import { DEFAULT_REQUEST_POLICY, KubeClient, KubeHttpError } from './kube-client';
-import type { ListRequest } from './kube-lists';
+import type { KeepItem, ListRequest } from './kube-lists';
 import { listAll } from './kube-lists';
 import type { Raw } from './raw';
-import { at, isRecord, num, str, strMap } from './raw';
+import { isRecord, num, str, strMap } from './raw';
+import { slimObject } from './normalize';
 import type { KubeObjects, ListKind, ListStatus } from './snapshot';
 import { buildSnapshot } from './snapshot';
 
@@ -31,6 +32,13 @@ export interface KubernetesCollection {
   readonly stats: ClientStats;
 }
 
+/**
+ * Lists and reads in flight at once: the five lists all start together, and targeted reads
+ * overlap. Within kubectl's habits (it pages with limit=500 too) and far below what API
+ * Priority and Fairness gives one client.
+ */
+export const DEFAULT_CONCURRENCY = 6;
+
 const WORKLOAD_LISTS: readonly (ListRequest & { list: ListKind })[] = [
   { list: 'deployments', resource: 'deployments', group: 'apps' },
   { list: 'statefulsets', resource: 'statefulsets', group: 'apps' },
@@ -50,7 +58,7 @@ export async function collectFromKubernetes(
   options: KubernetesCollectOptions,
 ): Promise<KubernetesCollection> {
   const client = new KubeClient(options.target, options.policy ?? DEFAULT_REQUEST_POLICY);
-  const limit = semaphore(options.concurrency ?? 4);
+  const limit = semaphore(options.concurrency ?? DEFAULT_CONCURRENCY);
   const progress = options.onProgress ?? (() => undefined);
   const notes: string[] = [];
 
@@ -84,8 +92,8 @@ export async function collectFromKubernetes(
   let done = 0;
   const fetchList = async (list: ListKind, req: ListRequest): Promise<void> => {
     try {
-      const items = await limit(() => listAll(client, req));
-      collected[list].push(...items.map(slim));
+      const items = await limit(() => listAll(client, req, slimmer(list)));
+      append(collected[list], items);
       lists[list] = { state: 'collected' };
       done += 1;
       progress(
@@ -123,38 +131,26 @@ export async function collectFromKubernetes(
       `${unhealthy.length} workloads look unhealthy; pods were read for the first ${maxTargeted} only.`,
     );
   }
+  // kube-system's pods are listed whole above (and when that list failed, it stays failed).
+  const targeted = targetedReads(unhealthy.slice(0, maxTargeted), { skipPodsIn: 'kube-system' });
+  notes.push(...targeted.notes);
   let targetedFailure: string | undefined;
   await Promise.all(
-    unhealthy.slice(0, maxTargeted).map(async (workload) => {
-      const namespace = str(workload, 'metadata', 'namespace') ?? 'default';
-      const selector = labelSelector(workload);
-      if (!selector) {
-        notes.push(
-          `${str(workload, 'kind')} ${namespace}/${str(workload, 'metadata', 'name')} has no matchLabels selector; its pods were not read.`,
-        );
-        return;
-      }
+    targeted.reads.map(async (read) => {
       try {
-        const reads: Promise<Raw[]>[] = [
-          limit(() =>
-            listAll(client, { resource: 'pods', group: '', namespace, labelSelector: selector }),
+        const items = await limit(() =>
+          listAll(
+            client,
+            {
+              resource: read.list,
+              group: read.list === 'pods' ? '' : 'apps',
+              namespace: read.namespace,
+              labelSelector: read.selector,
+            },
+            slimmer(read.list),
           ),
-        ];
-        if (str(workload, 'kind') === 'Deployment') {
-          reads.push(
-            limit(() =>
-              listAll(client, {
-                resource: 'replicasets',
-                group: 'apps',
-                namespace,
-                labelSelector: selector,
-              }),
-            ),
-          );
-        }
-        const [pods = [], replicasets = []] = await Promise.all(reads);
-        if (namespace !== 'kube-system') collected.pods.push(...pods.map(slim));
-        collected.replicasets.push(...replicasets.map(slim));
+        );
+        append(collected[read.list], items);
       } catch (error) {
         if (!(error instanceof SourceError)) throw error;
         targetedFailure ??= error.message;
@@ -223,22 +219,92 @@ export function looksUnhealthy(w: Raw): boolean {
   );
 }
 
-/** `a=b,c=d` from spec.selector.matchLabels, or undefined when there is none. */
-function labelSelector(workload: Raw): string | undefined {
-  const labels = strMap(workload, 'spec', 'selector', 'matchLabels');
-  const pairs = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
-  return pairs.length > 0 ? pairs.join(',') : undefined;
+/** One targeted list: pods or ReplicaSets of some unhealthy workloads in a namespace. */
+export interface TargetedRead {
+  readonly list: 'pods' | 'replicasets';
+  readonly namespace: string;
+  readonly selector: string;
 }
 
-/** Drops the bulky fields no rule reads (managedFields, last-applied annotations) to keep memory flat. */
-function slim(obj: Raw): Raw {
-  const metadata = at(obj, 'metadata');
-  if (!isRecord(metadata)) return obj;
-  const rest: Record<string, unknown> = { ...metadata };
-  delete rest['managedFields'];
-  const annotations = isRecord(rest['annotations']) ? { ...rest['annotations'] } : undefined;
-  if (annotations) delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
-  return { ...obj, metadata: { ...rest, ...(annotations ? { annotations } : {}) } };
+// Values per `key in (...)` selector: keeps URLs far below proxies' limits (8 KB is common).
+const MAX_SET_VALUES = 50;
+
+/**
+ * The reads that fetch the pods (and, for Deployments, the ReplicaSets) of `workloads`.
+ * Workloads of one namespace whose selectors are one label with the same key share a read,
+ * `key in (a,b,…)`, whose answer is exactly the union of theirs: one request instead of one
+ * per workload. Other selectors get a read each.
+ */
+export function targetedReads(
+  workloads: readonly Raw[],
+  options: { readonly skipPodsIn?: string } = {},
+): { reads: TargetedRead[]; notes: string[] } {
+  const notes: string[] = [];
+  const single = new Map<
+    string,
+    { namespace: string; key: string; pods: string[]; rs: string[] }
+  >();
+  const reads: TargetedRead[] = [];
+  const add = (list: TargetedRead['list'], namespace: string, selector: string): void => {
+    if (list === 'pods' && namespace === options.skipPodsIn) return;
+    reads.push({ list, namespace, selector });
+  };
+  for (const workload of workloads) {
+    const namespace = str(workload, 'metadata', 'namespace') ?? 'default';
+    const kind = str(workload, 'kind');
+    const labels = Object.entries(strMap(workload, 'spec', 'selector', 'matchLabels'));
+    const [first] = labels;
+    if (!first) {
+      notes.push(
+        `${kind} ${namespace}/${str(workload, 'metadata', 'name')} has no matchLabels selector; its pods were not read.`,
+      );
+      continue;
+    }
+    const [key, value] = first;
+    // An empty value cannot stand in a set (`key in (a,)`); it keeps a read of its own.
+    if (labels.length > 1 || value === '') {
+      const selector = labels.map(([k, v]) => `${k}=${v}`).join(',');
+      add('pods', namespace, selector);
+      if (kind === 'Deployment') add('replicasets', namespace, selector);
+      continue;
+    }
+    const groupKey = `${namespace}\u0000${key}`;
+    const group = single.get(groupKey) ?? { namespace, key, pods: [], rs: [] };
+    single.set(groupKey, group);
+    group.pods.push(value);
+    if (kind === 'Deployment') group.rs.push(value);
+  }
+  for (const { namespace, key, pods, rs } of single.values()) {
+    for (const values of chunks(unique(pods), MAX_SET_VALUES))
+      add('pods', namespace, setSelector(key, values));
+    for (const values of chunks(unique(rs), MAX_SET_VALUES))
+      add('replicasets', namespace, setSelector(key, values));
+  }
+  return { reads, notes };
+}
+
+function setSelector(key: string, values: readonly string[]): string {
+  return values.length === 1 ? `${key}=${values[0] ?? ''}` : `${key} in (${values.join(',')})`;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Keeps of each listed object only what the normalizers read (see NORMALIZED_FIELDS). */
+function slimmer(list: ListKind): KeepItem<Raw> {
+  return (item, kind, apiVersion) => slimObject(list, item, kind, apiVersion);
+}
+
+/** Appends without spreading: a spread of 100,000 items would overflow the call stack. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }
 
 /** Objects listed twice (a pod of two overlapping selectors) are kept once, by uid. */

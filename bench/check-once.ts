@@ -11,7 +11,7 @@
 import { runCheck } from '../lib/check';
 import type { SourceCollector } from '../lib/check';
 import { snapshotFromDocuments } from '../lib/collect/files';
-import { connect } from '../lib/collect/kube-connect';
+import { connectKubeconfigFile } from '../lib/collect/kubeconfig-file';
 import { collectFromKubernetes } from '../lib/collect/kubernetes';
 import { collectFromPrometheus, forWindowsOf } from '../lib/collect/prometheus';
 import { savedDocuments } from '../lib/collect/save';
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       ? {
           source: 'kubernetes',
           collect: async () => {
-            const target = await connect({ kind: 'kubeconfig', file: request.kubeconfig });
+            const target = await connectKubeconfigFile({ file: request.kubeconfig });
             try {
               const collection = await collectFromKubernetes({
                 cluster: 'bench',

@@ -2,7 +2,7 @@ import { runCheck } from '../check';
 import type { SourceCollector } from '../check';
 import { SourceError } from '../collect/errors';
 import { collectFromFiles, defaultClusterName } from '../collect/files';
-import type * as KubeConnectModuleNs from '../collect/kube-connect';
+import type * as KubeconfigFileModuleNs from '../collect/kubeconfig-file';
 import type * as KubernetesModuleNs from '../collect/kubernetes';
 import type * as PrometheusModuleNs from '../collect/prometheus';
 import type * as PrometheusQueriesNs from '../collect/prometheus-queries';
@@ -46,8 +46,8 @@ export interface CheckOptions {
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // Loaded on demand: @kubernetes/client-node and axios cost seconds to load; --from-file never needs them.
-const kubeConnect = (): typeof KubeConnectModuleNs =>
-  require('../collect/kube-connect') as typeof KubeConnectModuleNs;
+const kubeconfigFile = (): typeof KubeconfigFileModuleNs =>
+  require('../collect/kubeconfig-file') as typeof KubeconfigFileModuleNs;
 const kubernetes = (): typeof KubernetesModuleNs =>
   require('../collect/kubernetes') as typeof KubernetesModuleNs;
 const prometheus = (): typeof PrometheusModuleNs =>
@@ -92,8 +92,7 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
   }
   if (live) {
     // Connecting only loads the kubeconfig (no network); it names the cluster after the context.
-    const target = await kubeConnect().connect({
-      kind: 'kubeconfig',
+    const target = await kubeconfigFile().connectKubeconfigFile({
       ...(opts.kubeconfig !== undefined ? { file: opts.kubeconfig } : {}),
       ...(opts.context !== undefined ? { context: opts.context } : {}),
     });

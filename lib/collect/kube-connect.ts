@@ -1,19 +1,19 @@
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
-import { KubeConfig } from '@kubernetes/client-node';
-import { existsSync } from 'node:fs';
-import type { RequestOptions } from 'node:https';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { SourceError } from './errors';
 import type { SignerCredentials } from './eks-token';
 import { mintEksToken } from './eks-token';
 import type { KubeTarget } from './kube-client';
+import type { StaticKubeconfig } from './kubeconfig-text';
+import { parseKubeconfigText } from './kubeconfig-text';
 import { verifyingAgent } from './kubernetes';
 
-/** How to reach a cluster's API server. */
+/**
+ * How the scheduled checker reaches a cluster's API server: everything it needs is in the config
+ * and its secrets. (Kubeconfig files with exec plugins are the CLI's: see kubeconfig-file.ts,
+ * which keeps @kubernetes/client-node out of the function bundle.)
+ */
 export type KubeConnection =
-  | { readonly kind: 'kubeconfig'; readonly file?: string; readonly context?: string }
-  /** A kubeconfig's text, e.g. from a Secrets Manager secret. */
+  /** A kubeconfig's text, e.g. from a Secrets Manager secret; credentials embedded. */
   | { readonly kind: 'kubeconfigText'; readonly text: string; readonly context?: string }
   | {
       readonly kind: 'token';
@@ -41,144 +41,55 @@ export async function connect(
   maxSockets = 8,
   aws: AwsDeps = {},
 ): Promise<ConnectedTarget> {
-  if (connection.kind === 'eks') return connectEks(connection, maxSockets, aws);
-  const kc = new KubeConfig();
-  if (connection.kind === 'token') {
-    kc.loadFromOptions({
-      clusters: [
+  switch (connection.kind) {
+    case 'eks':
+      return connectEks(connection, maxSockets, aws);
+    case 'token':
+      return connectStatic(
         {
-          name: 'target',
-          server: connection.server,
-          caData: connection.caPem ? Buffer.from(connection.caPem).toString('base64') : undefined,
-          skipTLSVerify: false,
+          context: 'token',
+          server: checkedServer(connection.server),
+          ...(connection.caPem ? { caPem: connection.caPem } : {}),
+          auth: { kind: 'token', token: connection.token },
         },
-      ],
-      users: [{ name: 'skewguard', token: connection.token }],
-      contexts: [{ name: 'target', cluster: 'target', user: 'skewguard' }],
-      currentContext: 'target',
-    });
-  } else if (connection.kind === 'kubeconfigText') {
-    try {
-      kc.loadFromString(connection.text);
-    } catch (error) {
-      throw new SourceError(
-        'kubernetes',
-        'config',
-        `the kubeconfig secret is not a readable kubeconfig (${(error as Error).message}); store the kubeconfig YAML as the secret string`,
-        { cause: error },
+        maxSockets,
       );
-    }
-    if (connection.context !== undefined) kc.setCurrentContext(connection.context);
-  } else {
-    loadKubeconfig(kc, connection.file, connection.context);
+    case 'kubeconfigText':
+      return connectStatic(parseKubeconfigText(connection.text, connection.context), maxSockets);
   }
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) {
-    throw new SourceError(
-      'kubernetes',
-      'config',
-      `kubeconfig context "${kc.getCurrentContext()}" names no cluster; pass --context with one of: ${
-        kc
-          .getContexts()
-          .map((c) => c.name)
-          .join(', ') || '(none)'
-      }`,
-    );
-  }
-  if (cluster.skipTLSVerify) {
-    throw new SourceError(
-      'kubernetes',
-      'tls',
-      `kubeconfig cluster "${cluster.name}" sets insecure-skip-tls-verify; skewguard always verifies TLS — set certificate-authority or certificate-authority-data instead`,
-    );
-  }
-  if (!cluster.server.startsWith('https://')) {
-    throw new SourceError(
-      'kubernetes',
-      'config',
-      `API server URL "${cluster.server}" is not https://; skewguard talks to API servers over TLS only`,
-    );
-  }
-  const base: RequestOptions = {};
-  await kc.applyToHTTPSOptions(base);
-  const agent = verifyingAgent(
-    {
-      ...(base.ca ? { ca: base.ca as string | Buffer } : {}),
-      ...(base.cert ? { cert: base.cert as string | Buffer } : {}),
-      ...(base.key ? { key: base.key as string | Buffer } : {}),
-      ...(cluster.tlsServerName ? { servername: cluster.tlsServerName } : {}),
-    },
-    maxSockets,
-  );
-  return {
-    server: cluster.server,
-    agent,
-    description: `${cluster.server} (context ${kc.getCurrentContext()})`,
-    name:
-      connection.kind === 'kubeconfig' ? kc.getCurrentContext() : new URL(cluster.server).hostname,
-    headers: async () => {
-      // Re-applied per request: exec plugins and token files refresh themselves here.
-      const opts: RequestOptions = {};
-      await kc.applyToHTTPSOptions(opts);
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(opts.headers ?? {}))
-        if (typeof v === 'string') headers[k] = v;
-      if (opts.auth)
-        headers['Authorization'] = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-      return headers;
-    },
-  };
 }
 
-function loadKubeconfig(
-  kc: KubeConfig,
-  file: string | undefined,
-  context: string | undefined,
-): void {
-  const where = file ?? process.env['KUBECONFIG'] ?? join(homedir(), '.kube', 'config');
-  if (!file && !process.env['KUBECONFIG'] && !existsSync(where)) {
-    // loadFromDefault would silently fall back to http://localhost:8080; say what is missing instead.
+function checkedServer(server: string): string {
+  if (!server.startsWith('https://')) {
     throw new SourceError(
       'kubernetes',
       'config',
-      `no kubeconfig found (${where} does not exist and KUBECONFIG is not set); pass --kubeconfig FILE, or --from-file with saved kubectl output`,
+      `API server URL "${server}" is not https://; skewguard talks to API servers over TLS only`,
     );
   }
-  try {
-    if (file) kc.loadFromFile(file);
-    else kc.loadFromDefault();
-  } catch (error) {
-    const message = (error as Error).message;
-    const problem = /reading '(clusters|contexts|users)'/.test(message)
-      ? 'it is empty or not a kubeconfig'
-      : message;
-    throw new SourceError(
-      'kubernetes',
-      'config',
-      `cannot load kubeconfig ${where}: ${problem}; pass --kubeconfig FILE or --from-file`,
-      { cause: error },
-    );
-  }
-  if (kc.getContexts().length === 0) {
-    throw new SourceError(
-      'kubernetes',
-      'config',
-      `no contexts in kubeconfig ${where}; pass --kubeconfig FILE, or --from-file with saved kubectl output`,
-    );
-  }
-  if (context !== undefined) {
-    if (!kc.getContextObject(context)) {
-      throw new SourceError(
-        'kubernetes',
-        'config',
-        `kubeconfig has no context "${context}"; available: ${kc
-          .getContexts()
-          .map((c) => c.name)
-          .join(', ')}`,
-      );
-    }
-    kc.setCurrentContext(context);
-  }
+  return server;
+}
+
+/** A target whose credentials never change during a run (token, client certificate, basic). */
+function connectStatic(config: StaticKubeconfig, maxSockets: number): ConnectedTarget {
+  const tls: Parameters<typeof verifyingAgent>[0] = {
+    ...(config.caPem ? { ca: config.caPem } : {}),
+    ...(config.tlsServerName ? { servername: config.tlsServerName } : {}),
+  };
+  const headers: Record<string, string> = {};
+  const auth = config.auth;
+  if (auth.kind === 'token') headers['Authorization'] = `Bearer ${auth.token}`;
+  else if (auth.kind === 'basic')
+    headers['Authorization'] =
+      `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+  else Object.assign(tls, { cert: auth.certPem, key: auth.keyPem });
+  return {
+    server: config.server,
+    agent: verifyingAgent(tls, maxSockets),
+    description: `${config.server} (context ${config.context})`,
+    name: new URL(config.server).hostname,
+    headers: () => Promise.resolve({ ...headers }),
+  };
 }
 
 async function connectEks(

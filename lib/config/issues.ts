@@ -1,5 +1,5 @@
 /** Turns zod issues into path-naming messages that say the value and what is allowed. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { RawIssue } from './checks';
 import { showValue } from './errors';
 

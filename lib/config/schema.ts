@@ -2,7 +2,7 @@
  * The config file's shape as one zod schema: field types, formats and unknown keys. Rules
  * that span fields (a cluster needs a source, names are unique) live in checks.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Severity } from '../rules';
 import { RULES, SEVERITIES } from '../rules';
 import {

@@ -2,7 +2,7 @@
  * Checks items read back from a table: a hand-edited or foreign item becomes a LedgerError
  * naming its key, never a half-typed object deep inside reconciliation.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LedgerItem, SourceHealthItem, StoredItem } from './types';
 import { LedgerError } from './types';
 

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SourceError } from '../../lib/collect/errors';
 import { connect } from '../../lib/collect/kube-connect';
+import type { KubeConnection } from '../../lib/collect/kube-connect';
+import { connectKubeconfigFile } from '../../lib/collect/kubeconfig-file';
 import type { RequestPolicy } from '../../lib/collect/kube-client';
 import { collectFromKubernetes } from '../../lib/collect/kubernetes';
 import { DEFAULT_POLICY, evaluate } from '../../lib/rules';
@@ -51,7 +53,7 @@ beforeEach(() => {
 });
 
 async function collect(policy: RequestPolicy = FAST) {
-  const target = await connect({ kind: 'kubeconfig', file: kubeconfig });
+  const target = await connectKubeconfigFile({ file: kubeconfig });
   try {
     return await collectFromKubernetes({
       cluster: 'live',
@@ -108,6 +110,49 @@ describe('live collection through a kubeconfig with CA and token', () => {
         }),
       ]),
     );
+  });
+
+  it.each<[string, () => KubeConnection]>([
+    [
+      'a kubeconfig secret',
+      () => ({ kind: 'kubeconfigText', text: readFileSync(kubeconfig, 'utf8') }),
+    ],
+    [
+      'a token and CA secret',
+      () => ({ kind: 'token', server: server.url, token: server.token, caPem: server.caPem }),
+    ],
+  ])('the scheduled checker connects with %s and finds the same', async (_, connection) => {
+    const target = await connect(connection());
+    try {
+      const { snapshot } = await collectFromKubernetes({
+        cluster: 'live',
+        target,
+        policy: FAST,
+        collectedAt: () => new Date(NOW).toISOString(),
+      });
+      const fromFiles = evaluate(snapshotOf(CLUSTER, 'live'), DEFAULT_POLICY, NOW);
+      expect(summary(evaluate(snapshot, DEFAULT_POLICY, NOW).findings)).toEqual(
+        summary(fromFiles.findings),
+      );
+      expect(server.requests.every((r) => r.authorization)).toBe(true);
+    } finally {
+      target.agent.destroy();
+    }
+  });
+
+  it('refuses a server whose certificate the configured CA did not sign', async () => {
+    const target = await connect({ kind: 'token', server: server.url, token: server.token });
+    try {
+      await expect(
+        collectFromKubernetes({ cluster: 'live', target, policy: FAST, collectedAt: () => '' }),
+      ).rejects.toMatchObject({
+        source: 'kubernetes',
+        kind: 'tls',
+        message: expect.stringContaining("provide the cluster's CA bundle") as unknown,
+      });
+    } finally {
+      target.agent.destroy();
+    }
   });
 
   it('pages through big lists with limit=500 and continue', async () => {
@@ -170,7 +215,7 @@ describe('faults', () => {
     const wrong = await server.writeKubeconfig(mkdtempSync(join(tmpdir(), 'skewguard-kc-')), {
       token: 'not-the-token',
     });
-    const target = await connect({ kind: 'kubeconfig', file: wrong });
+    const target = await connectKubeconfigFile({ file: wrong });
     const error = await collectFromKubernetes({
       cluster: 'x',
       target,

@@ -41,6 +41,12 @@ export interface CheckRun {
   readonly cpuMs: number;
   readonly requests: number;
   readonly bytes: number;
+  /** Prometheus only: each query's wall time and series, in the order sent. */
+  readonly queries?: readonly {
+    readonly id: string;
+    readonly ms: number;
+    readonly series: number;
+  }[];
   /** Peak resident set size of this process, bytes. */
   readonly maxRssBytes: number;
   readonly findings: number;
@@ -59,6 +65,7 @@ async function main(): Promise<void> {
   const now = request.source === 'prometheus' ? request.atMs : Date.parse('2026-11-21T12:00:00Z');
   const collectedAt = (): string => new Date(now).toISOString();
   let stats = { requests: 0, bytes: 0 };
+  let queries: CheckRun['queries'];
   let objects: KubeObjects | undefined;
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
@@ -94,6 +101,7 @@ async function main(): Promise<void> {
               at: request.atMs,
             });
             stats = collection.stats;
+            queries = collection.queries;
             return collection.snapshot;
           },
         };
@@ -124,6 +132,7 @@ async function main(): Promise<void> {
     cpuMs: (cpu.user + cpu.system) / 1000,
     requests: stats.requests,
     bytes: stats.bytes,
+    ...(queries ? { queries } : {}),
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     findings: result.evaluation.findings.length,
     firing: result.summary.firing,

@@ -11,7 +11,6 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { DEFAULT_CONCURRENCY } from '../lib/collect/kubernetes';
-import { buildQueries } from '../lib/collect/prometheus-queries';
 import type { CheckRequest, CheckRun } from './check-once';
 import type { ColdStart } from './cold-start';
 import { measureColdStart } from './cold-start';
@@ -50,7 +49,6 @@ interface Options {
   readonly runs: number;
   readonly verify: boolean;
   /** Also time each query of the Prometheus collector on its own. */
-  readonly queryTimes: boolean;
 }
 
 /** One measured process: its wall time and the server's view of its traffic. */
@@ -76,12 +74,6 @@ interface PrometheusResult {
   readonly backfillMs: number;
   readonly backfilled: boolean;
   readonly check: Measured<CheckRun>;
-  /** Per query of the collector, run alone: ms and series returned (with --query-times). */
-  readonly queries?: readonly {
-    readonly id: string;
-    readonly ms: number;
-    readonly series: number;
-  }[];
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -109,7 +101,6 @@ function parseOptions(argv: readonly string[]): Options {
     sources: sources as ('api' | 'prometheus')[],
     runs,
     verify: argv.includes('--verify'),
-    queryTimes: argv.includes('--query-times'),
   };
 }
 
@@ -403,10 +394,8 @@ async function benchPrometheus(
             () => runJson<CheckRun>(check, input),
             (m) => m.result.checkMs,
           );
-    const queries = options.queryTimes ? await timeQueries(prom.url, prom.atMs) : undefined;
     return {
       size,
-      ...(queries ? { queries } : {}),
       samples: prom.samples,
       backfillMs: prom.backfillMs,
       backfilled: prom.backfilled,
@@ -415,28 +404,6 @@ async function benchPrometheus(
   } finally {
     await prom.stop();
   }
-}
-
-/** Each query of the collector's fixed set, alone and in turn, as the collector sends it. */
-async function timeQueries(
-  url: string,
-  atMs: number,
-): Promise<{ id: string; ms: number; series: number }[]> {
-  const out: { id: string; ms: number; series: number }[] = [];
-  for (const [id, query] of Object.entries(buildQueries([]))) {
-    const started = performance.now();
-    const response = await fetch(`${url}/api/v1/query`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ query, time: (atMs / 1000).toFixed(3) }),
-      signal: AbortSignal.timeout(120_000),
-    });
-    const body = (await response.json()) as { data?: { result?: unknown[] }; error?: string };
-    if (!response.ok)
-      throw new Error(`query ${id} failed (${response.status}): ${body.error ?? ''}`);
-    out.push({ id, ms: performance.now() - started, series: body.data?.result?.length ?? 0 });
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -589,9 +556,9 @@ function print(
         ]),
       ]),
     );
-    for (const p of prom.filter((x) => x.queries)) {
+    for (const p of prom) {
       out(
-        `  ${p.size} queries alone: ${(p.queries ?? []).map((q) => `${q.id} ${s(q.ms)} (${q.series})`).join(', ')}`,
+        `  ${p.size} queries (ms, series): ${(p.check.result.queries ?? []).map((q) => `${q.id} ${q.ms.toFixed(0)} (${q.series})`).join(', ')}`,
       );
     }
     const small = prom.find((p) => p.size === 'S');

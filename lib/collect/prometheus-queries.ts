@@ -80,9 +80,9 @@ export class SelectorInjector {
     return `${metric}{${[...this.selector, ...extra].join(', ')}}`;
   }
 
-  /** `{__name__=~"<pattern>",<selector>}`: several metrics in one selector, names kept. */
-  names(pattern: string): string {
-    return this.v('', `__name__=~${quote(pattern)}`);
+  /** `{__name__=~"<pattern>",<selector>,<extra>}`: several metrics in one selector, names kept. */
+  names(pattern: string, ...extra: readonly string[]): string {
+    return this.v('', `__name__=~${quote(pattern)}`, ...extra);
   }
 }
 
@@ -276,6 +276,10 @@ export const PRESENCE_FAMILIES: readonly {
 /** The queries of one collection, by purpose. */
 export type QueryId =
   | 'presence'
+  | 'offending'
+  | 'problemPods'
+  | 'owners'
+  | 'seen'
   | 'versions'
   | 'systemPods'
   | 'deployments'
@@ -300,18 +304,57 @@ export function kindQueryIds(kind: KindSpec['kind']): { fields: QueryId; since: 
   return { fields: base, since: `${base}Since` };
 }
 
-/** Builds the full, fixed query set for one selector. */
-export function buildQueries(
+/** Label the offending query tags each workload with (its kind). */
+export const KIND_LABEL = 'skewguard_kind';
+
+/** Namespace/name of an object, the key offenders are kept by. */
+export const objectKey = (namespace: string, name: string): string => `${namespace}/${name}`;
+
+/**
+ * What the first round found: the workloads whose rollout looks unhealthy and the pods with a
+ * problem container. The later rounds read only these (and their ReplicaSets and pods), by name.
+ */
+export interface Offenders {
+  readonly workloads: Readonly<Record<KindSpec['kind'], ReadonlySet<string>>>;
+  readonly problemPods: ReadonlySet<string>;
+}
+
+/**
+ * Values per `label=~"a|b|…"` matcher. Above it the matcher is left out: the query then reads the
+ * whole family (slower, same answer: results are filtered by key anyway) and the request stays
+ * far below the size limits of proxies and managed services.
+ */
+export const MAX_SET_VALUES = 1000;
+
+/** `label=~"v1|v2|…"` matching exactly these values (escaped), or nothing when too many or none. */
+export function setMatcher(label: string, values: Iterable<string>): string[] {
+  const unique = [...new Set(values)].sort();
+  if (unique.length === 0 || unique.length > MAX_SET_VALUES) return [];
+  return [`${label}=~${quote(unique.map(escapeRegex).join('|'))}`];
+}
+
+/** A literal as an RE2 pattern. */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const namespacesOf = (keys: Iterable<string>): string[] =>
+  [...keys].map((k) => k.slice(0, k.indexOf('/')));
+const namesOf = (keys: Iterable<string>): string[] =>
+  [...keys].map((k) => k.slice(k.indexOf('/') + 1));
+
+/**
+ * Round one, the same queries for every cluster: kube-state-metrics presence, the version
+ * inventory, kube-system pods, which workloads look unhealthy and which pods have a problem.
+ * Each touches every series of its families once; everything after reads only what it found.
+ */
+export function firstRoundQueries(
   selector: readonly LabelMatcher[],
   jobs: PrometheusJobs = DEFAULT_JOBS,
   settings: QuerySettings = DEFAULT_QUERY_SETTINGS,
-): Record<QueryId, string> {
+): Record<'presence' | 'versions' | 'systemPods' | 'offending' | 'problemPods', string> {
   const q = new SelectorInjector(selector);
-  const offending = Object.fromEntries(KINDS.map((k) => [k.kind, offendingOf(q, k)])) as Record<
-    KindSpec['kind'],
-    string
-  >;
-  const queries: Partial<Record<QueryId, string>> = {
+  return {
     presence: presenceQuery(q, jobs, settings),
     versions: q.names(
       'kubernetes_build_info|kube_node_info|kube_node_labels|kube_node_created|etcd_server_version|etcd_cluster_version',
@@ -320,30 +363,125 @@ export function buildQueries(
       `max by (namespace, pod, container, image, node) (` +
       `${q.v('kube_pod_container_info', 'namespace="kube-system"', `container=~${quote(SYSTEM_CONTAINERS.join('|'))}`)}` +
       ` * on (namespace, pod) group_left (node) max by (namespace, pod, node) (${q.v('kube_pod_info', 'namespace="kube-system"')}))`,
-  };
-  for (const kind of KINDS) {
-    const ids = kindQueryIds(kind.kind);
-    queries[ids.fields] =
-      `${q.names(`${kind.prefix}_(${kind.fields.join('|')})`)} and on (namespace, ${kind.label}) (${offending[kind.kind]})`;
-    queries[ids.since] = sinceQuery(q, kind, settings);
-  }
-  const rsOfOffending =
-    `max by (namespace, replicaset) (${q.v('kube_replicaset_owner', 'owner_kind="Deployment"')}` +
-    ` and on (namespace, owner_name) label_replace(${offending.Deployment}, "owner_name", "$1", "deployment", "(.+)"))`;
-  const problemPods = problemPodsOf(q, settings);
-  const podsOfOffending = [
-    `max by (namespace, pod) (${q.v('kube_pod_owner', 'owner_kind="ReplicaSet"')} and on (namespace, owner_name) label_replace(${rsOfOffending}, "owner_name", "$1", "replicaset", "(.+)"))`,
-    ...KINDS.filter((k) => k.kind !== 'Deployment').map(
+    offending: KINDS.map(
       (k) =>
-        `max by (namespace, pod) (${q.v('kube_pod_owner', `owner_kind=${quote(k.kind)}`)} and on (namespace, owner_name) label_replace(${offending[k.kind]}, "owner_name", "$1", ${quote(k.label)}, "(.+)"))`,
-    ),
-  ].join(' or ');
-  const rsOfProblemPods = `label_replace(max by (namespace, owner_name) (${q.v('kube_pod_owner', 'owner_kind="ReplicaSet"')} and on (namespace, pod) (${problemPods})), "replicaset", "$1", "owner_name", "(.+)")`;
-  queries.replicasets =
-    `${q.names('kube_replicaset_(owner|spec_replicas|status_replicas|status_ready_replicas|created|annotations)')}` +
-    ` and on (namespace, replicaset) (${rsOfOffending} or ${rsOfProblemPods})`;
-  queries.pods = `${q.names(POD_FIELDS)} and on (namespace, pod) (${problemPods} or ${podsOfOffending})`;
-  return queries as Record<QueryId, string>;
+        `label_replace(max by (namespace, ${k.label}) (${offendingOf(q, k)}), ${quote(KIND_LABEL)}, ${quote(k.kind)}, "", "")`,
+    ).join(' or '),
+    problemPods: problemPodsOf(q, settings),
+  };
+}
+
+/**
+ * Round two, narrowed to the offenders by name: each unhealthy kind's fields and since
+ * estimates, the ReplicaSets of unhealthy Deployments and the owners of problem pods, and when
+ * a kube-state-metrics family is absent now, when it was last seen. A query with nothing to read
+ * is left out.
+ */
+export function secondRoundQueries(
+  selector: readonly LabelMatcher[],
+  offenders: Offenders,
+  absentFamilies: readonly string[],
+  settings: QuerySettings = DEFAULT_QUERY_SETTINGS,
+): Partial<Record<QueryId, string>> {
+  const q = new SelectorInjector(selector);
+  const queries: Partial<Record<QueryId, string>> = {};
+  for (const kind of KINDS) {
+    const keys = offenders.workloads[kind.kind];
+    if (keys.size === 0) continue;
+    const narrow = [
+      ...setMatcher('namespace', namespacesOf(keys)),
+      ...setMatcher(kind.label, namesOf(keys)),
+    ];
+    const ids = kindQueryIds(kind.kind);
+    queries[ids.fields] = q.names(`${kind.prefix}_(${kind.fields.join('|')})`, ...narrow);
+    queries[ids.since] = sinceQuery(q, kind, settings, narrow);
+  }
+  const owners: string[] = [];
+  const deployments = offenders.workloads.Deployment;
+  if (deployments.size > 0) {
+    owners.push(
+      q.v(
+        'kube_replicaset_owner',
+        'owner_kind="Deployment"',
+        ...setMatcher('namespace', namespacesOf(deployments)),
+        ...setMatcher('owner_name', namesOf(deployments)),
+      ),
+    );
+  }
+  if (offenders.problemPods.size > 0) {
+    owners.push(
+      q.v(
+        'kube_pod_owner',
+        ...setMatcher('namespace', namespacesOf(offenders.problemPods)),
+        ...setMatcher('pod', namesOf(offenders.problemPods)),
+      ),
+    );
+  }
+  if (owners.length > 0) queries.owners = owners.join(' or ');
+  if (absentFamilies.length > 0) queries.seen = seenQuery(q, absentFamilies, settings);
+  return queries;
+}
+
+/** The ReplicaSets and pods the third round reads, by namespace/name. */
+export interface PodTargets {
+  readonly replicaSets: ReadonlySet<string>;
+  /** Pods read by name. */
+  readonly pods: ReadonlySet<string>;
+  /** Owners (ReplicaSets, StatefulSets, DaemonSets) whose pods are read, by namespace/name. */
+  readonly podOwners: ReadonlySet<string>;
+}
+
+/**
+ * Round three: the fields of the wanted ReplicaSets and pods. Pods of an owner are matched by
+ * the name the controller gives them (`<owner>-<suffix>`); the collector keeps only those whose
+ * kube_pod_owner series names the owner.
+ */
+export function thirdRoundQueries(
+  selector: readonly LabelMatcher[],
+  targets: PodTargets,
+): Partial<Record<QueryId, string>> {
+  const q = new SelectorInjector(selector);
+  const queries: Partial<Record<QueryId, string>> = {};
+  if (targets.replicaSets.size > 0) {
+    queries.replicasets = q.names(
+      'kube_replicaset_(owner|spec_replicas|status_replicas|status_ready_replicas|created|annotations)',
+      ...setMatcher('namespace', namespacesOf(targets.replicaSets)),
+      ...setMatcher('replicaset', namesOf(targets.replicaSets)),
+    );
+  }
+  if (targets.pods.size + targets.podOwners.size > 0) {
+    const exact = [...new Set(namesOf(targets.pods))].map(escapeRegex);
+    const owners = [...new Set(namesOf(targets.podOwners))].map(escapeRegex);
+    const alternatives = [
+      ...exact,
+      ...(owners.length > 0 ? [`(?:${owners.join('|')})-[a-z0-9]+`] : []),
+    ];
+    const namespaces = setMatcher('namespace', [
+      ...namespacesOf(targets.pods),
+      ...namespacesOf(targets.podOwners),
+    ]);
+    const pods =
+      exact.length + owners.length <= MAX_SET_VALUES
+        ? [`pod=~${quote(alternatives.join('|'))}`]
+        : [];
+    queries.pods = q.names(POD_FIELDS, ...namespaces, ...pods);
+  }
+  return queries;
+}
+
+/** When each of `metrics` was last seen within the presence lookback (`seen:<metric>` probes). */
+function seenQuery(
+  q: SelectorInjector,
+  metrics: readonly string[],
+  settings: QuerySettings,
+): string {
+  const range = `[${settings.presenceLookbackSeconds}s:${settings.stepSeconds}s]`;
+  return metrics
+    .map(
+      (metric) =>
+        `label_replace(max(max_over_time(timestamp(${q.v(metric)})${range})), ${quote(PROBE_LABEL)}, ${quote(`seen:${metric}`)}, "", "")`,
+    )
+    .join(' or ');
 }
 
 const POD_FIELDS =
@@ -352,9 +490,9 @@ const POD_FIELDS =
   'last_terminated_reason|last_terminated_exitcode|last_terminated_timestamp)))';
 
 /** `max by (namespace, <kind>)` over one kube-state-metrics family of the kind. */
-function aggOf(q: SelectorInjector, kind: KindSpec): Agg {
+function aggOf(q: SelectorInjector, kind: KindSpec, narrow: readonly string[] = []): Agg {
   return (suffix, matchers = [], by = []) =>
-    `max by (namespace, ${[kind.label, ...by].join(', ')}) (${q.v(`${kind.prefix}_${suffix}`, ...matchers)})`;
+    `max by (namespace, ${[kind.label, ...by].join(', ')}) (${q.v(`${kind.prefix}_${suffix}`, ...narrow, ...matchers)})`;
 }
 
 /** The workloads of a kind for which any rollout condition holds now. */
@@ -370,8 +508,13 @@ function offendingOf(q: SelectorInjector, kind: KindSpec): string {
  * (`last_false`) and the first at which it held (`first_true`), within the lookback. The
  * condition began one step after `last_false`, or at `first_true` when it never failed.
  */
-function sinceQuery(q: SelectorInjector, kind: KindSpec, settings: QuerySettings): string {
-  const m = aggOf(q, kind);
+function sinceQuery(
+  q: SelectorInjector,
+  kind: KindSpec,
+  settings: QuerySettings,
+  narrow: readonly string[] = [],
+): string {
+  const m = aggOf(q, kind, narrow);
   const exists = m('metadata_generation');
   const on = `on (namespace, ${kind.label})`;
   const range = `[${settings.sinceLookbackSeconds}s:${settings.stepSeconds}s]`;
@@ -401,16 +544,15 @@ function problemPodsOf(q: SelectorInjector, settings: QuerySettings): string {
     .join(' or ');
 }
 
-/** Counts now and last-seen times of each kube-state-metrics family, and its `up`. */
+/** Counts now of each kube-state-metrics family, its `up`, and last sightings of the versions. */
 function presenceQuery(q: SelectorInjector, jobs: PrometheusJobs, settings: QuerySettings): string {
   const tag = (expr: string, probe: string): string =>
     `label_replace(${expr}, ${quote(PROBE_LABEL)}, ${quote(probe)}, "", "")`;
   const range = `[${settings.presenceLookbackSeconds}s:${settings.stepSeconds}s]`;
   return [
-    ...PRESENCE_FAMILIES.flatMap(({ metric }) => [
-      tag(`count(${q.v(metric)})`, `now:${metric}`),
-      tag(`max(max_over_time(timestamp(${q.v(metric)})${range}))`, `seen:${metric}`),
-    ]),
+    // Last sightings of absent families are asked for only when needed (secondRoundQueries):
+    // over every pod series of the lookback, they cost seconds on a big cluster.
+    ...PRESENCE_FAMILIES.map(({ metric }) => tag(`count(${q.v(metric)})`, `now:${metric}`)),
     tag(`max(${q.v('up', `job=~${quote(jobs.kubeStateMetrics)}`)})`, 'up'),
     // Last sightings of the version series, to tell a stopped scrape from one never set up.
     ...versionSeries(jobs).map(({ part, metric, matchers }) =>

@@ -15,11 +15,19 @@ import type { SignerCredentials } from './eks-token';
 import { SourceError } from './errors';
 import type { PrometheusJobs, QueryId, QuerySettings } from './prometheus-queries';
 import {
-  buildQueries,
+  firstRoundQueries,
+  secondRoundQueries,
+  thirdRoundQueries,
   DEFAULT_JOBS,
   DEFAULT_QUERY_SETTINGS,
   parseSelector,
 } from './prometheus-queries';
+import {
+  absentFamilies,
+  offendersOf,
+  podTargetsOf,
+  settleNarrowedOutcomes,
+} from './prometheus-rounds';
 import type { QueryOutcome } from './prometheus-snapshot';
 import { buildPrometheusSnapshot } from './prometheus-snapshot';
 import { defaultCredentials, regionFromUrl, sigV4Interceptor, signingRegion } from './sigv4';
@@ -605,6 +613,15 @@ export interface PrometheusCollectOptions {
 export interface PrometheusCollection {
   readonly snapshot: ClusterSnapshot;
   readonly stats: PrometheusStats;
+  /** Each query of the collection in the order sent: wall time (ms) and series returned. */
+  readonly queries: readonly QueryTiming[];
+}
+
+/** How long one query of a collection took, and how many series it returned. */
+export interface QueryTiming {
+  readonly id: QueryId;
+  readonly ms: number;
+  readonly series: number;
 }
 
 // Failures that mean the whole source is unusable rather than one query.
@@ -630,31 +647,31 @@ export async function collectFromPrometheus(
   });
   const at = options.at;
   await client.probe(at);
-  const queries = buildQueries(selector, jobs, settings);
   const outcomes: Partial<Record<QueryId, QueryOutcome>> = {};
-  const ids = Object.keys(queries) as QueryId[];
+  const timings: QueryTiming[] = [];
   const concurrency = Math.max(
     1,
     options.policy?.concurrency ?? DEFAULT_PROMETHEUS_POLICY.concurrency,
   );
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < ids.length) {
-      const id = ids[next++] as QueryId;
-      try {
-        outcomes[id] = { ok: true, ...(await client.instant(queries[id], at)) };
-      } catch (error) {
-        if (!(error instanceof SourceError)) throw error;
-        outcomes[id] = { ok: false, error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const run = (queries: Partial<Record<QueryId, string>>): Promise<void> =>
+    runQueries(client, queries, at, concurrency, outcomes, timings);
+
+  // Three rounds, each a fixed set of concurrent queries: the first finds the offenders, the
+  // next two read only them by name, so a big cluster costs one pass over its series.
+  await run(firstRoundQueries(selector, jobs, settings));
+  const offenders = offendersOf(outcomes);
+  const absent = absentFamilies(outcomes.presence);
+  await run(secondRoundQueries(selector, offenders.found, absent, settings));
+  const targets = podTargetsOf(offenders.found, outcomes.owners);
+  await run(thirdRoundQueries(selector, targets));
+  settleNarrowedOutcomes(outcomes, offenders, targets);
+
   const failures = Object.values(outcomes).flatMap((o) => (o.ok ? [] : [o.error]));
   const fatal = failures.find((e) => FATAL.has(e.kind));
   if (fatal) throw fatal;
   // The probe answered but no query did: the source is down for this run, not merely partial.
-  if (failures.length === ids.length && failures[0]) throw failures[0];
+  const ran = Object.keys(outcomes).length;
+  if (ran > 0 && failures.length === ran && failures[0]) throw failures[0];
   const snapshot = buildPrometheusSnapshot({
     cluster: options.cluster,
     collectedAt: options.collectedAt(),
@@ -663,7 +680,36 @@ export async function collectFromPrometheus(
     settings,
     selectorText: options.selector ?? '',
   });
-  return { snapshot, stats: { ...client.stats } };
+  return { snapshot, stats: { ...client.stats }, queries: timings };
+}
+
+/** Runs `queries` with at most `concurrency` in flight; each outcome lands in `outcomes`. */
+async function runQueries(
+  client: PrometheusClient,
+  queries: Partial<Record<QueryId, string>>,
+  at: number | undefined,
+  concurrency: number,
+  outcomes: Partial<Record<QueryId, QueryOutcome>>,
+  timings: QueryTiming[],
+): Promise<void> {
+  const entries = Object.entries(queries) as [QueryId, string][];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < entries.length) {
+      const [id, query] = entries[next++] as [QueryId, string];
+      const started = performance.now();
+      try {
+        const result = await client.instant(query, at);
+        outcomes[id] = { ok: true, ...result };
+        timings.push({ id, ms: performance.now() - started, series: result.samples.length });
+      } catch (error) {
+        if (!(error instanceof SourceError)) throw error;
+        outcomes[id] = { ok: false, error };
+        timings.push({ id, ms: performance.now() - started, series: 0 });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
 }
 
 /** The job patterns, each checked to be a regular expression; throws a config error naming the bad one. */

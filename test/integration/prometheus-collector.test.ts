@@ -5,7 +5,34 @@ import {
   forWindowsOf,
   PrometheusClient,
 } from '../../lib/collect/prometheus';
-import { buildQueries, parseSelector } from '../../lib/collect/prometheus-queries';
+import type { LabelMatcher } from '../../lib/collect/prometheus-queries';
+import {
+  firstRoundQueries,
+  parseSelector,
+  secondRoundQueries,
+  thirdRoundQueries,
+} from '../../lib/collect/prometheus-queries';
+
+/** Every query of the three rounds, with an offender of each kind. */
+function allQueries(selector: readonly LabelMatcher[]): Record<string, string> {
+  const offenders = {
+    workloads: {
+      Deployment: new Set(['shop/web']),
+      StatefulSet: new Set(['db/pg']),
+      DaemonSet: new Set(['kube-system/proxy']),
+    },
+    problemPods: new Set(['shop/web-7d9f8-abcde']),
+  };
+  return {
+    ...firstRoundQueries(selector),
+    ...secondRoundQueries(selector, offenders, ['kube_pod_info']),
+    ...thirdRoundQueries(selector, {
+      replicaSets: new Set(['shop/web-7d9f8']),
+      pods: new Set(['shop/web-7d9f8-abcde']),
+      podOwners: new Set(['shop/web-7d9f8', 'db/pg']),
+    }),
+  } as Record<string, string>;
+}
 import { reconcile } from '../../lib/ledger';
 import type { ClusterSnapshot, Evaluation, Finding, Rule } from '../../lib/rules';
 import { DEFAULT_POLICY, evaluate, RULES } from '../../lib/rules';
@@ -69,8 +96,8 @@ describe('Prometheus query templates', () => {
   });
 
   it('puts the selector into every vector selector of every query', () => {
-    const queries = buildQueries(parseSelector('cluster="prod",region=~"eu-.*"'));
-    expect(Object.keys(queries)).toHaveLength(11);
+    const queries = allQueries(parseSelector('cluster="prod",region=~"eu-.*"'));
+    expect(Object.keys(queries)).toHaveLength(15);
     let named = 0;
     for (const promql of Object.values(queries)) {
       const selectors = promql.match(/\{[^{}]*\}/g) ?? [];
@@ -109,7 +136,7 @@ describe('Prometheus query templates', () => {
   });
 
   it('escapes selector values so they cannot break out of the string', () => {
-    const queries = buildQueries(parseSelector('cluster="a\\"} or vector(1) #"'));
+    const queries = allQueries(parseSelector('cluster="a\\"} or vector(1) #"'));
     expect(queries.versions).toContain('cluster="a\\"} or vector(1) #"');
   });
 });
@@ -405,8 +432,8 @@ describeWithPrometheus('Prometheus collector against a real Prometheus', () => {
     const large = await collect('large');
     expect(small.snapshot.nodes).toHaveLength(2);
     expect(large.snapshot.nodes).toHaveLength(40);
-    // One probe plus the fixed query set.
-    expect(small.stats.requests).toBe(12);
+    // The probe, five first-round queries, and fields, since and ReplicaSets of the offender.
+    expect(small.stats.requests).toBe(9);
     expect(large.stats.requests).toBe(small.stats.requests);
     expect(large.stats.retries).toBe(0);
     // Only the offending Deployment comes back, whatever the size.

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { SourceError } from '../../lib/collect/errors';
 import type { PrometheusAuth, PrometheusClientOptions } from '../../lib/collect/prometheus';
 import { collectFromPrometheus, PrometheusClient } from '../../lib/collect/prometheus';
-import { PRESENCE_FAMILIES, PROBE_LABEL } from '../../lib/collect/prometheus-queries';
+import { KIND_LABEL, PRESENCE_FAMILIES, PROBE_LABEL } from '../../lib/collect/prometheus-queries';
 import { testTls } from '../support/tls';
 
 /** What the fault server saw of one request. */
@@ -35,6 +35,19 @@ const VECTOR_ONE = JSON.stringify({
 const EMPTY_VECTOR = JSON.stringify({
   status: 'success',
   data: { resultType: 'vector', result: [] },
+});
+
+// The first round's answer naming one unhealthy workload of each kind.
+const OFFENDING = JSON.stringify({
+  status: 'success',
+  data: {
+    resultType: 'vector',
+    result: [
+      { metric: { [KIND_LABEL]: 'Deployment', namespace: 'a', deployment: 'web' } },
+      { metric: { [KIND_LABEL]: 'StatefulSet', namespace: 'a', statefulset: 'db' } },
+      { metric: { [KIND_LABEL]: 'DaemonSet', namespace: 'a', daemonset: 'agent' } },
+    ].map((s) => ({ ...s, value: [1795262400, '1'] })),
+  },
 });
 
 // The presence query's answer when every kube-state-metrics family reports now.
@@ -367,9 +380,11 @@ describe('collectFromPrometheus against a misbehaving server', () => {
   });
 
   it('reads history for at least twice the longest `for` window', async () => {
-    server = await startFaultServer((request) =>
-      new URLSearchParams(request.body).get('query') === 'vector(1)' ? ok() : ok(EMPTY_VECTOR),
-    );
+    server = await startFaultServer((request) => {
+      const query = new URLSearchParams(request.body).get('query') ?? '';
+      if (query === 'vector(1)') return ok();
+      return ok(query.includes(KIND_LABEL) ? OFFENDING : EMPTY_VECTOR);
+    });
     await collectFromPrometheus({
       cluster: 'c',
       url: server.url,
@@ -394,6 +409,7 @@ describe('collectFromPrometheus against a misbehaving server', () => {
       const query = new URLSearchParams(request.body).get('query') ?? '';
       if (query === 'vector(1)') return ok();
       if (query.includes('skewguard_probe')) return ok(PRESENT);
+      if (query.includes(KIND_LABEL)) return ok(OFFENDING);
       if (query.includes('kube_statefulset_(')) {
         return {
           status: 422,
@@ -407,7 +423,9 @@ describe('collectFromPrometheus against a misbehaving server', () => {
       return ok(EMPTY_VECTOR);
     });
     const { snapshot, stats } = await collect(server.url);
-    expect(stats.requests).toBe(12);
+    // The probe, five first-round queries, fields and since of each kind plus the Deployment's
+    // ReplicaSets (7), and the pods of the StatefulSet and DaemonSet.
+    expect(stats.requests).toBe(14);
     expect(snapshot.parts.statefulsets).toEqual({
       state: 'missing',
       reason: expect.stringContaining('too many samples') as unknown as string,

@@ -22,6 +22,8 @@ const answer = (...metrics: Record<string, string>[]): QueryOutcome => ({
   samples: metrics.map((metric): Sample => ({ metric, value: 1 })),
   warnings: [],
 });
+const samplesOf = (outcome: QueryOutcome | undefined): readonly Sample[] =>
+  outcome?.ok ? outcome.samples : [];
 const failed = (message: string): QueryOutcome => ({
   ok: false,
   error: new SourceError('prometheus', 'server', message),
@@ -165,8 +167,8 @@ describe('between the rounds', () => {
       pods: outcomes.pods,
     };
     settleNarrowedOutcomes(withOffenders, { found: OFFENDERS }, targets);
-    expect((withOffenders.deployments as { samples: Sample[] }).samples).toHaveLength(1);
-    const pods = (withOffenders.pods as { samples: Sample[] }).samples;
+    expect(samplesOf(withOffenders.deployments)).toHaveLength(1);
+    const pods = samplesOf(withOffenders.pods);
     expect(pods.map((s) => `${s.metric['namespace']}/${s.metric['pod']}`).sort()).toEqual([
       'batch/job-x-1',
       'db/pg-0',

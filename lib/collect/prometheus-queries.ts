@@ -264,13 +264,18 @@ export const SYSTEM_CONTAINERS: readonly string[] = [
 export const PRESENCE_FAMILIES: readonly {
   readonly metric: string;
   readonly part: SnapshotPart;
+  /**
+   * Probe only this namespace first: counting every pod series costs seconds on a big cluster,
+   * and kube-system always has some. Absent there, round two counts the whole family.
+   */
+  readonly probeNamespace?: string;
 }[] = [
   { metric: 'kube_node_info', part: 'nodes' },
-  { metric: 'kube_pod_info', part: 'pods' },
+  { metric: 'kube_pod_info', part: 'pods', probeNamespace: 'kube-system' },
   { metric: 'kube_deployment_metadata_generation', part: 'deployments' },
   { metric: 'kube_statefulset_metadata_generation', part: 'statefulsets' },
   { metric: 'kube_daemonset_metadata_generation', part: 'daemonsets' },
-  { metric: 'kube_replicaset_owner', part: 'replicasets' },
+  { metric: 'kube_replicaset_owner', part: 'replicasets', probeNamespace: 'kube-system' },
 ];
 
 /** The queries of one collection, by purpose. */
@@ -469,18 +474,26 @@ export function thirdRoundQueries(
   return queries;
 }
 
-/** When each of `metrics` was last seen within the presence lookback (`seen:<metric>` probes). */
+/**
+ * For families absent from the presence probe: when each was last seen within the lookback
+ * (`seen:<metric>`), and for those probed in one namespace only, their count everywhere
+ * (`now:<metric>`).
+ */
 function seenQuery(
   q: SelectorInjector,
   metrics: readonly string[],
   settings: QuerySettings,
 ): string {
   const range = `[${settings.presenceLookbackSeconds}s:${settings.stepSeconds}s]`;
+  const tag = (expr: string, probe: string): string =>
+    `label_replace(${expr}, ${quote(PROBE_LABEL)}, ${quote(probe)}, "", "")`;
   return metrics
-    .map(
-      (metric) =>
-        `label_replace(max(max_over_time(timestamp(${q.v(metric)})${range})), ${quote(PROBE_LABEL)}, ${quote(`seen:${metric}`)}, "", "")`,
-    )
+    .flatMap((metric) => [
+      ...(PRESENCE_FAMILIES.find((f) => f.metric === metric)?.probeNamespace
+        ? [tag(`count(${q.v(metric)})`, `now:${metric}`)]
+        : []),
+      tag(`max(max_over_time(timestamp(${q.v(metric)})${range}))`, `seen:${metric}`),
+    ])
     .join(' or ');
 }
 
@@ -552,7 +565,12 @@ function presenceQuery(q: SelectorInjector, jobs: PrometheusJobs, settings: Quer
   return [
     // Last sightings of absent families are asked for only when needed (secondRoundQueries):
     // over every pod series of the lookback, they cost seconds on a big cluster.
-    ...PRESENCE_FAMILIES.map(({ metric }) => tag(`count(${q.v(metric)})`, `now:${metric}`)),
+    ...PRESENCE_FAMILIES.map(({ metric, probeNamespace }) =>
+      tag(
+        `count(${q.v(metric, ...(probeNamespace ? [`namespace=${quote(probeNamespace)}`] : []))})`,
+        `now:${metric}`,
+      ),
+    ),
     tag(`max(${q.v('up', `job=~${quote(jobs.kubeStateMetrics)}`)})`, 'up'),
     // Last sightings of the version series, to tell a stopped scrape from one never set up.
     ...versionSeries(jobs).map(({ part, metric, matchers }) =>

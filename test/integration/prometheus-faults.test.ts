@@ -434,6 +434,51 @@ describe('collectFromPrometheus against a misbehaving server', () => {
     expect(snapshot.sources).toEqual([{ source: 'prometheus', status: 'ok' }]);
   });
 
+  it('counts a family everywhere when kube-system has none of it, before calling it absent', async () => {
+    const probe = (entries: [string, number][]): string =>
+      JSON.stringify({
+        status: 'success',
+        data: {
+          resultType: 'vector',
+          result: entries.map(([name, value]) => ({
+            metric: { [PROBE_LABEL]: name },
+            value: [1795262400, String(value)],
+          })),
+        },
+      });
+    server = await startFaultServer((request) => {
+      const query = new URLSearchParams(request.body).get('query') ?? '';
+      if (query === 'vector(1)') return ok();
+      // kube-state-metrics watches other namespaces only: no kube-system pods or ReplicaSets.
+      if (query.includes('now:kube_node_info'))
+        return ok(
+          probe(
+            PRESENCE_FAMILIES.filter((f) => !f.probeNamespace).map((f) => [`now:${f.metric}`, 3]),
+          ),
+        );
+      if (query.includes('seen:kube_pod_info'))
+        return ok(
+          probe([
+            ['now:kube_pod_info', 40],
+            ['now:kube_replicaset_owner', 12],
+          ]),
+        );
+      return ok(EMPTY_VECTOR);
+    });
+    const { snapshot } = await collect(server.url);
+    expect(snapshot.parts.pods).toEqual({ state: 'collected' });
+    expect(snapshot.parts.replicasets).toEqual({ state: 'collected' });
+    // Only the version series this fake server does not have are missing, no kube-state-metrics family.
+    expect((snapshot.metricsMissing ?? []).map((m) => m.series)).not.toEqual(
+      expect.arrayContaining(['kube_pod_info']),
+    );
+    expect((snapshot.metricsMissing ?? []).filter((m) => m.series.startsWith('kube_'))).toEqual([]);
+    const seen = server.seen.map((r) => new URLSearchParams(r.body).get('query') ?? '');
+    expect(seen.find((q) => q.includes('now:kube_node_info'))).toContain(
+      'kube_pod_info{cluster="c", namespace="kube-system"}',
+    );
+  });
+
   it('fails the source when no query answers although the probe did', async () => {
     server = await startFaultServer((request) =>
       new URLSearchParams(request.body).get('query') === 'vector(1)'

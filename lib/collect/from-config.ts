@@ -5,10 +5,7 @@ import type { ClusterConfig, PrometheusSource } from '../config';
 import type { RolloutCondition } from '../rules';
 import { SourceError } from './errors';
 import type { AwsDeps } from './kube-connect';
-import { connect } from './kube-connect';
-import { collectFromKubernetes } from './kubernetes';
 import type { PrometheusAuth } from './prometheus';
-import { collectFromPrometheus } from './prometheus';
 import type { SourceName } from '../rules';
 
 /** AWS clients the collectors use; module-scope in the Lambda, fakes in tests. */
@@ -58,6 +55,10 @@ export function collectorsFor(
                   kind: 'kubeconfigText',
                   text: await secretString(deps.secrets, kube.credentials.secretArn, 'kubernetes'),
                 } as const);
+        // Loaded when a cluster uses the source: a function whose clusters have no Prometheus
+        // never loads axios (nor the EKS client without EKS clusters), which keeps cold starts short.
+        const { connect } = await import('./kube-connect');
+        const { collectFromKubernetes } = await import('./kubernetes');
         const target = await connect(connection, 8, deps.aws);
         try {
           return (await collectFromKubernetes({ cluster: cluster.name, target, collectedAt }))
@@ -76,6 +77,7 @@ export function collectorsFor(
         const caPem = prom.caSecretArn
           ? await secretString(deps.secrets, prom.caSecretArn, 'prometheus')
           : undefined;
+        const { collectFromPrometheus } = await import('./prometheus');
         const result = await collectFromPrometheus({
           cluster: cluster.name,
           url: prom.url,

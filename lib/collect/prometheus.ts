@@ -8,11 +8,9 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import axios, { AxiosError } from 'axios';
 import type { ClusterSnapshot, RolloutCondition, SourceErrorKind } from '../rules/model';
-import type { Policy } from '../rules/policy';
-import { DEFAULT_POLICY } from '../rules/policy';
-import { findRule } from '../rules/registry';
 import type { SignerCredentials } from './eks-token';
 import { SourceError } from './errors';
+import { forWindowsOf } from './for-windows';
 import type { PrometheusJobs, QueryId, QuerySettings } from './prometheus-queries';
 import {
   firstRoundQueries,
@@ -729,28 +727,7 @@ function validJobs(jobs: PrometheusJobs): PrometheusJobs {
   return jobs;
 }
 
-/** The rules whose `for` applies to each rollout condition Prometheus dates. */
-const CONDITION_RULES: Readonly<Record<RolloutCondition, readonly string[]>> = {
-  generationMismatch: [
-    'DeploymentGenerationMismatch',
-    'StatefulSetGenerationMismatch',
-    'DaemonSetGenerationMismatch',
-  ],
-  replicasMismatch: ['DeploymentReplicasMismatch', 'StatefulSetReplicasMismatch'],
-  rolloutStuck: ['DeploymentRolloutStuck', 'DaemonSetRolloutStuck'],
-  updateNotRolledOut: ['StatefulSetUpdateNotRolledOut'],
-  notScheduled: ['DaemonSetNotScheduled'],
-  misscheduled: ['DaemonSetMisScheduled'],
-};
-
-/** The longest `for` (seconds) per rollout condition under a policy: what `forWindows` expects. */
-export function forWindowsOf(policy: Policy = DEFAULT_POLICY): Record<RolloutCondition, number> {
-  const windowOf = (ids: readonly string[]): number =>
-    Math.max(0, ...ids.map((id) => policy.rules[id]?.forSeconds ?? findRule(id)?.forSeconds ?? 0));
-  return Object.fromEntries(
-    Object.entries(CONDITION_RULES).map(([condition, ids]) => [condition, windowOf(ids)]),
-  ) as Record<RolloutCondition, number>;
-}
+export { forWindowsOf };
 
 /** SigV4 for Amazon Managed Prometheus URLs, no auth elsewhere: the CLI's default. */
 export function defaultPrometheusAuth(url: string): PrometheusAuth {

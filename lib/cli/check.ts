@@ -13,6 +13,7 @@ import { ConsoleNotifier } from '../notify/console';
 import { renderJson, renderMarkdown, renderTable, toReport } from '../notify/report';
 import type { Policy, Severity } from '../rules';
 import { DEFAULT_POLICY, severityRank } from '../rules';
+import { partialFailureWarnings } from './warnings';
 
 /** Where the CLI writes; tests pass buffers. */
 export interface CliIo {
@@ -164,6 +165,7 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
     io.stderr(
       `skewguard: warning: ${s.source} failed (${s.kind ?? 'error'}): ${s.reason ?? ''}; its rules are skipped\n`,
     );
+  for (const line of partialFailureWarnings(result.snapshot, result.evaluation)) io.stderr(line);
   if (opts.saveSnapshot !== undefined && saved !== undefined)
     await save().saveSnapshot(opts.saveSnapshot, saved);
 

@@ -1,4 +1,4 @@
-import type { SourceErrorKind, SourceName } from '../rules/model';
+import type { ReadFailure, SourceErrorKind, SourceName } from '../rules/model';
 
 /** A source (Kubernetes API, Prometheus, input files) failed; `kind` sorts it for coverage and alerts. */
 export class SourceError extends Error {
@@ -11,6 +11,11 @@ export class SourceError extends Error {
   ) {
     super(message, options);
   }
+}
+
+/** A failed read of a source that otherwise answered, as a part status records it. */
+export function readFailureOf(error: SourceError): ReadFailure {
+  return { source: error.source, kind: error.kind, message: error.message };
 }
 
 /** An input file that cannot be used; the message names the file, the problem and the fix. */

@@ -1,6 +1,6 @@
 import { Agent } from 'node:https';
-import type { ClusterSnapshot, ControlPlaneInstance } from '../rules/model';
-import { SourceError } from './errors';
+import type { ClusterSnapshot, ControlPlaneInstance, ReadFailure } from '../rules/model';
+import { readFailureOf, SourceError } from './errors';
 import type { ClientStats, KubeTarget, RequestPolicy } from './kube-client';
 import { DEFAULT_REQUEST_POLICY, KubeClient, KubeHttpError } from './kube-client';
 import type { KeepItem, ListRequest } from './kube-lists';
@@ -64,12 +64,15 @@ export async function collectFromKubernetes(
 
   let version: Raw | undefined;
   let versionMissingReason: string | undefined;
+  let versionFailure: ReadFailure | undefined;
   try {
     const body = await client.getJson('/version');
     if (isRecord(body)) version = body;
   } catch (error) {
     if (error instanceof SourceError && FATAL.has(error.kind)) throw error;
     versionMissingReason = `GET /version failed: ${(error as Error).message}`;
+    if (error instanceof SourceError)
+      versionFailure = { ...readFailureOf(error), message: versionMissingReason };
   }
 
   const lists: Record<ListKind, ListStatus> = {
@@ -102,7 +105,7 @@ export async function collectFromKubernetes(
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
       failures.push(error);
-      lists[list] = { state: 'missing', reason: error.message };
+      lists[list] = { state: 'missing', reason: error.message, failures: [readFailureOf(error)] };
     }
   };
 
@@ -134,7 +137,7 @@ export async function collectFromKubernetes(
   // kube-system's pods are listed whole above (and when that list failed, it stays failed).
   const targeted = targetedReads(unhealthy.slice(0, maxTargeted), { skipPodsIn: 'kube-system' });
   notes.push(...targeted.notes);
-  let targetedFailure: string | undefined;
+  let targetedFailure: SourceError | undefined;
   await Promise.all(
     targeted.reads.map(async (read) => {
       try {
@@ -153,14 +156,15 @@ export async function collectFromKubernetes(
         append(collected[read.list], items);
       } catch (error) {
         if (!(error instanceof SourceError)) throw error;
-        targetedFailure ??= error.message;
+        targetedFailure ??= error;
       }
     }),
   );
   if (targetedFailure) {
     lists.replicasets = {
       state: 'missing',
-      reason: `reading pods/ReplicaSets of unhealthy workloads failed: ${targetedFailure}`,
+      reason: `reading pods/ReplicaSets of unhealthy workloads failed: ${targetedFailure.message}`,
+      failures: [readFailureOf(targetedFailure)],
     };
   } else {
     lists.replicasets = { state: 'collected' };
@@ -180,6 +184,7 @@ export async function collectFromKubernetes(
     objects,
     lists,
     ...(versionMissingReason ? { versionMissingReason } : {}),
+    ...(versionFailure ? { versionFailure } : {}),
     origin: 'GET /version',
     notes,
     ...(eksResult?.instances.length ? { extraControlPlane: eksResult.instances } : {}),

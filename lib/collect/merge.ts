@@ -89,9 +89,19 @@ function mergeParts(
       ...(s ? [`${label.secondary}: ${s.reason}`] : []),
     ].join('; ');
     // A managed provider hiding a component outranks one source merely not seeing it.
-    const state =
-      p?.state === 'notObservable' || s?.state === 'notObservable' ? 'notObservable' : 'missing';
-    parts[part] = { state, reason: reasons };
+    if (p?.state === 'notObservable' || s?.state === 'notObservable') {
+      parts[part] = { state: 'notObservable', reason: reasons };
+      continue;
+    }
+    const failures = [
+      ...(p?.state === 'missing' ? (p.failures ?? []) : []),
+      ...(s?.state === 'missing' ? (s.failures ?? []) : []),
+    ];
+    parts[part] = {
+      state: 'missing',
+      reason: reasons,
+      ...(failures.length > 0 ? { failures } : {}),
+    };
   }
   return parts;
 }

@@ -27,6 +27,7 @@ import type {
   WorkloadBase,
 } from '../rules/model';
 import type { SourceError } from './errors';
+import { readFailureOf } from './errors';
 import { missingMetricsFor } from './merge';
 import { NODE_GROUP_LABELS } from './normalize';
 import type { InstantResult, Sample } from './prometheus';
@@ -106,9 +107,19 @@ export function buildPrometheusSnapshot(input: PrometheusSnapshotInput): Cluster
   // Parts fed by kube-state-metrics: missing when it is, or when their query failed.
   const ksmPart = (part: SnapshotPart, ...queries: QueryId[]): PartStatus => {
     const problem = ksm.problems.get(part);
+    if (problem && input.outcomes.presence?.ok === false) return missingPart('presence');
     if (problem) return { state: 'missing', reason: problem };
     const failed = queries.find((id) => !samples(id));
-    return failed ? { state: 'missing', reason: failure(failed) } : COLLECTED;
+    return failed ? missingPart(failed) : COLLECTED;
+  };
+  // A failed query (not an absent family) carries its error, so the CLI can warn about it.
+  const missingPart = (id: QueryId): PartStatus => {
+    const outcome = input.outcomes[id];
+    return {
+      state: 'missing',
+      reason: failure(id),
+      ...(outcome && !outcome.ok ? { failures: [readFailureOf(outcome.error)] } : {}),
+    };
   };
 
   parts.replicasets = ksmPart('replicasets', 'replicasets');
@@ -132,9 +143,8 @@ export function buildPrometheusSnapshot(input: PrometheusSnapshotInput): Cluster
   }
 
   if (!inv) {
-    const reason = failure('versions');
     for (const part of ['apiserver', 'controlPlane', 'etcd', 'nodes', 'kubeProxy'] as const)
-      parts[part] = { state: 'missing', reason };
+      parts[part] = missingPart('versions');
   } else {
     assignVersionParts(parts, missing, inv, ksm, input);
   }

@@ -6,6 +6,7 @@ import type {
   OwnerRef,
   PartStatus,
   PodInfo,
+  ReadFailure,
   SnapshotPart,
   SourceStatus,
 } from '../rules/model';
@@ -48,9 +49,14 @@ export function emptyObjects(): KubeObjects {
   };
 }
 
-/** What the collector could gather: per list, collected or why not. */
+/** What the collector could gather: per list, collected or why not (and which read failed). */
 export type ListStatus =
-  { readonly state: 'collected' } | { readonly state: 'missing'; readonly reason: string };
+  | { readonly state: 'collected' }
+  | {
+      readonly state: 'missing';
+      readonly reason: string;
+      readonly failures?: readonly ReadFailure[];
+    };
 
 /** Input to buildSnapshot. */
 export interface BuildSnapshotInput {
@@ -61,6 +67,8 @@ export interface BuildSnapshotInput {
   readonly lists: Readonly<Record<ListKind, ListStatus>>;
   /** Why the version is missing when `objects.version` is absent. */
   readonly versionMissingReason?: string;
+  /** The failed read behind versionMissingReason, when a read failed. */
+  readonly versionFailure?: ReadFailure;
   /** Where the objects came from, for provenance (`kubectl output`, `GET /version`). */
   readonly origin: string;
   readonly notes?: readonly string[];
@@ -141,6 +149,8 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
       ? undefined
       : 'the pods in the input include none from kube-system'
     : `pods were not collected (${lists.pods.state === 'missing' ? lists.pods.reason : ''})`;
+  // Parts read from kube-system's pods are missing for the same failed read as the pods.
+  const systemPodsFailures = lists.pods.state === 'missing' ? lists.pods.failures : undefined;
 
   const parts: Partial<Record<SnapshotPart, PartStatus>> = {
     sources: { state: 'collected' },
@@ -158,6 +168,7 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
             reason:
               input.versionMissingReason ??
               'no server version and no kube-apiserver pods in the input; add `kubectl version -o json` output',
+            ...(input.versionFailure ? { failures: [input.versionFailure] } : {}),
           },
     controlPlane: componentPart(
       controlPlane.some((c) => c.component !== 'kube-apiserver' && c.component !== 'etcd'),
@@ -165,12 +176,15 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
       input.controlPlaneMissingReason ?? systemPodsState,
       'kube-controller-manager and kube-scheduler',
       input.controlPlaneMissingReason !== undefined,
+      input.controlPlaneMissingReason === undefined ? systemPodsFailures : undefined,
     ),
     etcd: componentPart(
       controlPlane.some((c) => c.component === 'etcd'),
       provider,
       systemPodsState,
       'etcd',
+      false,
+      systemPodsFailures,
     ),
     kubeProxy:
       proxyByNode.size > 0
@@ -180,6 +194,7 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
             reason:
               systemPodsState ??
               'no kube-proxy pods in kube-system (expected when a kube-proxy replacement such as Cilium is used)',
+            ...(systemPodsFailures ? { failures: systemPodsFailures } : {}),
           },
   };
   if (
@@ -212,7 +227,11 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
 function listPart(status: ListStatus): PartStatus {
   return status.state === 'collected'
     ? { state: 'collected' }
-    : { state: 'missing', reason: status.reason };
+    : {
+        state: 'missing',
+        reason: status.reason,
+        ...(status.failures ? { failures: status.failures } : {}),
+      };
 }
 
 function componentPart(
@@ -221,6 +240,7 @@ function componentPart(
   systemPodsProblem: string | undefined,
   what: string,
   preferProblem = false,
+  failures?: readonly ReadFailure[],
 ): PartStatus {
   if (found) return { state: 'collected' };
   const managed = provider ? MANAGED[provider] : undefined;
@@ -237,6 +257,7 @@ function componentPart(
     reason:
       systemPodsProblem ??
       `no ${what} pods in kube-system (labels component=…, as kubeadm, k3s and rke2 set them)`,
+    ...(systemPodsProblem !== undefined && failures ? { failures } : {}),
   };
 }
 

@@ -65,10 +65,26 @@ export type SnapshotPart =
   | 'pods'
   | 'sources';
 
+/**
+ * A read that failed (permission denied, server error, timeout, bad answer) while its source as a
+ * whole answered: why a part is missing when the input did not simply lack it.
+ */
+export interface ReadFailure {
+  readonly source: SourceName;
+  readonly kind: SourceErrorKind;
+  /** The collector's message: what failed and, for a permission, what to grant. */
+  readonly message: string;
+}
+
 /** Whether a snapshot part was collected; `notObservable` is for what a managed provider hides. */
 export type PartStatus =
   | { readonly state: 'collected' }
-  | { readonly state: 'missing'; readonly reason: string }
+  | {
+      readonly state: 'missing';
+      readonly reason: string;
+      /** Reads that failed and left the part missing; absent when the input lacks it by design. */
+      readonly failures?: readonly ReadFailure[];
+    }
   | { readonly state: 'notObservable'; readonly reason: string };
 
 /** Control-plane components whose versions are tracked per instance. */

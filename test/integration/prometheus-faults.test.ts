@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { SourceError } from '../../lib/collect/errors';
 import type { PrometheusAuth, PrometheusClientOptions } from '../../lib/collect/prometheus';
 import { collectFromPrometheus, PrometheusClient } from '../../lib/collect/prometheus';
+import { partialFailureWarnings } from '../../lib/cli/warnings';
+import { DEFAULT_POLICY, evaluate } from '../../lib/rules';
 import { KIND_LABEL, PRESENCE_FAMILIES, PROBE_LABEL } from '../../lib/collect/prometheus-queries';
 import { testTls } from '../support/tls';
 
@@ -429,7 +431,18 @@ describe('collectFromPrometheus against a misbehaving server', () => {
     expect(snapshot.parts.statefulsets).toEqual({
       state: 'missing',
       reason: expect.stringContaining('too many samples') as unknown as string,
+      failures: [expect.objectContaining({ source: 'prometheus' })],
     });
+    // The CLI names the failed query on stderr: the skipped rules are not passes.
+    const warnings = partialFailureWarnings(
+      snapshot,
+      evaluate(snapshot, DEFAULT_POLICY, Date.parse('2026-11-21T12:00:00Z')),
+    );
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^skewguard: warning: prometheus answered, but a read failed .*too many samples.*Not collected: statefulsets; skipped, not passed: StatefulSet/,
+      ),
+    ]);
     expect(snapshot.parts.deployments).toEqual({ state: 'collected' });
     expect(snapshot.sources).toEqual([{ source: 'prometheus', status: 'ok' }]);
   });

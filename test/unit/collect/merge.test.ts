@@ -125,6 +125,41 @@ describe('mergeSnapshots', () => {
     });
   });
 
+  it('keeps the failed reads behind a part neither source collected, unless a provider hides it', () => {
+    const forbidden = {
+      source: 'kubernetes' as const,
+      kind: 'forbidden' as const,
+      message: 'cannot list pods in namespace kube-system: grant list on pods',
+    };
+    const api = snapshot('kubernetes', {
+      parts: {
+        pods: { state: 'missing', reason: forbidden.message, failures: [forbidden] },
+        etcd: { state: 'missing', reason: forbidden.message, failures: [forbidden] },
+        nodes: { state: 'missing', reason: 'forbidden', failures: [forbidden] },
+      },
+    });
+    const prom = snapshot('prometheus', {
+      parts: {
+        pods: { state: 'missing', reason: 'kube-state-metrics absent' },
+        etcd: { state: 'notObservable', reason: 'EKS manages etcd' },
+        nodes: { state: 'collected' },
+      },
+    });
+    const merged = mergeSnapshots(api, prom);
+    expect(merged.parts.pods).toEqual({
+      state: 'missing',
+      reason: `kubernetes: ${forbidden.message}; prometheus: kube-state-metrics absent`,
+      failures: [forbidden],
+    });
+    // Hidden by the provider: the failed read would not have shown it either.
+    expect(merged.parts.etcd).toEqual({
+      state: 'notObservable',
+      reason: `kubernetes: ${forbidden.message}; prometheus: EKS manages etcd`,
+    });
+    // Collected by the other source: nothing is missing, so no failure is left to report.
+    expect(merged.parts.nodes).toEqual({ state: 'collected' });
+  });
+
   it("drops the API's whole-server version once Prometheus lists the HA apiservers it agrees with", () => {
     const api = snapshot('kubernetes', {
       controlPlane: [apiserver('serverVersion', 'v1.30.2', 'GET /version serverVersion')],

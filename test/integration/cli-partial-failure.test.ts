@@ -1,0 +1,201 @@
+/**
+ * `skewguard check` against the Kubernetes API test server when the source answers but one of its
+ * reads fails: the run still exits by its findings, and stderr says what failed and how to fix it,
+ * once per failed read, so CI sees it even with `--output json`.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CheckReport } from '../../lib/notify/report';
+import { cli } from '../support/cli';
+import type { KubeApiServer } from '../support/kube-api-server';
+import { startKubeApiServer } from '../support/kube-api-server';
+import { clusterDocuments } from '../support/kube-objects';
+
+// A kubeadm-style cluster whose controller-manager is newer than its apiserver: a critical
+// finding with `for` 0 that needs neither nodes nor workloads, so the run exits 1 throughout.
+const CLUSTER = clusterDocuments({
+  serverVersion: 'v1.30.4',
+  apiservers: { 'cp-1': 'v1.30.4' },
+  controllerManagers: { 'cp-1': 'v1.31.0' },
+  schedulers: { 'cp-1': 'v1.30.4' },
+  etcd: { 'cp-1': '3.5.12-0' },
+  kubelets: { 'cp-1': 'v1.30.4', 'w-1': 'v1.30.2' },
+  kubeProxies: { 'cp-1': 'v1.30.4', 'w-1': 'v1.30.2' },
+});
+const [VERSION_DOC, ...OBJECT_DOCS] = CLUSTER as [Record<string, unknown>, ...unknown[]];
+
+const NODE_RULES = [
+  'KubeletVersionSkew',
+  'KubeProxyVersionSkew',
+  'NextUpgradeBlocked',
+  'ComponentVersionMismatch',
+];
+
+let server: KubeApiServer;
+let kubeconfig: string;
+
+beforeAll(async () => {
+  server = await startKubeApiServer({
+    objects: OBJECT_DOCS,
+    version: VERSION_DOC['serverVersion'] as Record<string, unknown>,
+  });
+  kubeconfig = await server.writeKubeconfig(mkdtempSync(join(tmpdir(), 'skewguard-kc-')));
+});
+afterAll(async () => {
+  await server.stop();
+});
+beforeEach(() => {
+  server.clearFaults();
+  server.clearRequests();
+  server.setObjects(OBJECT_DOCS);
+});
+
+/** The stderr lines of a run. */
+function lines(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => l !== '');
+}
+
+/** The documented exit code for a report: 1 when a critical finding fires, else 0. */
+function exitFor(report: CheckReport): number {
+  return report.findings.some((f) => f.status === 'firing' && f.severity === 'critical') ? 1 : 0;
+}
+
+describe('skewguard check when one read of a source fails', () => {
+  it('prints no warning when every read succeeds', async () => {
+    const run = await cli('check', '--kubeconfig', kubeconfig, '--output', 'json');
+
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as CheckReport;
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ ruleId: 'ControlPlaneVersionSkew', status: 'firing' }),
+    );
+    expect(run.code).toBe(1);
+  });
+
+  it('names the permission on stderr for a 403 on nodes; stdout stays one JSON object, exit by findings', async () => {
+    server.setFault({ path: '/api/v1/nodes', fault: { type: 'status', code: 403 } });
+
+    const run = await cli('check', '--kubeconfig', kubeconfig, '--output', 'json');
+
+    // One line for the one failed read, though four rules need nodes.
+    const warnings = lines(run.stderr);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^skewguard: warning: kubernetes answered, but a read failed \(forbidden\): cannot list nodes at cluster scope: grant list on nodes/,
+    );
+    expect(warnings[0]).toContain('Not collected: nodes;');
+    expect(warnings[0]).toContain(`skipped, not passed: ${NODE_RULES.join(', ')}`);
+    // The whole of stdout parses as one object: the warning went to stderr only.
+    const report = JSON.parse(run.stdout) as CheckReport;
+    expect(report.sources).toEqual([
+      expect.objectContaining({ source: 'kubernetes', status: 'ok' }),
+    ]);
+    for (const ruleId of NODE_RULES) {
+      expect(report.coverage).toContainEqual({
+        ruleId,
+        status: 'skipped',
+        reason: expect.stringContaining('grant list on nodes'),
+      });
+    }
+    // The warning changes nothing about the exit code: still 1 for the firing critical finding.
+    expect(run.code).toBe(exitFor(report));
+    expect(run.code).toBe(1);
+  });
+
+  it('reports a 500 that outlasts the retries as a server error with the fix', async () => {
+    server.setFault({ path: '/apis/apps/v1/daemonsets', fault: { type: 'status', code: 500 } });
+
+    const run = await cli('check', '--kubeconfig', kubeconfig);
+
+    // The CLI's request policy retried before giving up (1 request + 3 retries).
+    const attempts = server.requests.filter((r) => r.path === '/apis/apps/v1/daemonsets');
+    expect(attempts.map((r) => r.fault)).toEqual(Array(4).fill('status:500'));
+    const warnings = lines(run.stderr);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^skewguard: warning: kubernetes answered, but a read failed \(server\): GET \/apis\/apps\/v1\/daemonsets: the API server answered 500/,
+      ),
+    ]);
+    expect(warnings[0]).toContain("check the server's health");
+    expect(warnings[0]).toContain(
+      'skipped, not passed: DaemonSetGenerationMismatch, DaemonSetRolloutStuck, DaemonSetNotScheduled, DaemonSetMisScheduled',
+    );
+    // The table still shows the gap in its coverage section, and the exit code is the findings'.
+    expect(run.stdout).toContain('DaemonSetGenerationMismatch: daemonsets missing:');
+    expect(run.code).toBe(1);
+  });
+
+  it('reports truncated JSON on one list as a protocol error', async () => {
+    server.setFault({ path: '/apis/apps/v1/statefulsets', fault: { type: 'truncate' } });
+
+    const run = await cli('check', '--kubeconfig', kubeconfig, '--output', 'json');
+
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(
+        /^skewguard: warning: kubernetes answered, but a read failed \(protocol\): .*statefulsets.*; check for a proxy or load balancer/,
+      ),
+    ]);
+    expect(run.code).toBe(exitFor(JSON.parse(run.stdout) as CheckReport));
+  });
+
+  it('prints one line per distinct failed read, however many parts and rules it leaves missing', async () => {
+    server.setFault({ path: '/api/v1/nodes', fault: { type: 'status', code: 403 } });
+    server.setFault({
+      path: '/api/v1/namespaces/kube-system/pods',
+      fault: { type: 'status', code: 403 },
+    });
+
+    const run = await cli('check', '--kubeconfig', kubeconfig, '--output', 'json');
+
+    const warnings = lines(run.stderr);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('grant list on nodes');
+    // kube-system's pods carry the control-plane, etcd and kube-proxy versions: one read, one line.
+    expect(warnings[1]).toContain('cannot list pods in namespace kube-system: grant list on pods');
+    expect(warnings[1]).toContain('Not collected: controlPlane, etcd, kubeProxy, pods;');
+    const report = JSON.parse(run.stdout) as CheckReport;
+    // Without the control-plane pods nothing critical fires: exit 0, warnings or not.
+    expect(run.code).toBe(exitFor(report));
+    expect(run.code).toBe(0);
+  });
+
+  it('prints no warning for components a managed provider hides', async () => {
+    // EKS node group labels and no control-plane pods: EKS runs them out of sight.
+    const [, ...eksObjects] = clusterDocuments({
+      serverVersion: 'v1.30.4',
+      kubelets: { 'ip-10-0-1-10': 'v1.30.4' },
+      nodeGroups: { 'ip-10-0-1-10': 'ng-1' },
+      kubeProxies: { 'ip-10-0-1-10': 'v1.30.4-eksbuild.1' },
+    });
+    server.setObjects(eksObjects);
+
+    const run = await cli('check', '--kubeconfig', kubeconfig, '--output', 'json');
+
+    const report = JSON.parse(run.stdout) as CheckReport;
+    for (const ruleId of ['ControlPlaneVersionSkew', 'EtcdVersionMismatch']) {
+      expect(report.coverage).toContainEqual({
+        ruleId,
+        status: 'skipped',
+        reason: expect.stringContaining('not observable: EKS manages'),
+      });
+    }
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+
+  it('prints no warning for data the input lacks by design (--from-file without workloads)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skewguard-cli-'));
+    const file = join(dir, 'cluster.json');
+    writeFileSync(file, JSON.stringify(CLUSTER));
+
+    const run = await cli('check', '--from-file', file, '--output', 'json');
+
+    const report = JSON.parse(run.stdout) as CheckReport;
+    expect(report.coverage).toContainEqual(
+      expect.objectContaining({ ruleId: 'DeploymentRolloutStuck', status: 'skipped' }),
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+  });
+});

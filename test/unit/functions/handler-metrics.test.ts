@@ -1,0 +1,211 @@
+/**
+ * The EMF metrics the check handler emits, which the alarms and dashboard match by name and
+ * dimensions (lib/infra/metrics.ts): CheckDurationMs per run, and SourceErrors per source with the
+ * failed source named. The Kubernetes API test server answers; Prometheus' secret is denied.
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { HandlerContext } from '../../../functions/check/handler';
+import { handleCheck } from '../../../functions/check/handler';
+import type { SkewguardConfig } from '../../../lib/config';
+import { parseConfig } from '../../../lib/config';
+import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME } from '../../../lib/infra/metrics';
+import type { Dynalite } from '../../support/dynalite';
+import { startDynalite } from '../../support/dynalite';
+import { NOW } from '../../support/evaluate';
+import type { KubeApiServer } from '../../support/kube-api-server';
+import { startKubeApiServer } from '../../support/kube-api-server';
+import { clusterDocuments } from '../../support/kube-objects';
+import type { CapturedOutput } from '../../support/pipeline';
+import { captureOutput } from '../../support/pipeline';
+
+const TOKEN = 'skewguard-reader-token-metrics';
+const TOKEN_ARN =
+  'arn:aws:secretsmanager:eu-central-1:123456789012:secret:skewguard/m/token-AbCdEf';
+const CA_ARN = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:skewguard/m/ca-GhIjKl';
+const PROM_ARN = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:skewguard/m/prom-MnOpQr';
+const TOPIC_ARN = 'arn:aws:sns:eu-central-1:123456789012:skewguard';
+const CLUSTER = 'metrics-lab';
+/** Both sources unreadable: the Kubernetes token's secret is denied too. */
+const BLIND = 'metrics-blind';
+const DENIED_ARN =
+  'arn:aws:secretsmanager:eu-central-1:123456789012:secret:skewguard/m/none-StUvWx';
+
+const [VERSION_DOC, ...OBJECT_DOCS] = clusterDocuments({
+  serverVersion: 'v1.30.4',
+  kubelets: { 'w-1': 'v1.30.4' },
+}) as [Record<string, unknown>, ...unknown[]];
+
+/** One EMF record: the metric values and dimensions at top level, metadata under `_aws`. */
+interface EmfRecord extends Record<string, unknown> {
+  readonly _aws: {
+    readonly CloudWatchMetrics: readonly {
+      readonly Namespace: string;
+      readonly Dimensions: readonly (readonly string[])[];
+      readonly Metrics: readonly { readonly Name: string; readonly Unit: string }[];
+    }[];
+  };
+}
+
+describe('check handler metrics', () => {
+  const sns = mockClient(SNSClient);
+  const secrets = mockClient(SecretsManagerClient);
+  let api: KubeApiServer | undefined;
+  let dynamo: Dynalite | undefined;
+  let config: SkewguardConfig;
+  let output: CapturedOutput;
+
+  beforeAll(async () => {
+    const started = await Promise.allSettled([
+      startKubeApiServer({
+        objects: OBJECT_DOCS,
+        version: VERSION_DOC['serverVersion'] as Record<string, unknown>,
+        token: TOKEN,
+      }).then((server) => (api = server)),
+      startDynalite().then((server) => (dynamo = server)),
+    ]);
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    if (!api) throw new Error('the Kubernetes API test server did not start');
+    const denied = Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' });
+    secrets.on(GetSecretValueCommand, { SecretId: TOKEN_ARN }).resolves({ SecretString: TOKEN });
+    secrets.on(GetSecretValueCommand, { SecretId: CA_ARN }).resolves({ SecretString: api.caPem });
+    secrets.on(GetSecretValueCommand, { SecretId: PROM_ARN }).rejects(denied);
+    secrets.on(GetSecretValueCommand, { SecretId: DENIED_ARN }).rejects(denied);
+    // Never contacted: the bearer token is read first, and that read is denied.
+    const prometheus = {
+      url: 'https://127.0.0.1:9/prometheus',
+      auth: { type: 'bearer', secretArn: PROM_ARN },
+    };
+    config = parseConfig({
+      clusters: [
+        {
+          name: CLUSTER,
+          kubernetes: { server: api.url, tokenSecretArn: TOKEN_ARN, caSecretArn: CA_ARN },
+          prometheus,
+        },
+        {
+          name: BLIND,
+          kubernetes: { server: api.url, tokenSecretArn: DENIED_ARN, caSecretArn: CA_ARN },
+          prometheus,
+        },
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([api?.stop(), dynamo?.stop()]);
+    sns.restore();
+    secrets.restore();
+  });
+
+  beforeEach(() => {
+    sns.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'message-id' });
+    output = captureOutput();
+  });
+
+  afterEach(() => output.restore());
+
+  function context(): HandlerContext {
+    if (!dynamo) throw new Error('dynalite did not start');
+    const logger = new Logger({ serviceName: SERVICE_NAME });
+    return {
+      config,
+      tableName: dynamo.tableName,
+      topicArn: TOPIC_ARN,
+      dynamodb: dynamo.client,
+      sns: new SNSClient({ region: 'eu-central-1' }),
+      secrets: new SecretsManagerClient({ region: 'eu-central-1' }),
+      logger,
+      metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME, logger }),
+      now: () => NOW,
+    };
+  }
+
+  /** The EMF records that carry metric `name`. */
+  function records(name: string): EmfRecord[] {
+    return output
+      .records()
+      .filter((r): r is EmfRecord => typeof r['_aws'] === 'object' && name in r);
+  }
+
+  /** The declared unit and dimension set of a metric in one record. */
+  function declaration(record: EmfRecord, name: string) {
+    const [directive] = record._aws.CloudWatchMetrics;
+    return {
+      namespace: directive?.Namespace,
+      dimensions: [...(directive?.Dimensions[0] ?? [])].sort(),
+      unit: directive?.Metrics.find((m) => m.Name === name)?.Unit,
+    };
+  }
+
+  it('emits CheckDurationMs once per run, in milliseconds, with the run summary duration', async () => {
+    const summary = await handleCheck({ cluster: CLUSTER }, context());
+
+    const durations = records(METRIC_NAMES.checkDurationMs);
+    expect(durations).toHaveLength(1);
+    const [duration] = durations;
+    if (!duration) throw new Error('no CheckDurationMs record');
+    expect(duration).toMatchObject({
+      service: SERVICE_NAME,
+      cluster: CLUSTER,
+      [METRIC_NAMES.checkDurationMs]: summary.durationMs,
+    });
+    expect(summary.durationMs).toBeGreaterThanOrEqual(0);
+    expect(declaration(duration, METRIC_NAMES.checkDurationMs)).toEqual({
+      namespace: METRICS_NAMESPACE,
+      dimensions: ['cluster', 'service'],
+      unit: 'Milliseconds',
+    });
+  });
+
+  it('emits SourceErrors = 1 for the failed source and 0 for the one that answered', async () => {
+    const summary = await handleCheck({ cluster: CLUSTER }, context());
+
+    expect(summary.sources).toEqual([
+      expect.objectContaining({ source: 'kubernetes', status: 'ok' }),
+      expect.objectContaining({ source: 'prometheus', status: 'failed', kind: 'forbidden' }),
+    ]);
+    const errors = records(METRIC_NAMES.sourceErrors);
+    expect(
+      errors.map((r) => [r['cluster'], r['source'], r[METRIC_NAMES.sourceErrors]]).sort(),
+    ).toEqual([
+      [CLUSTER, 'kubernetes', 0],
+      [CLUSTER, 'prometheus', 1],
+    ]);
+    // The source is a declared dimension, so an alarm can tell which source failed.
+    for (const record of errors) {
+      expect(declaration(record, METRIC_NAMES.sourceErrors)).toEqual({
+        namespace: METRICS_NAMESPACE,
+        dimensions: ['cluster', 'service', 'source'],
+        unit: 'Count',
+      });
+    }
+    // The run still completed: the heartbeat does not depend on every source answering.
+    expect(records(METRIC_NAMES.checkCompleted).map((r) => r[METRIC_NAMES.checkCompleted])).toEqual(
+      [1],
+    );
+  });
+
+  it('emits SourceErrors = 1 for each source when every source fails, and still the duration', async () => {
+    const summary = await handleCheck({ cluster: BLIND }, context());
+
+    expect(summary.sources.map((s) => [s.source, s.status])).toEqual([
+      ['kubernetes', 'failed'],
+      ['prometheus', 'failed'],
+    ]);
+    expect(
+      records(METRIC_NAMES.sourceErrors)
+        .map((r) => [r['source'], r[METRIC_NAMES.sourceErrors]])
+        .sort(),
+    ).toEqual([
+      ['kubernetes', 1],
+      ['prometheus', 1],
+    ]);
+    expect(records(METRIC_NAMES.checkDurationMs).map((r) => r['cluster'])).toEqual([BLIND]);
+  });
+});

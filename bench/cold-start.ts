@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { CHECK_FUNCTION_BUNDLING, CHECK_FUNCTION_NODE_OPTIONS } from '../lib/infra/check-function';
+import { CHECK_FUNCTION_BUNDLING, checkFunctionNodeOptions } from '../lib/infra/check-function';
 
 /** Size and load time of the check function bundle. */
 export interface ColdStart {
@@ -54,7 +54,8 @@ export async function measureColdStart(root: string, outDir: string): Promise<Co
     }
   }
   // The bundle resolves @aws-sdk/* (external) from node_modules here, as Lambda does from its runtime.
-  const env = { ...process.env, NODE_OPTIONS: CHECK_FUNCTION_NODE_OPTIONS };
+  // The stack's default 512 MB function.
+  const env = { ...process.env, NODE_OPTIONS: checkFunctionNodeOptions(512) };
   const load = median(RUNS, () => wall(['-e', `require(${JSON.stringify(file)})`], env));
   const bare = median(RUNS, () => wall(['-e', '0'], { ...process.env, NODE_OPTIONS: '' }));
   return {

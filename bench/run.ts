@@ -11,6 +11,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { DEFAULT_CONCURRENCY } from '../lib/collect/kubernetes';
+import { heapFlags } from '../lib/infra/check-function';
 import type { CheckRequest, CheckRun } from './check-once';
 import type { ColdStart } from './cold-start';
 import { measureColdStart } from './cold-start';
@@ -38,6 +39,11 @@ export const BUDGETS = {
 /** Lambda arm64 prices used for the cost line (us-east-1, per GB-second and per request). */
 const LAMBDA_GB_SECOND = 0.0000133334;
 const LAMBDA_REQUEST = 0.2 / 1_000_000;
+/** The stack's default function memory (lib/infra/skewguard.ts), which holds the measured peak RSS. */
+const FUNCTION_MB = 512;
+/** The check runs with the function's heap cap, so its peak RSS is what the function would see. */
+const CHECK_NODE_ARGS = heapFlags(FUNCTION_MB);
+
 /** rate(5 minutes) over a 730-hour month. */
 const RUNS_PER_MONTH = (730 * 60) / 5;
 /** Lambda gives one full vCPU at 1,769 MB; one core of this machine is the comparison. */
@@ -153,8 +159,12 @@ function runProcess(
   });
 }
 
-async function runJson<T>(script: string, input: unknown): Promise<{ result: T; ms: number }> {
-  const out = await runProcess(process.execPath, [script, JSON.stringify(input)], {
+async function runJson<T>(
+  script: string,
+  input: unknown,
+  nodeArgs: readonly string[] = [],
+): Promise<{ result: T; ms: number }> {
+  const out = await runProcess(process.execPath, [...nodeArgs, script, JSON.stringify(input)], {
     captureStdout: true,
     env: { ...process.env, NODE_OPTIONS: '' },
   });
@@ -285,11 +295,11 @@ async function benchApi(
     const { kubeconfig, url, caPem, token } = serve.ready;
     const checkInput: CheckRequest = { source: 'kubernetes', kubeconfig };
     log(`${size}: API server ready in ${(serve.ready.startMs / 1000).toFixed(1)} s; warming up`);
-    await runJson<CheckRun>(runners.check, checkInput);
+    await runJson<CheckRun>(runners.check, checkInput, CHECK_NODE_ARGS);
     const check = await medianOf(
       options.runs,
       serve,
-      () => runJson<CheckRun>(runners.check, checkInput),
+      () => runJson<CheckRun>(runners.check, checkInput, CHECK_NODE_ARGS),
       (m) => m.processMs,
     );
     // The floor replays the lists and reads skewguard started, following their continue tokens.
@@ -384,14 +394,14 @@ async function benchPrometheus(
       `${size}: Prometheus ready (${prom.samples} samples${prom.backfilled ? `, backfilled in ${(prom.backfillMs / 1000).toFixed(0)} s` : ', cached'})`,
     );
     const input: CheckRequest = { source: 'prometheus', url: prom.url, atMs: prom.atMs };
-    const first = await runJson<CheckRun>(check, input);
+    const first = await runJson<CheckRun>(check, input, CHECK_NODE_ARGS);
     const measured =
       first.ms > SLOW_RUN_MS
         ? { ...first, processMs: first.ms, served: { requests: 0, bytes: 0 } }
         : await medianOf(
             options.runs,
             undefined,
-            () => runJson<CheckRun>(check, input),
+            () => runJson<CheckRun>(check, input, CHECK_NODE_ARGS),
             (m) => m.result.checkMs,
           );
     return {
@@ -433,9 +443,6 @@ function budget(name: string, value: number, limit: number, show: (v: number) =>
   return `  ${name}: ${show(value)} (budget ${show(limit)}) ${verdict}`;
 }
 
-/** The stack's default function memory (lib/infra/skewguard.ts), which holds the measured peak RSS. */
-const FUNCTION_MB = 512;
-
 /**
  * Monthly Lambda cost of one cluster at rate(5 minutes) at FUNCTION_MB. Lambda gives a 512 MB
  * function 512/1769 of a vCPU, so the measured CPU time stretches by 1769/512; time spent
@@ -464,7 +471,9 @@ function print(
     lines.push(line);
   };
   if (api.length > 0) {
-    out('API source (test Kubernetes API server in a child process; medians)');
+    out(
+      `API source (test Kubernetes API server in a child process; medians; the check runs with the function's heap sizes, ${CHECK_NODE_ARGS.join(' ')})`,
+    );
     out(
       table([
         ['size', 'what', 'wall', 'in-process', 'peak RSS', 'requests', 'read'],

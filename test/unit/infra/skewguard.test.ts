@@ -220,7 +220,7 @@ describe('the check functions', () => {
       Handler: 'index.handler',
     });
     expect((fn['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({
-      NODE_OPTIONS: '--enable-source-maps',
+      NODE_OPTIONS: '--enable-source-maps --max-old-space-size=313 --max-semi-space-size=32',
       POWERTOOLS_SERVICE_NAME: 'skewguard',
       POWERTOOLS_METRICS_NAMESPACE: 'Skewguard',
       LEDGER_TABLE: { Ref: expect.stringMatching(/Ledger/) },

@@ -9,10 +9,9 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prometheusBinaries } from '../test/support/prometheus';
+import { freePort, prometheusBinaries } from '../test/support/prometheus';
 import type { ClusterModel, SizeName } from './synthetic-cluster';
 import { METRICS_WINDOW, writeOpenMetrics } from './synthetic-metrics';
 
@@ -180,17 +179,5 @@ function run(binary: string, args: readonly string[]): Promise<{ code: number; s
       .on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8000)));
     child.once('error', (error) => resolve({ code: -1, stderr: error.message }));
     child.once('close', (code) => resolve({ code: code ?? -1, stderr }));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => (port > 0 ? resolve(port) : reject(new Error('no free loopback port'))));
-    });
   });
 }

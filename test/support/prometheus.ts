@@ -448,7 +448,8 @@ async function run(
   });
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (the bench's Prometheus uses it too). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -49,6 +49,8 @@ export interface CheckRun {
   }[];
   /** Peak resident set size of this process, bytes. */
   readonly maxRssBytes: number;
+  /** Largest V8 heap in use seen while checking (sampled every 10 ms), bytes. */
+  readonly peakHeapBytes: number;
   readonly findings: number;
   readonly firing: number;
   readonly counts: Readonly<Record<string, number>>;
@@ -69,6 +71,11 @@ async function main(): Promise<void> {
   let objects: KubeObjects | undefined;
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
+  let peakHeapBytes = 0;
+  const sampleHeap = (): void => {
+    peakHeapBytes = Math.max(peakHeapBytes, process.memoryUsage().heapUsed);
+  };
+  const sampler = setInterval(sampleHeap, 10);
   const collector: SourceCollector =
     request.source === 'kubernetes'
       ? {
@@ -120,6 +127,8 @@ async function main(): Promise<void> {
   );
   const checkMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuStarted);
+  clearInterval(sampler);
+  sampleHeap();
   const failed = result.summary.sources.filter((s) => s.status === 'failed');
   if (failed.length > 0) {
     throw new Error(
@@ -134,6 +143,7 @@ async function main(): Promise<void> {
     bytes: stats.bytes,
     ...(queries ? { queries } : {}),
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakHeapBytes,
     findings: result.evaluation.findings.length,
     firing: result.summary.firing,
     counts: {

@@ -476,7 +476,7 @@ function print(
     );
     out(
       table([
-        ['size', 'what', 'wall', 'in-process', 'peak RSS', 'requests', 'read'],
+        ['size', 'what', 'wall', 'in-process', 'peak RSS', 'peak heap', 'requests', 'read'],
         ...api.flatMap((a) => [
           [
             a.size,
@@ -484,6 +484,7 @@ function print(
             s(a.check.processMs),
             s(a.check.result.checkMs),
             mb(a.check.result.maxRssBytes),
+            mb(a.check.result.peakHeapBytes),
             String(a.check.served.requests),
             mb(a.check.served.bytes),
           ],
@@ -493,6 +494,7 @@ function print(
             s(a.floor.processMs),
             s(a.floor.result.ms),
             mb(a.floor.result.maxRssBytes),
+            '',
             String(a.floor.served.requests),
             mb(a.floor.served.bytes),
           ],
@@ -504,6 +506,7 @@ function print(
                   s(a.kubectl.processMs),
                   '',
                   a.kubectl.result.maxRssBytes ? mb(a.kubectl.result.maxRssBytes) : '?',
+                  '',
                   String(a.kubectl.served.requests),
                   mb(a.kubectl.served.bytes),
                 ],

@@ -109,6 +109,47 @@ describe('ControlPlaneVersionSkew', () => {
       });
   });
 
+  it.each([
+    // HA: [apiservers, controller-manager, scheduler (both on cp1 and cp2), firing subject, problem]
+    [
+      ['v1.29.4', 'v1.30.2'],
+      'v1.30.2',
+      'v1.29.4',
+      'KubeControllerManager v1.30',
+      'newerThanApiserver',
+    ], // C > A_min
+    [['v1.29.4', 'v1.30.2'], 'v1.29.4', 'v1.29.4', undefined, undefined], // C = A_min, A_max − C = 1
+    [['v1.30.2', 'v1.30.1'], 'v1.30.2', 'v1.28.9', 'KubeScheduler v1.28', 'tooOld'], // A_max − C = 2
+  ])(
+    'apiservers %j, controller-manager %s, scheduler %s → fires %s',
+    ([cp1, cp2], controllerManager, scheduler, subject, problem) => {
+      const ev = evaluateSpec({
+        apiservers: { cp1, cp2 },
+        controllerManagers: { cp1: controllerManager, cp2: controllerManager },
+        schedulers: { cp1: scheduler, cp2: scheduler },
+        kubelets: { n: 'v1.29.0' },
+      });
+      // Quiet must mean checked and in policy, not skipped.
+      expect(ev.coverage.find((c) => c.ruleId === 'ControlPlaneVersionSkew')).toEqual({
+        ruleId: 'ControlPlaneVersionSkew',
+        status: 'evaluated',
+      });
+      const findings = findingsOf(ev, 'ControlPlaneVersionSkew');
+      expect(findings.map((f) => `${f.subject.kind} ${f.subject.name}`)).toEqual(
+        subject ? [subject] : [],
+      );
+      if (subject) {
+        const component = subject.startsWith('KubeScheduler')
+          ? 'kube-scheduler'
+          : 'kube-controller-manager';
+        expect(findings[0]).toMatchObject({
+          severity: 'critical',
+          details: { problem, instances: [`${component}-cp1`, `${component}-cp2`] },
+        });
+      }
+    },
+  );
+
   it('is skipped, not passed, on EKS where the controllers are not observable', () => {
     const ev = evaluateSpec({
       ...api('v1.30.4-eks-a737599'),

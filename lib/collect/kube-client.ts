@@ -16,7 +16,7 @@ export interface RequestPolicy {
   readonly timeoutMs: number;
   /** Retries after a 429 / 5xx / reset, per request. */
   readonly maxRetries: number;
-  /** Longest Retry-After honoured; a longer one fails the request as a timeout. */
+  /** Longest Retry-After honoured; a longer one fails the request at once (kind server). */
   readonly maxRetryAfterMs: number;
   /** First backoff for 5xx; doubles per retry. */
   readonly backoffMs: number;
@@ -158,7 +158,7 @@ export class KubeClient {
             reject(
               new KubeHttpError(
                 'server',
-                `GET ${url.pathname}: the connection closed mid-response; retrying`,
+                `GET ${url.pathname}: the connection closed mid-response`,
                 undefined,
                 undefined,
               ),
@@ -273,7 +273,7 @@ function httpError(
     const retryAfter = Number(headers['retry-after']);
     const error = new KubeHttpError(
       'server',
-      `GET ${url.pathname}: 429 Too Many Requests (API priority and fairness); retried up to the bound`,
+      `GET ${url.pathname}: 429 Too Many Requests (API priority and fairness); gave up within the retry bound (a few retries, Retry-After up to 10 s by default): run again when the API server is less loaded`,
       status,
       statusBody,
     );

@@ -7,10 +7,11 @@ import type { KubeConnection } from '../../lib/collect/kube-connect';
 import { connectKubeconfigFile } from '../../lib/collect/kubeconfig-file';
 import type { RequestPolicy } from '../../lib/collect/kube-client';
 import { collectFromKubernetes } from '../../lib/collect/kubernetes';
-import { DEFAULT_POLICY, evaluate } from '../../lib/rules';
+import type { ClusterSnapshot, SnapshotPart } from '../../lib/rules';
+import { DEFAULT_POLICY, evaluate, RULES } from '../../lib/rules';
 import { cli } from '../support/cli';
 import { NOW, snapshotOf } from '../support/evaluate';
-import type { KubeApiServer } from '../support/kube-api-server';
+import type { Fault, KubeApiServer } from '../support/kube-api-server';
 import { startKubeApiServer } from '../support/kube-api-server';
 import { clusterDocuments, list, node } from '../support/kube-objects';
 
@@ -64,6 +65,28 @@ async function collect(policy: RequestPolicy = FAST) {
   } finally {
     target.agent.destroy();
   }
+}
+
+/**
+ * Asserts that every rule needing `part` (taken from the registry, so new rules are held to it
+ * too) is skipped with a reason naming the part and matching `why`, and that a rule not needing
+ * it is still evaluated: a failed list costs only its own rules.
+ */
+function expectSkippedForLack(snapshot: ClusterSnapshot, part: SnapshotPart, why: RegExp): void {
+  const needing = RULES.filter((r) => r.needs.includes(part)).map((r) => r.id);
+  expect(needing.length).toBeGreaterThan(0);
+  const { coverage } = evaluate(snapshot, DEFAULT_POLICY, NOW);
+  expect(coverage.filter((c) => needing.includes(c.ruleId))).toEqual(
+    needing.map((ruleId) => ({
+      ruleId,
+      status: 'skipped',
+      reason: expect.stringMatching(new RegExp(`${part} missing: .*${why.source}`)) as unknown,
+    })),
+  );
+  expect(coverage.find((c) => c.ruleId === 'ApiServerVersionSkew')).toEqual({
+    ruleId: 'ApiServerVersionSkew',
+    status: 'evaluated',
+  });
 }
 
 const summary = (findings: readonly { ruleId: string; severity: string; subject: unknown }[]) =>
@@ -197,6 +220,105 @@ describe('faults', () => {
     expect(stats.retries).toBe(2);
   });
 
+  // Reasons are anchored at the end: once retries are spent, the reason must not promise another.
+  describe.each<[string, Fault, RegExp]>([
+    [
+      'a response cut mid-body',
+      { type: 'truncate', abort: true },
+      /GET \/apis\/apps\/v1\/statefulsets: the connection closed mid-response$/,
+    ],
+    [
+      'a connection reset before the response',
+      { type: 'reset' },
+      /GET \/apis\/apps\/v1\/statefulsets on 127\.0\.0\.1:\d+ failed \(ECONNRESET\)$/,
+    ],
+  ])('%s on one list', (_, fault, reason) => {
+    const path = '/apis/apps/v1/statefulsets';
+    const attempts = () => server.requests.filter((r) => r.path === path);
+
+    it('is retried once and the list succeeds when it happens once', async () => {
+      server.setFault({ path, times: 1, fault });
+      const { snapshot, stats } = await collect();
+      expect(snapshot.parts.statefulsets).toEqual({ state: 'collected' });
+      expect(attempts().map((r) => [r.fault, r.status])).toEqual([
+        [fault.type, 0],
+        [undefined, 200],
+      ]);
+      expect(stats.retries).toBe(1);
+      const needing = RULES.filter((r) => r.needs.includes('statefulsets')).map((r) => r.id);
+      const { coverage } = evaluate(snapshot, DEFAULT_POLICY, NOW);
+      expect(coverage.filter((c) => needing.includes(c.ruleId))).toEqual(
+        needing.map((ruleId) => ({ ruleId, status: 'evaluated' })),
+      );
+    });
+
+    it('marks the list missing after the bounded retries when it persists', async () => {
+      server.setFault({ path, fault });
+      const started = Date.now();
+      const { snapshot, stats } = await collect();
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(attempts()).toHaveLength(FAST.maxRetries + 1);
+      expect(attempts().every((r) => r.fault === fault.type && r.status === 0)).toBe(true);
+      expect(stats.retries).toBe(FAST.maxRetries);
+      expect(snapshot.parts.statefulsets).toEqual({
+        state: 'missing',
+        reason: expect.stringMatching(reason) as unknown,
+        failures: [
+          {
+            source: 'kubernetes',
+            kind: 'server',
+            message: expect.stringMatching(reason) as unknown,
+          },
+        ],
+      });
+      expect(snapshot.parts.deployments).toEqual({ state: 'collected' });
+      expectSkippedForLack(snapshot, 'statefulsets', reason);
+    });
+  });
+
+  it.each<
+    [string, string, SnapshotPart, Extract<Fault, { type: 'status' }>, RegExp, [number, number]]
+  >([
+    [
+      '429 with Retry-After',
+      '/api/v1/nodes',
+      'nodes',
+      { type: 'status', code: 429, retryAfterSeconds: 1 },
+      /GET \/api\/v1\/nodes: 429 Too Many Requests/,
+      // Retry-After is honoured before each of the two retries: about 2 s, and no more.
+      [1950, 3500],
+    ],
+    [
+      '503',
+      '/apis/apps/v1/deployments',
+      'deployments',
+      { type: 'status', code: 503 },
+      /GET \/apis\/apps\/v1\/deployments: the API server answered 503/,
+      [0, 1000],
+    ],
+  ])(
+    'gives up on a persistent %s after the bounded retries and skips the rules needing it',
+    async (_, path, part, fault, reason, [atLeastMs, atMostMs]) => {
+      server.setFault({ path, fault });
+      const started = Date.now();
+      const { snapshot, stats } = await collect();
+      const elapsed = Date.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(atLeastMs);
+      expect(elapsed).toBeLessThan(atMostMs);
+      const attempts = server.requests.filter((r) => r.path === path);
+      expect(attempts.map((r) => r.status)).toEqual(
+        Array.from({ length: FAST.maxRetries + 1 }, () => fault.code),
+      );
+      expect(stats.retries).toBe(FAST.maxRetries);
+      expect(snapshot.parts[part]).toMatchObject({
+        state: 'missing',
+        reason: expect.stringMatching(reason) as unknown,
+        failures: [{ source: 'kubernetes', kind: 'server' }],
+      });
+      expectSkippedForLack(snapshot, part, reason);
+    },
+  );
+
   it('restarts a list once when its continue token expires (410 mid-list)', async () => {
     server.setObjects([list(Array.from({ length: 1100 }, (_, i) => node(`n-${i}`, 'v1.30.1')))]);
     server.setFault({
@@ -249,6 +371,7 @@ describe('faults', () => {
       reason: expect.stringContaining('no complete answer within 800 ms'),
     });
     expect(Date.now() - started).toBeLessThan(2500);
+    expectSkippedForLack(snapshot, 'nodes', /no complete answer within 800 ms/);
   });
 
   it('reports truncated JSON as a protocol error on that list', async () => {
@@ -259,6 +382,7 @@ describe('faults', () => {
       reason: expect.stringContaining('not JSON'),
     });
     expect(snapshot.parts.nodes).toEqual({ state: 'collected' });
+    expectSkippedForLack(snapshot, 'daemonsets', /not JSON/);
   });
 
   it('gives the CLI a clear message and exit 2 when the server rejects the token', async () => {

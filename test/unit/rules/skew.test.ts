@@ -109,7 +109,7 @@ describe('ControlPlaneVersionSkew', () => {
       });
   });
 
-  it.each([
+  it.each<[[string, string], string, string, string | undefined, string | undefined]>([
     // HA: [apiservers, controller-manager, scheduler (both on cp1 and cp2), firing subject, problem]
     [
       ['v1.29.4', 'v1.30.2'],

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, prometheusBinaries } from '../test/support/prometheus';
+import { createBlocks, freePort, prometheusBinaries } from '../test/support/prometheus';
 import type { ClusterModel, SizeName } from './synthetic-cluster';
 import { METRICS_WINDOW, writeOpenMetrics } from './synthetic-metrics';
 
@@ -111,33 +111,10 @@ async function backfill(promtool: string, model: ClusterModel, cache: string): P
   await mkdir(cache, { recursive: true });
   const input = join(cache, 'input.om');
   const samples = await writeOpenMetrics(model, input);
-  const result = await run(promtool, [
-    'tsdb',
-    'create-blocks-from',
-    'openmetrics',
-    '--quiet',
-    input,
-    join(cache, 'data'),
-  ]);
-  await rm(input, { force: true });
-  if (result.code !== 0) {
-    throw new Error(
-      `promtool could not backfill (exit ${result.code}): ${result.stderr.trim().slice(-2000)}`,
-    );
-  }
-  // promtool drops out-of-order and duplicate samples silently; a short count exposes that.
-  let written = 0;
-  for (const block of await readdir(join(cache, 'data'), { withFileTypes: true })) {
-    if (!block.isDirectory()) continue;
-    const meta = JSON.parse(
-      await readFile(join(cache, 'data', block.name, 'meta.json'), 'utf8'),
-    ) as { stats: { numSamples: number } };
-    written += meta.stats.numSamples;
-  }
-  if (written !== samples) {
-    throw new Error(
-      `promtool wrote ${written} of ${samples} samples; the generator emitted out-of-order or duplicate samples`,
-    );
+  try {
+    await createBlocks(promtool, input, join(cache, 'data'), samples, PROMTOOL_TIMEOUT_MS);
+  } finally {
+    await rm(input, { force: true });
   }
   await writeFile(join(cache, 'complete.json'), JSON.stringify({ samples }));
 }
@@ -165,19 +142,4 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
   await exited;
   clearTimeout(timer);
-}
-
-function run(binary: string, args: readonly string[]): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(binary, args, {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      timeout: PROMTOOL_TIMEOUT_MS,
-    });
-    let stderr = '';
-    child.stderr
-      .setEncoding('utf8')
-      .on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8000)));
-    child.once('error', (error) => resolve({ code: -1, stderr: error.message }));
-    child.once('close', (code) => resolve({ code: code ?? -1, stderr }));
-  });
 }

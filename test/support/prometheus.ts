@@ -181,7 +181,8 @@ export async function queryInstant(
   return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
 }
 
-interface BlockSpan {
+/** The time span of backfilled blocks. */
+export interface BlockSpan {
   readonly minMs: number;
   /** Last sample time (block maxTime is exclusive). */
   readonly maxMs: number;
@@ -195,17 +196,29 @@ async function backfill(
 ): Promise<BlockSpan> {
   const input = join(dir, 'input.om');
   await writeFile(input, text);
-  const result = await run(promtool, [
-    'tsdb',
-    'create-blocks-from',
-    'openmetrics',
-    '--quiet',
-    input,
-    dataDir,
-  ]);
+  const expected = text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
+  return createBlocks(promtool, input, dataDir, expected);
+}
+
+/**
+ * Backfills an OpenMetrics file into TSDB blocks under `dataDir` with promtool, checks that every
+ * one of `expectedSamples` was written, and returns the span of the blocks. The bench uses it too.
+ */
+export async function createBlocks(
+  promtool: string,
+  input: string,
+  dataDir: string,
+  expectedSamples: number,
+  timeoutMs = PROMTOOL_TIMEOUT_MS,
+): Promise<BlockSpan> {
+  const result = await run(
+    promtool,
+    ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', input, dataDir],
+    timeoutMs,
+  );
   if (result.code !== 0) {
     throw new Error(
-      `promtool could not backfill the OpenMetrics input (exit ${result.code}): ${result.stderr.trim()}` +
+      `promtool could not backfill the OpenMetrics input (exit ${result.code}): ${result.stderr.trim().slice(-2000)}` +
         ` — fix the input (samples need timestamps in seconds, the text must end with "# EOF")`,
     );
   }
@@ -213,11 +226,10 @@ async function backfill(
   if (metas.length === 0)
     throw new Error('promtool created no blocks: the OpenMetrics input has no samples');
   // promtool silently drops out-of-order and duplicate samples; a count mismatch exposes that.
-  const expected = text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
   const written = metas.reduce((sum, meta) => sum + meta.stats.numSamples, 0);
-  if (written !== expected) {
+  if (written !== expectedSamples) {
     throw new Error(
-      `promtool wrote ${written} of ${expected} samples: it drops out-of-order or duplicate samples` +
+      `promtool wrote ${written} of ${expectedSamples} samples: it drops out-of-order or duplicate samples` +
         ' silently; keep each series in time order with one sample per timestamp',
     );
   }
@@ -422,11 +434,12 @@ function installExitHook(): void {
 async function run(
   binary: string,
   args: readonly string[],
+  timeoutMs = PROMTOOL_TIMEOUT_MS,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(binary, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: PROMTOOL_TIMEOUT_MS,
+      timeout: timeoutMs,
     });
     let stdout = '';
     let stderr = '';
@@ -440,7 +453,7 @@ async function run(
         code: code ?? -1,
         stdout,
         stderr: signal
-          ? `${stderr}killed by ${signal} after ${PROMTOOL_TIMEOUT_MS} ms; promtool rereads the whole` +
+          ? `${stderr}killed by ${signal} after ${timeoutMs} ms; promtool rereads the whole` +
             ' input once per 2h block, so shorten the window or raise the step'
           : stderr,
       }),

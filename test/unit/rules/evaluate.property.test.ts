@@ -584,25 +584,9 @@ describe('evaluate on arbitrary snapshots', () => {
     ['cloud-controller-manager', ''],
     ['etcd', 'v3'],
   ] as const)('reports an unparseable %s version "%s" as VersionUnparseable', (comp, raw) => {
-    const snap: ClusterSnapshot = {
-      cluster: 'c',
-      collectedAt: new Date(NOW).toISOString(),
-      sources: [{ source: 'files', status: 'ok' }],
-      parts: Object.fromEntries(PARTS.map((p) => [p, { state: 'collected' }])),
-      controlPlane: [
-        {
-          component: 'kube-apiserver',
-          instance: 'api-0',
-          version: { raw: 'v1.30.2', source: 't' },
-        },
-        { component: comp, instance: `${comp}-cp1`, version: { raw, source: 'pod image' } },
-      ],
-      nodes: [],
-      workloads: [],
-      replicaSets: [],
-      pods: [],
-      notes: [],
-    };
+    const snap = versionSnapshot([
+      { component: comp, instance: `${comp}-cp1`, version: { raw, source: 'pod image' } },
+    ]);
     const findings = evaluate(snap, DEFAULT_POLICY, NOW).findings.filter(
       (f) => f.ruleId === 'VersionUnparseable',
     );
@@ -616,30 +600,16 @@ describe('evaluate on arbitrary snapshots', () => {
   });
 
   it('reports an unparseable kube-proxy image beside a parseable kubelet on the same node', () => {
-    const snap: ClusterSnapshot = {
-      cluster: 'c',
-      collectedAt: new Date(NOW).toISOString(),
-      sources: [{ source: 'files', status: 'ok' }],
-      parts: Object.fromEntries(PARTS.map((p) => [p, { state: 'collected' }])),
-      controlPlane: [
-        {
-          component: 'kube-apiserver',
-          instance: 'api-0',
-          version: { raw: 'v1.30.2', source: 't' },
-        },
-      ],
-      nodes: [
+    const snap = versionSnapshot(
+      [],
+      [
         {
           name: 'node-a',
           kubeletVersion: { raw: 'v1.30.1', source: 'node status' },
           kubeProxyVersion: { raw: 'registry.k8s.io/kube-proxy:latest', source: 'pod image' },
         },
       ],
-      workloads: [],
-      replicaSets: [],
-      pods: [],
-      notes: [],
-    };
+    );
     const findings = evaluate(snap, DEFAULT_POLICY, NOW).findings.filter(
       (f) => f.ruleId === 'VersionUnparseable',
     );
@@ -654,3 +624,25 @@ describe('evaluate on arbitrary snapshots', () => {
     ]);
   });
 });
+
+/** A snapshot with one v1.30.2 apiserver plus `controlPlane` and `nodes`, every part collected. */
+function versionSnapshot(
+  controlPlane: ClusterSnapshot['controlPlane'],
+  nodes: ClusterSnapshot['nodes'] = [],
+): ClusterSnapshot {
+  return {
+    cluster: 'c',
+    collectedAt: new Date(NOW).toISOString(),
+    sources: [{ source: 'files', status: 'ok' }],
+    parts: Object.fromEntries(PARTS.map((p) => [p, { state: 'collected' }])),
+    controlPlane: [
+      { component: 'kube-apiserver', instance: 'api-0', version: { raw: 'v1.30.2', source: 't' } },
+      ...controlPlane,
+    ],
+    nodes,
+    workloads: [],
+    replicaSets: [],
+    pods: [],
+    notes: [],
+  };
+}

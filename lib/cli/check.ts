@@ -118,8 +118,14 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
   }
   if (opts.prometheusUrl !== undefined) {
     const url = opts.prometheusUrl;
-    const name = (cluster ??= new URL(url).hostname);
     const prom = prometheus();
+    // Named after the selected cluster when the selector names one, so fingerprints differ
+    // between clusters that share one Prometheus.
+    const fromSelector =
+      opts.prometheusSelector !== undefined
+        ? queries().clusterNameOfSelector(opts.prometheusSelector)
+        : undefined;
+    const name = (cluster ??= fromSelector ?? new URL(url).hostname);
     collectors.push({
       source: 'prometheus',
       collect: async () =>

@@ -57,6 +57,21 @@ function unquote(quoted: string): string {
   );
 }
 
+/**
+ * Labels that name the cluster a series came from: the kubernetes-mixin and Thanos/Mimir
+ * convention, and the OpenTelemetry `k8s.cluster.name` resource attribute as Prometheus spells it.
+ */
+export const CLUSTER_LABELS: readonly string[] = ['cluster', 'cluster_name', 'k8s_cluster_name'];
+
+/**
+ * The cluster a selector picks by name (`cluster="prod"` and the like), to name the cluster
+ * after it when no --cluster is given; undefined when it picks none by equality.
+ */
+export function clusterNameOfSelector(text: string): string | undefined {
+  return parseSelector(text).find((m) => m.op === '=' && CLUSTER_LABELS.includes(m.name) && m.value)
+    ?.value;
+}
+
 /** A matcher as PromQL text, its value always double-quoted and escaped. */
 export function formatMatcher(matcher: LabelMatcher): string {
   return `${matcher.name}${matcher.op}${quote(matcher.value)}`;

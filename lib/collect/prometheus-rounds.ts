@@ -7,6 +7,7 @@ import type { SourceError } from './errors';
 import type { Sample } from './prometheus';
 import type { KindSpec, Offenders, PodTargets, QueryId } from './prometheus-queries';
 import {
+  CLUSTER_LABELS,
   KIND_LABEL,
   KINDS,
   PRESENCE_FAMILIES,
@@ -158,4 +159,23 @@ function keepPods(outcome: QueryOutcome | undefined, targets: Targets): QueryOut
       wanted.has(objectKey(s.metric['namespace'] ?? '', s.metric['pod'] ?? '')),
     ),
   };
+}
+
+/**
+ * The clusters the version inventory spans, per cluster label, when it spans more than one:
+ * several clusters' series read as one would mix their versions and fire false skew findings.
+ */
+export function mixedClusters(
+  versions: QueryOutcome | undefined,
+): { readonly label: string; readonly values: readonly string[] } | undefined {
+  if (!versions?.ok) return undefined;
+  for (const label of CLUSTER_LABELS) {
+    const values = new Set<string>();
+    for (const { metric } of versions.samples) {
+      const value = metric[label];
+      if (value) values.add(value);
+    }
+    if (values.size > 1) return { label, values: [...values].sort() };
+  }
+  return undefined;
 }

@@ -22,6 +22,7 @@ import {
 } from './prometheus-queries';
 import {
   absentFamilies,
+  mixedClusters,
   offendersOf,
   podTargetsOf,
   settleNarrowedOutcomes,
@@ -657,6 +658,8 @@ export async function collectFromPrometheus(
   // Three rounds, each a fixed set of concurrent queries: the first finds the offenders, the
   // next two read only them by name, so a big cluster costs one pass over its series.
   await run(firstRoundQueries(selector, jobs, settings));
+  const mixed = mixedClusters(outcomes.versions);
+  if (mixed) throw mixedClustersError(options, mixed);
   const offenders = offendersOf(outcomes);
   const absent = absentFamilies(outcomes.presence);
   await run(secondRoundQueries(selector, offenders.found, absent, settings));
@@ -679,6 +682,26 @@ export async function collectFromPrometheus(
     selectorText: options.selector ?? '',
   });
   return { snapshot, stats: { ...client.stats }, queries: timings };
+}
+
+/** The config error for a selector that matches several clusters' series. */
+function mixedClustersError(
+  options: PrometheusCollectOptions,
+  mixed: NonNullable<ReturnType<typeof mixedClusters>>,
+): SourceError {
+  const shown = mixed.values.slice(0, 5).map((v) => JSON.stringify(v));
+  const more = mixed.values.length > shown.length ? `, … ${mixed.values.length} in all` : '';
+  const which = options.selector?.trim()
+    ? `the selector ${options.selector.trim()} matches more than one`
+    : 'no selector picks one';
+  return new SourceError(
+    'prometheus',
+    'config',
+    `Prometheus at ${new URL(options.url).host} holds series of several clusters ` +
+      `(${mixed.label}=${shown.join(', ')}${more}) and ${which}; read as one cluster, their versions ` +
+      `would mix into false skew findings. Select one with --prometheus-selector '${mixed.label}=${shown[0] ?? '"…"'}' ` +
+      '(prometheus.selector in skewguard.config.yaml)',
+  );
 }
 
 /** Runs `queries` with at most `concurrency` in flight; each outcome lands in `outcomes`. */

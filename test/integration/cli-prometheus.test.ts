@@ -102,6 +102,39 @@ describeWithPrometheus('skewguard check --prometheus-url against a real Promethe
     expect(minutesAgo(gen('web-stale')?.since)).toBeLessThanOrEqual(14);
   });
 
+  it('refuses to read several clusters as one, naming a selector that picks one', async () => {
+    const run = await cli('check', '--prometheus-url', prometheus.url, '--cluster', 'x');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('holds series of several clusters');
+    expect(run.stderr).toContain('cluster="ha", "rollout"');
+    expect(run.stderr).toContain(`--prometheus-selector 'cluster="ha"'`);
+    const loose = await cli(
+      'check',
+      '--prometheus-url',
+      prometheus.url,
+      '--prometheus-selector',
+      'cluster=~".+"',
+      '--cluster',
+      'x',
+    );
+    expect(loose.code).toBe(2);
+    expect(loose.stderr).toContain('the selector cluster=~".+" matches more than one');
+  });
+
+  it('names the cluster after the selector when --cluster is not given', async () => {
+    const run = await cli(
+      'check',
+      '--prometheus-url',
+      prometheus.url,
+      '--prometheus-selector',
+      'cluster="ha"',
+      '--output',
+      'json',
+    );
+    expect((JSON.parse(run.stdout) as JsonReport).cluster).toBe('ha');
+  });
+
   it('rejects a malformed selector before any request, with exit 2', async () => {
     const run = await cli(
       'check',

@@ -2,6 +2,7 @@ import { SourceError } from '../../../lib/collect/errors';
 import type { Sample } from '../../../lib/collect/prometheus';
 import type { Offenders } from '../../../lib/collect/prometheus-queries';
 import {
+  clusterNameOfSelector,
   KIND_LABEL,
   MAX_SET_VALUES,
   escapeRegex,
@@ -11,6 +12,7 @@ import {
 } from '../../../lib/collect/prometheus-queries';
 import {
   absentFamilies,
+  mixedClusters,
   offendersOf,
   podTargetsOf,
   settleNarrowedOutcomes,
@@ -188,5 +190,40 @@ describe('between the rounds', () => {
         error: { message: 'too many samples' },
       });
     }
+  });
+});
+
+describe('one cluster per check', () => {
+  it.each([
+    ['one cluster label value', [{ cluster: 'a' }, { cluster: 'a' }, {}], undefined],
+    ['no cluster label at all', [{ job: 'kubelet' }, { job: 'apiserver' }], undefined],
+    [
+      'two values of cluster',
+      [{ cluster: 'b' }, { cluster: 'a' }, { cluster: 'b' }],
+      { label: 'cluster', values: ['a', 'b'] },
+    ],
+    [
+      'two values of the OpenTelemetry label',
+      [{ k8s_cluster_name: 'x' }, { k8s_cluster_name: 'y' }],
+      { label: 'k8s_cluster_name', values: ['x', 'y'] },
+    ],
+  ])('%s', (_, metrics, expected) => {
+    expect(mixedClusters(answer(...metrics))).toEqual(expected);
+  });
+
+  it('cannot tell when the version query failed (its own error says so)', () => {
+    expect(mixedClusters(failed('timeout'))).toBeUndefined();
+    expect(mixedClusters(undefined)).toBeUndefined();
+  });
+
+  it.each([
+    ['cluster="prod"', 'prod'],
+    ['region="eu", cluster_name="prod-eu"', 'prod-eu'],
+    ['cluster=~"prod.*"', undefined],
+    ['cluster!="dev"', undefined],
+    ['region="eu"', undefined],
+    ['', undefined],
+  ])('the selector %s names the cluster %s', (selector, name) => {
+    expect(clusterNameOfSelector(selector)).toBe(name);
   });
 });

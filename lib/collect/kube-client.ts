@@ -193,7 +193,7 @@ function networkError(url: URL, error: Error & { code?: string }): KubeHttpError
   if (error instanceof TimeoutError) {
     return new KubeHttpError(
       'timeout',
-      `GET ${url.pathname}: ${error.message}; check network reachability of ${where} (VPC placement, security groups) or raise the timeout`,
+      `GET ${url.pathname}: ${error.message}; check network reachability of ${where} (VPC placement, security groups) and its load`,
       undefined,
       undefined,
       { cause: error },
@@ -219,7 +219,7 @@ function networkError(url: URL, error: Error & { code?: string }): KubeHttpError
   }
   if (code === 'ECONNREFUSED') {
     return new KubeHttpError(
-      'timeout',
+      'connection',
       `connection to ${where} refused; is the API server URL right and reachable from here?`,
       undefined,
       undefined,

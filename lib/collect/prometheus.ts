@@ -436,7 +436,7 @@ export class PrometheusClient {
     ) {
       return new AttemptError(
         'timeout',
-        `no complete answer from Prometheus at ${where} within ${this.policy.timeoutMs} ms; check that it is reachable from here (VPC, security groups, proxy) or raise the timeout`,
+        `no complete answer from Prometheus at ${where} within ${this.policy.timeoutMs} ms; check that it is reachable from here (VPC, security groups, proxy) and not overloaded`,
         true,
         undefined,
         { cause },
@@ -471,7 +471,7 @@ export class PrometheusClient {
     }
     if (causeCode === 'ECONNREFUSED') {
       return new AttemptError(
-        'timeout',
+        'connection',
         `connection to Prometheus at ${where} refused; is the URL (host and port) right and the server up?`,
         true,
         undefined,

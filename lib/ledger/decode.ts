@@ -44,7 +44,18 @@ const sourceHealthItem: z.ZodType<SourceHealthItem> = z.object({
   lastStatus: z.enum(['ok', 'failed']),
   lastReason: z.string().optional(),
   lastKind: z
-    .enum(['dns', 'tls', 'auth', 'forbidden', 'timeout', 'server', 'protocol', 'config', 'input'])
+    .enum([
+      'dns',
+      'tls',
+      'auth',
+      'forbidden',
+      'connection',
+      'timeout',
+      'server',
+      'protocol',
+      'config',
+      'input',
+    ])
     .optional(),
   lastOkAt: isoText.optional(),
   updatedAt: isoText,

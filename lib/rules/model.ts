@@ -19,7 +19,17 @@ export type SourceName = 'kubernetes' | 'prometheus' | 'files';
 
 /** Error classes a source failure is sorted into (STYLE.md #11). */
 export type SourceErrorKind =
-  'dns' | 'tls' | 'auth' | 'forbidden' | 'timeout' | 'server' | 'protocol' | 'config' | 'input';
+  | 'dns'
+  | 'tls'
+  | 'auth'
+  | 'forbidden'
+  /** Refused or unreachable: nothing listens there, or no route to it. */
+  | 'connection'
+  | 'timeout'
+  | 'server'
+  | 'protocol'
+  | 'config'
+  | 'input';
 
 /** Outcome of one configured source in one run. */
 export interface SourceStatus {

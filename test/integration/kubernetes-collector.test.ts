@@ -10,6 +10,7 @@ import { collectFromKubernetes } from '../../lib/collect/kubernetes';
 import type { ClusterSnapshot, SnapshotPart } from '../../lib/rules';
 import { DEFAULT_POLICY, evaluate, RULES } from '../../lib/rules';
 import { cli } from '../support/cli';
+import { freePort } from '../support/prometheus';
 import { NOW, snapshotOf } from '../support/evaluate';
 import type { Fault, KubeApiServer } from '../support/kube-api-server';
 import { startKubeApiServer } from '../support/kube-api-server';
@@ -172,6 +173,22 @@ describe('live collection through a kubeconfig with CA and token', () => {
         source: 'kubernetes',
         kind: 'tls',
         message: expect.stringContaining("provide the cluster's CA bundle") as unknown,
+      });
+    } finally {
+      target.agent.destroy();
+    }
+  });
+
+  it('names a refused connection: nothing listens at the server URL', async () => {
+    const url = `https://127.0.0.1:${await freePort()}`;
+    const target = await connect({ kind: 'token', server: url, token: 't', caPem: server.caPem });
+    try {
+      await expect(
+        collectFromKubernetes({ cluster: 'live', target, policy: FAST, collectedAt: () => '' }),
+      ).rejects.toMatchObject({
+        source: 'kubernetes',
+        kind: 'connection',
+        message: expect.stringContaining('refused') as unknown,
       });
     } finally {
       target.agent.destroy();

@@ -305,13 +305,13 @@ describe('Prometheus client against a misbehaving server', () => {
     expect((await client.instant('up')).warnings).toEqual(['partial response']);
   });
 
-  it('a refused connection → timeout kind naming the refusal, retried within bounds', async () => {
+  it('a refused connection → connection kind naming the refusal, retried within bounds', async () => {
     const probe = await startFaultServer(() => ok());
     const url = probe.url;
     await probe.close();
     const client = await PrometheusClient.create({ url, auth: { type: 'none' }, policy: FAST });
     const error = await failure(client.probe());
-    expect(error.kind).toBe('timeout');
+    expect(error.kind).toBe('connection');
     expect(error.message).toContain('refused');
     expect(client.stats.requests).toBe(FAST.maxRetries + 1);
   });

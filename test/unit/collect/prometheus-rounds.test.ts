@@ -194,8 +194,8 @@ describe('between the rounds', () => {
 });
 
 describe('one cluster per check', () => {
-  it.each([
-    ['one cluster label value', [{ cluster: 'a' }, { cluster: 'a' }, {}], undefined],
+  it.each<[string, Record<string, string>[], ReturnType<typeof mixedClusters>]>([
+    ['one cluster label value', [{ cluster: 'a' }, { cluster: 'a' }, { job: 'x' }], undefined],
     ['no cluster label at all', [{ job: 'kubelet' }, { job: 'apiserver' }], undefined],
     [
       'two values of cluster',

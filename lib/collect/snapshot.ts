@@ -189,13 +189,19 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
     kubeProxy:
       proxyByNode.size > 0
         ? { state: 'collected' }
-        : {
-            state: 'missing',
-            reason:
-              systemPodsState ??
-              'no kube-proxy pods in kube-system (expected when a kube-proxy replacement such as Cilium is used)',
-            ...(systemPodsFailures ? { failures: systemPodsFailures } : {}),
-          },
+        : provider === 'k3s' && !systemPodsState
+          ? {
+              state: 'notObservable',
+              reason:
+                'k3s runs kube-proxy inside its agent process, which has no pods to read it from',
+            }
+          : {
+              state: 'missing',
+              reason:
+                systemPodsState ??
+                'no kube-proxy pods in kube-system (expected when a kube-proxy replacement such as Cilium is used)',
+              ...(systemPodsFailures ? { failures: systemPodsFailures } : {}),
+            },
   };
   if (
     objects.nodes.some((n) => str(n, 'status', 'nodeInfo', 'kubeProxyVersion') !== undefined) &&
@@ -252,11 +258,18 @@ function componentPart(
       reason: `${managed} manages ${what} itself, out of sight of the pod list`,
     };
   }
+  if (provider === 'k3s' && !systemPodsProblem) {
+    // k3s runs the control plane (and its embedded etcd) inside its server process: no pods.
+    return {
+      state: 'notObservable',
+      reason: `k3s runs ${what} inside its server process, which has no pods to read them from`,
+    };
+  }
   return {
     state: 'missing',
     reason:
       systemPodsProblem ??
-      `no ${what} pods in kube-system (labels component=…, as kubeadm, k3s and rke2 set them)`,
+      `no ${what} pods in kube-system (labels component=…, as kubeadm and rke2 set them)`,
     ...(systemPodsProblem !== undefined && failures ? { failures } : {}),
   };
 }

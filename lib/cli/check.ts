@@ -133,7 +133,7 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
           await prom.collectFromPrometheus({
             cluster: name,
             url,
-            auth: prom.defaultPrometheusAuth(url),
+            auth: prom.cliPrometheusAuth(url),
             ...(opts.prometheusSelector !== undefined ? { selector: opts.prometheusSelector } : {}),
             collectedAt,
             forWindows: prom.forWindowsOf(policy),

@@ -44,6 +44,11 @@ export type PrometheusAuth =
       readonly credentials?: SignerCredentials;
     };
 
+/** Where Prometheus credentials go, for the deployed checker and for `skewguard check`. */
+const CREDENTIALS_HINT =
+  'give them as prometheus.auth (basic or bearer) in skewguard.config.yaml, or for skewguard check ' +
+  'in SKEWGUARD_PROMETHEUS_TOKEN, or SKEWGUARD_PROMETHEUS_USERNAME and SKEWGUARD_PROMETHEUS_PASSWORD';
+
 /** Timeouts and retry bounds; every wait in the client is bounded by these. */
 export interface PrometheusRequestPolicy {
   /** Deadline of one HTTP exchange, connect to last byte. */
@@ -140,7 +145,7 @@ export class PrometheusClient {
   private readonly base: string;
   private readonly policy: PrometheusRequestPolicy;
   private readonly http: AxiosInstance;
-  private readonly sigv4: boolean;
+  private readonly authType: PrometheusAuth['type'];
 
   private constructor(
     options: PrometheusClientOptions,
@@ -148,7 +153,7 @@ export class PrometheusClient {
   ) {
     this.base = baseUrl(options.url);
     this.policy = { ...DEFAULT_PROMETHEUS_POLICY, ...options.policy };
-    this.sigv4 = sign !== undefined;
+    this.authType = options.auth.type;
     const secure = this.base.startsWith('https:');
     this.http = axios.create({
       timeout: this.policy.timeoutMs,
@@ -358,7 +363,7 @@ export class PrometheusClient {
       throw new AttemptError(
         'forbidden',
         `Prometheus at ${this.base} refused the query (403 Forbidden${said}); ${
-          this.sigv4
+          this.authType === 'sigv4'
             ? 'grant aps:QueryMetrics on the workspace to the IAM role skewguard runs as'
             : 'give the credentials read access to the query API'
         }`,
@@ -417,9 +422,15 @@ export class PrometheusClient {
   }
 
   private authFix(): string {
-    return this.sigv4
-      ? 'the AWS credentials skewguard signs with are invalid or expired'
-      : 'check the username/password or bearer token in the prometheus auth config';
+    switch (this.authType) {
+      case 'sigv4':
+        return 'the AWS credentials skewguard signs with are invalid or expired';
+      case 'none':
+        return `no credentials were sent; ${CREDENTIALS_HINT}`;
+      case 'basic':
+      case 'bearer':
+        return `the ${this.authType} credentials were refused; check them (${CREDENTIALS_HINT})`;
+    }
   }
 
   private networkError(error: unknown, path: string): AttemptError {
@@ -511,7 +522,7 @@ function baseUrl(url: string): string {
     throw new SourceError(
       'prometheus',
       'config',
-      'the Prometheus URL must not carry a query, fragment or credentials; put credentials in the auth config',
+      `the Prometheus URL must not carry a query, fragment or credentials; ${CREDENTIALS_HINT}`,
     );
   }
   return parsed.toString().replace(/\/+$/, '');
@@ -755,6 +766,45 @@ export { forWindowsOf };
 /** SigV4 for Amazon Managed Prometheus URLs, no auth elsewhere: the CLI's default. */
 export function defaultPrometheusAuth(url: string): PrometheusAuth {
   return regionFromUrl(url) !== undefined ? { type: 'sigv4' } : { type: 'none' };
+}
+
+/**
+ * The auth of `skewguard check --prometheus-url`: SigV4 for AMP URLs, else a bearer token or
+ * basic credentials from the environment (kept out of the command line, shell history and ps).
+ */
+export function cliPrometheusAuth(
+  url: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): PrometheusAuth {
+  const token = env['SKEWGUARD_PROMETHEUS_TOKEN'];
+  const username = env['SKEWGUARD_PROMETHEUS_USERNAME'];
+  const password = env['SKEWGUARD_PROMETHEUS_PASSWORD'];
+  const fail = (problem: string): SourceError =>
+    new SourceError('prometheus', 'config', `${problem}; ${CREDENTIALS_HINT}`);
+  if (regionFromUrl(url) !== undefined) {
+    if (token !== undefined || username !== undefined) {
+      throw new SourceError(
+        'prometheus',
+        'config',
+        'Amazon Managed Prometheus URLs are signed with SigV4 from the AWS credential chain and take no token or password; unset SKEWGUARD_PROMETHEUS_TOKEN / SKEWGUARD_PROMETHEUS_USERNAME',
+      );
+    }
+    return { type: 'sigv4' };
+  }
+  if (token !== undefined && (username !== undefined || password !== undefined))
+    throw fail('both a bearer token and a username/password are set: keep one');
+  if (token !== undefined) {
+    if (token.trim() === '') throw fail('SKEWGUARD_PROMETHEUS_TOKEN is empty');
+    return { type: 'bearer', token: token.trim() };
+  }
+  if (username !== undefined || password !== undefined) {
+    if (!username || password === undefined)
+      throw fail(
+        'basic auth needs both SKEWGUARD_PROMETHEUS_USERNAME and SKEWGUARD_PROMETHEUS_PASSWORD',
+      );
+    return { type: 'basic', username, password };
+  }
+  return { type: 'none' };
 }
 
 /** Stretches the since lookback to at least twice the longest `for` window plus one step. */

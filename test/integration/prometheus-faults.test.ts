@@ -166,14 +166,25 @@ describe('Prometheus client against a misbehaving server', () => {
     expect(seen[0]?.headers.authorization).toBe(header);
   });
 
-  it('401 → auth, not retried', async () => {
+  it('401 without credentials → auth, not retried, saying where credentials go', async () => {
     const { client, seen } = await clientFor(() => ({ status: 401, body: 'Unauthorized' }));
     const error = await failure(client.probe());
     expect(error.kind).toBe('auth');
     expect(error.message).toMatch(
-      /rejected the credentials \(401 Unauthorized\).*username\/password or bearer token/,
+      /rejected the credentials \(401 Unauthorized\); no credentials were sent/,
     );
+    expect(error.message).toContain('prometheus.auth (basic or bearer) in skewguard.config.yaml');
+    expect(error.message).toContain('SKEWGUARD_PROMETHEUS_TOKEN');
     expect(seen).toHaveLength(1);
+  });
+
+  it('401 with credentials → auth, saying they were refused', async () => {
+    const { client } = await clientFor(() => ({ status: 401, body: '' }), {
+      auth: { type: 'bearer', token: 'expired' },
+    });
+    expect((await failure(client.probe())).message).toContain(
+      'the bearer credentials were refused',
+    );
   });
 
   it('403 → forbidden, naming the AMP permission when signing with SigV4', async () => {

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -234,7 +234,7 @@ describe('reading files', () => {
     ],
     [
       'clientonly.json',
-      '{"clientVersion":{"major":"1","minor":"30","gitVersion":"v1.30.1"}}',
+      readFileSync(join(FIXTURES, 'clientonly.json'), 'utf8'),
       /clientonly\.json: this `kubectl version` output has only clientVersion/,
     ],
     ['bad.yaml', 'kind: Node\n  metadata: [', /bad\.yaml: is not valid YAML/],

@@ -1,8 +1,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import type { ClusterSnapshot } from '../rules/model';
+import { decodeInput, stripBom } from './decode';
+import type { DuplicateCount } from './dedupe';
+import { dedupeObjects } from './dedupe';
 import { InputError } from './errors';
+import { parseJsonInput } from './json-input';
 import type { Raw } from './raw';
 import { isRecord, str } from './raw';
 import type { KubeObjects, ListKind, ListStatus } from './snapshot';
@@ -27,22 +32,29 @@ const INPUT_EXTENSIONS = new Set(['.json', '.yaml', '.yml']);
 
 /**
  * Reads `--from-file` inputs: files, folders (their *.json/*.yaml/*.yml, not recursive) or `-`
- * for standard input. Throws InputError naming the file and the problem.
+ * for standard input (once). Throws InputError naming the file and the problem.
  */
 export async function readInputs(
   paths: readonly string[],
-  stdin: () => Promise<string> = readStdin,
+  stdin: () => Promise<string | Uint8Array> = readStdin,
 ): Promise<InputDocument[]> {
+  const stdinCount = paths.filter((p) => p === '-').length;
+  if (stdinCount > 1) {
+    throw new InputError(
+      '--from-file -',
+      `is given ${stdinCount} times, but standard input can be read only once; pass \`--from-file -\` once and save the other kubectl outputs to files`,
+    );
+  }
   const documents: InputDocument[] = [];
   for (const path of paths) {
     if (path === '-') {
-      documents.push(...parseText('<stdin>', await stdin()));
+      documents.push(...parseText('<stdin>', decodeInput('<stdin>', await stdin())));
       continue;
     }
     for (const file of await expand(path)) {
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await readFile(file, 'utf8');
+        bytes = await readFile(file);
       } catch (error) {
         throw new InputError(
           file,
@@ -50,7 +62,7 @@ export async function readInputs(
           { cause: error },
         );
       }
-      documents.push(...parseText(file, text));
+      documents.push(...parseText(file, decodeInput(file, bytes)));
     }
   }
   return documents;
@@ -67,15 +79,26 @@ async function expand(path: string): Promise<string[]> {
     throw new InputError(path, `${problem}; check the --from-file path`, { cause: error });
   }
   if (!info.isDirectory()) return [path];
-  const entries = (await readdir(path))
+  const all = await readdir(path, { withFileTypes: true });
+  const entries = all
+    .map((e) => e.name)
     .filter((f) => INPUT_EXTENSIONS.has(extname(f).toLowerCase()))
     .sort();
-  if (entries.length === 0) throw new InputError(path, 'folder has no .json, .yaml or .yml files');
+  if (entries.length === 0) {
+    const subfolders = all.filter((e) => e.isDirectory()).length;
+    throw new InputError(
+      path,
+      subfolders > 0
+        ? `folder has no .json, .yaml or .yml files, only ${subfolders} subfolder${subfolders === 1 ? '' : 's'}, and subfolders are not searched; pass each subfolder with its own --from-file`
+        : 'folder has no .json, .yaml or .yml files; pass the folder that holds the saved kubectl output',
+    );
+  }
   return entries.map((f) => join(path, f));
 }
 
-/** Parses one file's text as JSON, or as one or more YAML documents. */
-export function parseText(file: string, text: string): InputDocument[] {
+/** Parses one file's text as JSON, or as one or more YAML documents; a leading BOM is dropped. */
+export function parseText(file: string, input: string): InputDocument[] {
+  const text = stripBom(input);
   const trimmed = text.trimStart();
   if (trimmed === '')
     throw new InputError(
@@ -83,15 +106,7 @@ export function parseText(file: string, text: string): InputDocument[] {
       'is empty; expected `kubectl get … -o json|yaml` or `kubectl version -o json` output',
     );
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return [{ file, document: JSON.parse(text) as unknown }];
-    } catch (error) {
-      throw new InputError(
-        file,
-        `is not valid JSON (${(error as Error).message}); was the kubectl output cut off?`,
-        { cause: error },
-      );
-    }
+    return [{ file, document: parseJsonInput(file, text) }];
   }
   const docs = parseAllDocuments(text);
   const list = Array.isArray(docs) ? docs : [docs];
@@ -109,7 +124,10 @@ export function parseText(file: string, text: string): InputDocument[] {
   return out;
 }
 
-/** Sorts documents into Kubernetes lists, the version, and notes about what was ignored. */
+/**
+ * Sorts documents into Kubernetes lists (each object once), the version, and notes about what was
+ * ignored. InputError for version output without a server, or two that disagree.
+ */
 export function classifyDocuments(documents: readonly InputDocument[]): {
   objects: KubeObjects;
   seen: Set<ListKind>;
@@ -124,35 +142,42 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
     replicasets: [],
   };
   const seen = new Set<ListKind>();
-  const ignored = new Map<string, number>();
-  let version: Raw | undefined;
+  // Keyed by the singular, with the plural beside it for the note.
+  const ignored = new Map<string, { plural: string; count: number }>();
+  const ignore = (one: string, many: string): void => {
+    ignored.set(one, { plural: many, count: (ignored.get(one)?.count ?? 0) + 1 });
+  };
+  let version: { value: Raw; file: string } | undefined;
+  const setVersion = (value: Raw, file: string): void => {
+    if (version) assertSameVersion(version, { value, file });
+    else version = { value, file };
+  };
   const visit = (value: unknown, file: string, impliedKind?: string): void => {
     if (Array.isArray(value)) {
       for (const v of value) visit(v, file);
       return;
     }
     if (!isRecord(value)) {
-      ignored.set('non-object', (ignored.get('non-object') ?? 0) + 1);
+      ignore('non-object item', 'non-object items');
       return;
     }
     // `kubectl version -o json` output, or a bare GET /version response.
     if (isRecord(value['serverVersion'])) {
-      version = value['serverVersion'];
+      setVersion(value['serverVersion'], file);
       return;
     }
     if (value['clientVersion'] !== undefined && value['kind'] === undefined) {
-      ignored.set(
-        'kubectl version without serverVersion',
-        (ignored.get('kubectl version without serverVersion') ?? 0) + 1,
+      throw new InputError(
+        file,
+        'this `kubectl version` output has only clientVersion: kubectl could not reach the cluster; re-run `kubectl version -o json` with cluster access (check the context and credentials)',
       );
-      return;
     }
     if (
       typeof value['gitVersion'] === 'string' &&
       typeof value['major'] === 'string' &&
       value['kind'] === undefined
     ) {
-      version = value;
+      setVersion(value, file);
       return;
     }
     const kind = str(value, 'kind') ?? impliedKind;
@@ -168,8 +193,8 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
     }
     const list = kind === undefined ? undefined : KIND_TO_LIST[kind];
     if (list === undefined) {
-      const label = kind ?? 'object without kind';
-      ignored.set(label, (ignored.get(label) ?? 0) + 1);
+      if (kind === undefined) ignore('object without kind', 'objects without kind');
+      else ignore(`${kind} object`, `${kind} objects`);
       return;
     }
     seen.add(list);
@@ -177,10 +202,49 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
   };
   for (const { file, document } of documents) visit(document, file);
   const notes = [...ignored].map(
-    ([kind, count]) =>
-      `ignored ${count} ${kind} object${count === 1 ? '' : 's'} (skewguard reads Node, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet and kubectl version output)`,
+    ([one, { plural, count }]) =>
+      `ignored ${count} ${count === 1 ? one : plural} (skewguard reads Node, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet and kubectl version output)`,
   );
-  return { objects: { ...lists, ...(version ? { version } : {}) }, seen, notes };
+  let dropped = 0;
+  let differing = 0;
+  const unique = {} as Record<ListKind, Raw[]>;
+  for (const list of Object.keys(lists) as ListKind[]) {
+    const { kept, count } = dedupeObjects(list, lists[list]);
+    unique[list] = kept;
+    dropped += count.dropped;
+    differing += count.differing;
+  }
+  if (dropped > 0) notes.push(duplicatesNote({ dropped, differing }));
+  return {
+    objects: { ...unique, ...(version ? { version: version.value } : {}) },
+    seen,
+    notes,
+  };
+}
+
+function duplicatesNote({ dropped, differing }: DuplicateCount): string {
+  const differ =
+    differing === 0
+      ? 'the copies were identical'
+      : `${differing} differed; the copy with the newest metadata.resourceVersion, else the one read last, is used`;
+  return `ignored ${dropped} duplicate object${dropped === 1 ? '' : 's'} (same kind, namespace and name read more than once, e.g. a folder passed twice or overlapping kubectl outputs; ${differ})`;
+}
+
+// Two version outputs that disagree come from two clusters, or from one that changed between
+// them; either way the skew rules would compare nodes with the wrong control plane.
+function assertSameVersion(
+  first: { value: Raw; file: string },
+  second: { value: Raw; file: string },
+): void {
+  const a = str(first.value, 'gitVersion');
+  const b = str(second.value, 'gitVersion');
+  if (a !== undefined && b !== undefined ? a === b : isDeepStrictEqual(first.value, second.value))
+    return;
+  const one = first.file === second.file;
+  throw new InputError(
+    one ? first.file : `${first.file} and ${second.file}`,
+    `${one ? 'holds' : 'hold'} \`kubectl version\` outputs with different serverVersions (${a ?? 'unknown'} and ${b ?? 'unknown'}): they come from different clusters, or the cluster changed between them; pass one version output, saved together with the other files`,
+  );
 }
 
 /** Options for turning input documents into a snapshot. */
@@ -265,8 +329,9 @@ export function defaultClusterName(paths: readonly string[]): string {
   return basename(first.replace(/[/\\]+$/, ''), extname(first)) || 'cluster';
 }
 
-async function readStdin(): Promise<string> {
+async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  // Bytes, not text: decodeInput tells UTF-8 from UTF-16 as it does for files.
+  return Buffer.concat(chunks);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -12,6 +12,7 @@ import {
 import { kubeProxyPod, list, node, staticPod, versionOutput } from '../../support/kube-objects';
 
 const collectedAt = '2026-11-21T12:00:00.000Z';
+const FIXTURES = join(__dirname, '../../fixtures/inputs');
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'skewguard-files-'));
@@ -101,6 +102,83 @@ describe('snapshotFromDocuments', () => {
     });
   });
 
+  it('names what it ignored in the plural where there are several', () => {
+    const snap = snapshotFromDocuments(
+      [list([node('a', 'v1.30.1'), 7, 'x', { metadata: { name: 'k' } }, { metadata: {} }])],
+      { cluster: 'c', collectedAt },
+    );
+    expect(snap.notes).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^ignored 2 non-object items \(/),
+        expect.stringMatching(/^ignored 2 objects without kind \(/),
+      ]),
+    );
+  });
+
+  it('counts an object given twice once and says how many copies it dropped', () => {
+    const pods = list([kubeProxyPod('a', 'x/kube-proxy:v1.26.1')]);
+    const snap = snapshotFromDocuments(
+      [
+        versionOutput('v1.30.2'),
+        list([node('a', 'v1.26.1')]),
+        pods,
+        list([node('a', 'v1.26.1')]),
+        pods,
+        versionOutput('v1.30.2'),
+      ],
+      { cluster: 'c', collectedAt },
+    );
+    expect(snap.nodes.map((n) => n.name)).toEqual(['a']);
+    expect(snap.pods).toHaveLength(1);
+    expect(snap.controlPlane).toHaveLength(1);
+    expect(snap.notes).toContainEqual(
+      expect.stringMatching(
+        /^ignored 2 duplicate objects \(same kind, namespace and name .*identical\)$/,
+      ),
+    );
+  });
+
+  it('keeps the newer copy of an object that changed between two outputs, and says so', () => {
+    const old = { ...node('a', 'v1.29.0'), metadata: { name: 'a', resourceVersion: '900' } };
+    const upgraded = { ...node('a', 'v1.30.1'), metadata: { name: 'a', resourceVersion: '1200' } };
+    const snap = snapshotFromDocuments([list([upgraded]), list([old])], {
+      cluster: 'c',
+      collectedAt,
+    });
+    expect(snap.nodes.map((n) => n.kubeletVersion.raw)).toEqual(['v1.30.1']);
+    expect(snap.notes).toContainEqual(
+      expect.stringMatching(/^ignored 1 duplicate object \(.*1 differed; the copy with the newest/),
+    );
+  });
+
+  it('rejects two version outputs with different serverVersions, naming both files', () => {
+    const call = (): unknown =>
+      snapshotFromDocuments(
+        [
+          { file: 'a/version.json', document: versionOutput('v1.30.2') },
+          { file: 'b/version.json', document: versionOutput('v1.29.6') },
+        ],
+        { cluster: 'c', collectedAt },
+      );
+    expect(call).toThrow(InputError);
+    expect(call).toThrow(
+      /^a\/version\.json and b\/version\.json: hold `kubectl version` outputs with different serverVersions \(v1\.30\.2 and v1\.29\.6\): they come from different clusters, or the cluster changed/,
+    );
+  });
+
+  it('rejects kubectl version output without serverVersion: kubectl could not reach the cluster', () => {
+    const clientOnly = { clientVersion: versionOutput('v1.30.2')['clientVersion'] };
+    const call = (): unknown =>
+      snapshotFromDocuments(
+        [{ file: 'version.json', document: clientOnly }, list([node('a', 'v1.30.1')])],
+        { cluster: 'c', collectedAt },
+      );
+    expect(call).toThrow(InputError);
+    expect(call).toThrow(
+      'version.json: this `kubectl version` output has only clientVersion: kubectl could not reach the cluster; re-run `kubectl version -o json` with cluster access',
+    );
+  });
+
   it('ignores the deprecated nodeInfo.kubeProxyVersion', () => {
     const snap = snapshotFromDocuments([list([node('a', 'v1.30.1')])], {
       cluster: 'c',
@@ -144,6 +222,21 @@ describe('reading files', () => {
     ],
     ['empty.json', '', /empty\.json: is empty/],
     ['cut.json', '{"kind":"List","items":[{"kind":"No', /cut\.json: is not valid JSON .*cut off/],
+    [
+      'concat.json',
+      '{"kind":"List","items":[]}\n{"kind":"List","items":[]}\n',
+      /concat\.json: holds more than one JSON document; write each kubectl output to its own file/,
+    ],
+    [
+      'nul.json',
+      Buffer.from('{"k":1}', 'utf16le').toString('latin1'),
+      /nul\.json: holds NUL bytes.*re-save it as UTF-8/,
+    ],
+    [
+      'clientonly.json',
+      readFileSync(join(FIXTURES, 'clientonly.json'), 'utf8'),
+      /clientonly\.json: this `kubectl version` output has only clientVersion/,
+    ],
     ['bad.yaml', 'kind: Node\n  metadata: [', /bad\.yaml: is not valid YAML/],
     [
       'services.json',
@@ -158,6 +251,75 @@ describe('reading files', () => {
     );
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(message);
+  });
+
+  it('reads a folder passed twice without counting anything twice', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'version.json'), JSON.stringify(versionOutput('v1.30.2')));
+    writeFileSync(
+      join(dir, 'cluster.json'),
+      JSON.stringify(list([node('a', 'v1.26.1'), kubeProxyPod('a', 'x/kube-proxy:v1.26.1')])),
+    );
+    // `get pods -n kube-system` beside `get nodes,pods -A`: the same pod in two files.
+    writeFileSync(
+      join(dir, 'kube-system-pods.json'),
+      JSON.stringify(list([kubeProxyPod('a', 'x/kube-proxy:v1.26.1')])),
+    );
+    const snap = await collectFromFiles([dir, `${dir}/`], { collectedAt });
+    expect(snap.nodes).toHaveLength(1);
+    expect(snap.pods).toHaveLength(1);
+    expect(snap.notes).toContainEqual(expect.stringMatching(/^ignored 4 duplicate objects/));
+  });
+
+  it.each([
+    ['a UTF-8 BOM in JSON', 'bom.json'],
+    ['a UTF-8 BOM in YAML', 'bom.yaml'],
+    ['UTF-16 LE from Windows PowerShell', 'u16.json'],
+  ])('reads kubectl version output with %s', async (_name, file) => {
+    const [doc] = await readInputs([join(FIXTURES, file)]);
+    expect(doc?.document).toMatchObject({ serverVersion: { gitVersion: 'v1.30.2' } });
+  });
+
+  it('checks the nodes of a UTF-16 file instead of ignoring it', async () => {
+    const snap = await collectFromFiles(
+      [join(FIXTURES, 'u16nodes.json'), join(FIXTURES, 'u16.json')],
+      { collectedAt },
+    );
+    expect(snap.nodes.map((n) => n.kubeletVersion.raw)).toEqual(['v1.26.4']);
+    expect(snap.controlPlane[0]?.version.raw).toBe('v1.30.2');
+  });
+
+  it('reads UTF-16 BE with a BOM and UTF-16 from standard input', async () => {
+    const dir = tempDir();
+    const text = JSON.stringify(list([node('a', 'v1.30.1')]));
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+    writeFileSync(join(dir, 'be.json'), be);
+    expect(await readInputs([join(dir, 'be.json')])).toEqual([
+      { file: join(dir, 'be.json'), document: JSON.parse(text) as unknown },
+    ]);
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    expect(await readInputs(['-'], async () => le)).toEqual([
+      { file: '<stdin>', document: JSON.parse(text) as unknown },
+    ]);
+  });
+
+  it('rejects a repeated - instead of reading empty standard input the second time', async () => {
+    const stdin = jest.fn(async () => '{}');
+    const error = await readInputs(['-', 'x.json', '-'], stdin).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe(
+      '--from-file -: is given 2 times, but standard input can be read only once; pass `--from-file -` once and save the other kubectl outputs to files',
+    );
+    expect(stdin).not.toHaveBeenCalled();
+  });
+
+  it('says subfolders are not searched when a folder holds only subfolders', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'sub'));
+    copyFileSync(join(FIXTURES, 'bom.json'), join(dir, 'sub', 'version.json'));
+    await expect(readInputs([dir])).rejects.toThrow(
+      `${dir}: folder has no .json, .yaml or .yml files, only 1 subfolder, and subfolders are not searched; pass each subfolder with its own --from-file`,
+    );
   });
 
   it('parses YAML documents and skips empty ones', () => {

@@ -19,6 +19,30 @@ describe('the bundled demo cluster', () => {
     expect(verifyDemoCluster(files, NOW)).toEqual([]);
   });
 
+  it('reports the same findings, each once, when the folder is passed twice', async () => {
+    type Report = { findings: { fingerprint: string; summary: string }[]; notes: string[] };
+    const check = async (...paths: string[]): Promise<Report> =>
+      JSON.parse(
+        (
+          await cli(
+            'check',
+            ...paths.flatMap((p) => ['--from-file', p]),
+            '--cluster',
+            'demo-eks',
+            '--output',
+            'json',
+          )
+        ).stdout,
+      ) as Report;
+    const once = await check(DIR);
+    const twice = await check(DIR, `${DIR}/`);
+    expect(twice.findings.map((f) => [f.fingerprint, f.summary])).toEqual(
+      once.findings.map((f) => [f.fingerprint, f.summary]),
+    );
+    expect(new Set(twice.findings.map((f) => f.fingerprint)).size).toBe(twice.findings.length);
+    expect(twice.notes).toContainEqual(expect.stringMatching(/^ignored \d+ duplicate objects/));
+  });
+
   it('shows the mid-upgrade skew and the broken rollouts with their causes', async () => {
     const run = await cli('check', '--from-file', DIR, '--cluster', 'demo-eks', '--output', 'json');
     expect(run.code).toBe(1);

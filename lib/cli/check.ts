@@ -7,12 +7,13 @@ import type * as KubernetesModuleNs from '../collect/kubernetes';
 import type * as PrometheusModuleNs from '../collect/prometheus';
 import type * as PrometheusQueriesNs from '../collect/prometheus-queries';
 import type * as SaveModuleNs from '../collect/save';
-import { loadConfig, policyFor } from '../config';
+import { isUrlOf, loadConfig, policyFor } from '../config';
 import { Ledger, MemoryLedgerStore } from '../ledger';
 import { ConsoleNotifier } from '../notify/console';
 import { renderJson, renderMarkdown, renderTable, toReport } from '../notify/report';
 import type { Policy, Severity } from '../rules';
 import { DEFAULT_POLICY, severityRank } from '../rules';
+import { snapshotPathProblem, snapshotWriteFailure } from './snapshot-path';
 import { partialFailureWarnings } from './warnings';
 
 /** Where the CLI writes; tests pass buffers. */
@@ -70,6 +71,10 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
       opts.context !== undefined ||
       opts.kubeconfig !== undefined);
   validate(opts, fromFiles, live);
+  if (opts.saveSnapshot !== undefined) {
+    const problem = await snapshotPathProblem(opts.saveSnapshot);
+    if (problem !== undefined) throw new UsageError(problem);
+  }
   const now = io.now();
   const collectedAt = (): string => new Date(now).toISOString();
   const config = opts.config !== undefined ? loadConfig({ path: opts.config }) : undefined;
@@ -172,8 +177,10 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
       `skewguard: warning: ${s.source} failed (${s.kind ?? 'error'}): ${s.reason ?? ''}; its rules are skipped\n`,
     );
   for (const line of partialFailureWarnings(result.snapshot, result.evaluation)) io.stderr(line);
-  if (opts.saveSnapshot !== undefined && saved !== undefined)
-    await save().saveSnapshot(opts.saveSnapshot, saved);
+  const saveFailure =
+    opts.saveSnapshot !== undefined && saved !== undefined
+      ? await writeSnapshot(opts.saveSnapshot, saved)
+      : undefined;
 
   const status = new Map(result.delivery.items.map((i) => [i.sk, i.status]));
   const report = toReport(result.snapshot, result.evaluation, (f) =>
@@ -186,12 +193,32 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
         ? renderMarkdown(report)
         : renderTable(report, digest),
   );
+  if (saveFailure !== undefined) {
+    io.stderr(`skewguard: ${saveFailure}\n`);
+    return EXIT.error;
+  }
   if (opts.failOn === 'never') return EXIT.ok;
   const threshold = severityRank(opts.failOn as Severity);
   // Pending findings have not held for their `for` yet: they do not fail the run.
   return report.findings.some((f) => f.status === 'firing' && severityRank(f.severity) >= threshold)
     ? EXIT.findings
     : EXIT.ok;
+}
+
+/**
+ * Writes `--save-snapshot`'s file and returns the problem when that fails: the path was checked
+ * before the read, so a failure here is rare (disk full, a race) and must not cost the report.
+ */
+async function writeSnapshot(
+  file: string,
+  objects: Parameters<typeof SaveModuleNs.saveSnapshot>[1],
+): Promise<string | undefined> {
+  try {
+    await save().saveSnapshot(file, objects);
+    return undefined;
+  } catch (error) {
+    return snapshotWriteFailure(file, error);
+  }
 }
 
 function validate(opts: CheckOptions, fromFiles: boolean, live: boolean): void {
@@ -214,9 +241,9 @@ function validate(opts: CheckOptions, fromFiles: boolean, live: boolean): void {
       throw new UsageError(error instanceof SourceError ? error.message : String(error));
     }
   }
-  if (opts.prometheusUrl !== undefined && !/^https?:\/\//.test(opts.prometheusUrl)) {
+  if (opts.prometheusUrl !== undefined && !isUrlOf(opts.prometheusUrl, ['http', 'https'])) {
     throw new UsageError(
-      `--prometheus-url "${opts.prometheusUrl}" is not an http(s) URL, e.g. http://prometheus:9090 or https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-…`,
+      `--prometheus-url "${opts.prometheusUrl}" is not an http(s) URL with a host, e.g. http://prometheus:9090 or https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-…`,
     );
   }
 }

@@ -20,6 +20,15 @@ const FIX: Readonly<Partial<Record<SourceErrorKind, string>>> = {
     'the answer was not what the API sends; check for a proxy or load balancer that cuts or rewrites responses',
 };
 
+/**
+ * What findings lose when a part that no rule needs outright failed: the rules still run, so no
+ * coverage entry says it, only this line.
+ */
+const LOST: Readonly<Partial<Record<SnapshotPart, string>>> = {
+  replicasets:
+    'rollout findings cannot name the new ReplicaSet or revision, nor tell new pods from old ones',
+};
+
 /** The rules a failed read left skipped, and the snapshot parts it left missing. */
 interface FailureImpact {
   readonly failure: ReadFailure;
@@ -29,29 +38,35 @@ interface FailureImpact {
 
 /**
  * One stderr line per distinct failed read (permission denied, server error, timeout, bad answer)
- * that left rules skipped while its source answered. Such a run still exits by its findings, so
- * without this line CI would see the gap only in the coverage section. Parts an input simply lacks
- * (`--from-file` without workloads) or a managed provider hides carry no failure: no line.
+ * that left rules skipped, or findings poorer, while its source answered. Such a run still exits
+ * by its findings, so without this line CI would see the gap only in the coverage section or in
+ * a finding's details. Parts an input simply lacks (`--from-file` without workloads) or a managed
+ * provider hides carry no failure: no line.
  */
 export function partialFailureWarnings(
   snapshot: ClusterSnapshot,
   evaluation: Evaluation,
 ): string[] {
   const impacts = new Map<string, FailureImpact>();
+  const impactOf = (failure: ReadFailure): FailureImpact => {
+    const key = `${failure.source}\u0000${failure.message}`;
+    const impact = impacts.get(key) ?? { failure, parts: new Set(), rules: [] };
+    impacts.set(key, impact);
+    return impact;
+  };
   for (const entry of evaluation.coverage) {
     if (entry.status !== 'skipped') continue;
     for (const part of findRule(entry.ruleId)?.needs ?? []) {
-      const status = snapshot.parts[part];
-      if (status?.state !== 'missing') continue;
-      for (const failure of status.failures ?? []) {
-        const key = `${failure.source}\u0000${failure.message}`;
-        const impact = impacts.get(key) ?? { failure, parts: new Set(), rules: [] };
-        impacts.set(key, impact);
-        impact.parts.add(part);
+      for (const failure of failuresOf(snapshot, part)) {
+        const impact = impactOf(failure);
         if (!impact.rules.includes(entry.ruleId)) impact.rules.push(entry.ruleId);
       }
     }
   }
+  // Every failed part, including those no rule needs outright (ReplicaSets only enrich causes).
+  for (const part of Object.keys(snapshot.parts) as SnapshotPart[])
+    for (const failure of failuresOf(snapshot, part)) impactOf(failure).parts.add(part);
+
   return [...impacts.values()].map(({ failure, parts, rules }) => {
     const fix = FIX[failure.kind];
     // A permission message from the collector already says what to grant.
@@ -59,10 +74,21 @@ export function partialFailureWarnings(
       fix === undefined || (failure.kind === 'forbidden' && /\bgrant\b/.test(failure.message))
         ? ''
         : `; ${fix}`;
+    const sorted = [...parts].sort();
+    const effects = [
+      ...(rules.length > 0 ? [`skipped, not passed: ${rules.join(', ')}`] : []),
+      ...sorted.flatMap((part) => LOST[part] ?? []),
+    ];
     return (
       `skewguard: warning: ${failure.source} answered, but a read failed (${failure.kind}): ` +
-      `${failure.message.replace(/[.\s]+$/, '')}${advice}. Not collected: ${[...parts].sort().join(', ')}; ` +
-      `skipped, not passed: ${rules.join(', ')}\n`
+      `${failure.message.replace(/[.\s]+$/, '')}${advice}. Not collected: ${sorted.join(', ')}; ` +
+      `${effects.join('; ') || 'no rule was skipped'}\n`
     );
   });
+}
+
+/** The failed reads that left `part` missing (none when the input lacks it by design). */
+function failuresOf(snapshot: ClusterSnapshot, part: SnapshotPart): readonly ReadFailure[] {
+  const status = snapshot.parts[part];
+  return status?.state === 'missing' ? (status.failures ?? []) : [];
 }

@@ -101,16 +101,82 @@ async function listOnce<T>(client: KubeClient, req: ListRequest, keep: KeepItem<
   );
 }
 
+/** A 403 on a list, with the request it denied, so several denials can be named in one sentence. */
+export class ListDeniedError extends KubeHttpError {
+  constructor(
+    readonly request: ListRequest,
+    denied: KubeHttpError,
+  ) {
+    super(
+      'forbidden',
+      deniedMessage(
+        [request],
+        denied.statusBody?.message && `server said: ${denied.statusBody.message}`,
+      ),
+      denied.status,
+      denied.statusBody,
+      {
+        cause: denied,
+      },
+    );
+  }
+}
+
+/**
+ * One 403 for several denied lists: every list and every grant in one sentence, so a cluster
+ * admin fixes the RBAC in one go instead of one run per permission.
+ */
+export function combineDenials(
+  denied: readonly [ListDeniedError, ...ListDeniedError[]],
+): KubeHttpError {
+  const [first] = denied;
+  if (denied.length === 1) return first;
+  const said = first.statusBody?.message;
+  return new KubeHttpError(
+    'forbidden',
+    deniedMessage(
+      denied.map((d) => d.request),
+      said && `server said for ${first.request.resource}: ${said}`,
+    ),
+    first.status,
+    first.statusBody,
+    { cause: first },
+  );
+}
+
 /** Turns a 403 into the sentence a cluster admin acts on: which verb on which resource at which scope. */
 function withPermissionHint(error: unknown, req: ListRequest): unknown {
   if (!(error instanceof KubeHttpError) || error.kind !== 'forbidden') return error;
-  const scope = req.namespace ? `in namespace ${req.namespace}` : 'at cluster scope';
-  const group = req.group === '' ? 'core' : req.group;
-  return new KubeHttpError(
-    'forbidden',
-    `cannot list ${req.resource} ${scope}: grant list on ${req.resource} (API group ${group}) — see deploy/rbac/skewguard-reader.yaml${error.statusBody?.message ? ` (server said: ${error.statusBody.message})` : ''}`,
-    error.status,
-    error.statusBody,
-    { cause: error },
+  return new ListDeniedError(req, error);
+}
+
+/** "cannot list nodes at cluster scope: grant list on nodes (API group core) — see …". */
+function deniedMessage(requests: readonly ListRequest[], note: string | undefined): string {
+  const byScope = groupBy(requests, (r) =>
+    r.namespace ? `in namespace ${r.namespace}` : 'at cluster scope',
   );
+  const byGroup = groupBy(requests, (r) => `API group ${r.group === '' ? 'core' : r.group}`);
+  const lists = [...byScope].map(([scope, names]) => `${names.join(', ')} ${scope}`);
+  const grants = [...byGroup].map(([group, names]) => `${names.join(', ')} (${group})`);
+  return (
+    `cannot list ${lists.join(' and ')}: grant list on ${grants.join(' and ')} — ` +
+    (requests.length > 1
+      ? 'deploy/rbac/skewguard-reader.yaml grants all of them and the reads that follow (ReplicaSets and pods of unhealthy workloads)'
+      : 'see deploy/rbac/skewguard-reader.yaml') +
+    (note ? ` (${note})` : '')
+  );
+}
+
+/** Resource names grouped by `key`, each name once, in first-seen order. */
+function groupBy(
+  requests: readonly ListRequest[],
+  key: (r: ListRequest) => string,
+): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const r of requests) {
+    const names = groups.get(key(r)) ?? [];
+    groups.set(key(r), names);
+    if (!names.includes(r.resource)) names.push(r.resource);
+  }
+  return groups;
 }

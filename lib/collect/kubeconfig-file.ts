@@ -2,8 +2,10 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import type { RequestOptions } from 'node:https';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { isUrlOf } from '../config';
 import { SourceError } from './errors';
+import { kubeconfigUseError } from './kubeconfig-errors';
 import type { ConnectedTarget } from './kube-connect';
 import { verifyingAgent } from './kubernetes';
 
@@ -37,6 +39,20 @@ export async function connectKubeconfigFile(
       }`,
     );
   }
+  const userName = kc.getContextObject(kc.getCurrentContext())?.user;
+  if (userName && !kc.getCurrentUser()) {
+    // client-node would go on without credentials and the API server would answer 401.
+    throw new SourceError(
+      'kubernetes',
+      'config',
+      `kubeconfig context "${kc.getCurrentContext()}" names user "${userName}", which is not in the kubeconfig's users (${
+        kc
+          .getUsers()
+          .map((u) => u.name)
+          .join(', ') || 'none'
+      }); fix the context's user or pick another context with --context`,
+    );
+  }
   if (cluster.skipTLSVerify) {
     throw new SourceError(
       'kubernetes',
@@ -44,15 +60,15 @@ export async function connectKubeconfigFile(
       `kubeconfig cluster "${cluster.name}" sets insecure-skip-tls-verify; skewguard always verifies TLS — set certificate-authority or certificate-authority-data instead`,
     );
   }
-  if (!cluster.server.startsWith('https://')) {
+  if (!isUrlOf(cluster.server, ['https'])) {
     throw new SourceError(
       'kubernetes',
       'config',
-      `API server URL "${cluster.server}" is not https://; skewguard talks to API servers over TLS only`,
+      `API server URL "${cluster.server}" of kubeconfig cluster "${cluster.name}" is not an https:// URL with a host; skewguard talks to API servers over TLS only: fix the cluster's server or pick another context with --context`,
     );
   }
   const base: RequestOptions = {};
-  await kc.applyToHTTPSOptions(base);
+  await applyContext(kc, base);
   const agent = verifyingAgent(
     {
       ...(base.ca ? { ca: base.ca as string | Buffer } : {}),
@@ -70,7 +86,7 @@ export async function connectKubeconfigFile(
     headers: async () => {
       // Re-applied per request: exec plugins and token files refresh themselves here.
       const opts: RequestOptions = {};
-      await kc.applyToHTTPSOptions(opts);
+      await applyContext(kc, opts);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(opts.headers ?? {}))
         if (typeof v === 'string') headers[k] = v;
@@ -79,6 +95,15 @@ export async function connectKubeconfigFile(
       return headers;
     },
   };
+}
+
+/** Applies the context's TLS files and credentials (running its exec plugin) to `opts`. */
+async function applyContext(kc: KubeConfig, opts: RequestOptions): Promise<void> {
+  try {
+    await kc.applyToHTTPSOptions(opts);
+  } catch (error) {
+    throw kubeconfigUseError(kc, error);
+  }
 }
 
 function loadKubeconfig(
@@ -99,10 +124,13 @@ function loadKubeconfig(
     if (file) kc.loadFromFile(file);
     else kc.loadFromDefault();
   } catch (error) {
-    const message = (error as Error).message;
+    const { message, path, code } = error as NodeJS.ErrnoException;
     const problem = /reading '(clusters|contexts|users)'/.test(message)
       ? 'it is empty or not a kubeconfig'
-      : message;
+      : path !== undefined && !where.split(delimiter).includes(path) && code !== undefined
+        ? // client-node reads every user's token-file while loading, whichever context is used.
+          `the token-file ${path} of one of its users cannot be read (${code}); fix or remove that user's token-file`
+        : message;
     throw new SourceError(
       'kubernetes',
       'config',

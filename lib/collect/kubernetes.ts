@@ -4,7 +4,7 @@ import { readFailureOf, SourceError } from './errors';
 import type { ClientStats, KubeTarget, RequestPolicy } from './kube-client';
 import { DEFAULT_REQUEST_POLICY, KubeClient, KubeHttpError } from './kube-client';
 import type { KeepItem, ListRequest } from './kube-lists';
-import { listAll } from './kube-lists';
+import { combineDenials, listAll, ListDeniedError } from './kube-lists';
 import type { Raw } from './raw';
 import { isRecord, num, str, strMap } from './raw';
 import { slimObject } from './normalize';
@@ -44,6 +44,9 @@ const WORKLOAD_LISTS: readonly (ListRequest & { list: ListKind })[] = [
   { list: 'statefulsets', resource: 'statefulsets', group: 'apps' },
   { list: 'daemonsets', resource: 'daemonsets', group: 'apps' },
 ];
+
+// The lists every run reads, in the order a message naming several failures names them.
+const LIST_ORDER: readonly ListKind[] = ['nodes', 'pods', ...WORKLOAD_LISTS.map((w) => w.list)];
 
 // Kinds of failure on /version that mean the whole API server is out of reach.
 const FATAL: ReadonlySet<string> = new Set(['dns', 'tls', 'auth', 'timeout']);
@@ -91,7 +94,8 @@ export async function collectFromKubernetes(
     daemonsets: [],
     replicasets: [],
   };
-  const failures: SourceError[] = [];
+  // By list, so a message naming several failures names them in a stable order.
+  const failures = new Map<ListKind, SourceError>();
   let done = 0;
   const fetchList = async (list: ListKind, req: ListRequest): Promise<void> => {
     try {
@@ -104,7 +108,7 @@ export async function collectFromKubernetes(
       );
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
-      failures.push(error);
+      failures.set(list, error);
       lists[list] = { state: 'missing', reason: error.message, failures: [readFailureOf(error)] };
     }
   };
@@ -117,10 +121,12 @@ export async function collectFromKubernetes(
     ...WORKLOAD_LISTS.map((w) => fetchList(w.list, w)),
   ]);
   // /version is often readable anonymously, so a bad token shows first on the lists.
-  const rejected = failures.find((f) => f.kind === 'auth');
+  const failed = LIST_ORDER.flatMap((list) => failures.get(list) ?? []);
+  const rejected = failed.find((f) => f.kind === 'auth');
   if (rejected) throw rejected;
-  const [firstFailure] = failures;
-  if (firstFailure && failures.length === 2 + WORKLOAD_LISTS.length) throw firstFailure;
+  const [firstFailed, ...moreFailed] = failed;
+  if (firstFailed && failed.length === LIST_ORDER.length)
+    throw everyListFailed([firstFailed, ...moreFailed]);
 
   // Targeted reads: ReplicaSets and pods of workloads that look unhealthy.
   const unhealthy = [
@@ -191,6 +197,26 @@ export async function collectFromKubernetes(
     ...(eksResult?.problem ? { controlPlaneMissingReason: eksResult.problem } : {}),
   });
   return { snapshot, objects, stats: client.stats };
+}
+
+/**
+ * The source's error when no list could be read. Denied lists are named together with their
+ * grants (a reader without RBAC fails all of them), so one run tells the whole fix.
+ */
+function everyListFailed(failed: readonly [SourceError, ...SourceError[]]): SourceError {
+  const [firstDenied, ...moreDenied] = failed.filter(
+    (f): f is ListDeniedError => f instanceof ListDeniedError,
+  );
+  if (!firstDenied) return failed[0];
+  const combined = combineDenials([firstDenied, ...moreDenied]);
+  const others = failed.filter((f) => !(f instanceof ListDeniedError)).map((f) => f.message);
+  if (others.length === 0) return combined;
+  return new SourceError(
+    'kubernetes',
+    'forbidden',
+    [combined.message, ...new Set(others)].join('; '),
+    { cause: combined },
+  );
 }
 
 /** A workload whose rollout is not visibly complete and healthy. */

@@ -45,21 +45,21 @@ const secretArn = matching(
   'a Secrets Manager secret ARN; expected the complete ARN arn:aws:secretsmanager:<region>:<account-id>:secret:<name>-<6 characters>',
 );
 
+/** Whether `value` parses as a URL with one of `protocols` and a host (`http://` alone has none). */
+export function isUrlOf(value: string, protocols: readonly ('https' | 'http')[]): boolean {
+  try {
+    const parsed = new URL(value);
+    return protocols.some((p) => parsed.protocol === `${p}:`) && parsed.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 function url(protocols: readonly ('https' | 'http')[], what: string, hint = '') {
-  return z.string().refine(
-    (value) => {
-      try {
-        const parsed = new URL(value);
-        return protocols.some((p) => parsed.protocol === `${p}:`) && parsed.hostname !== '';
-      } catch {
-        return false;
-      }
-    },
-    {
-      error: (issue) =>
-        `${showValue(issue.input)} is not ${what}; expected ${protocols.map((p) => `${p}://host[:port][/path]`).join(' or ')}${hint}`,
-    },
-  );
+  return z.string().refine((value) => isUrlOf(value, protocols), {
+    error: (issue) =>
+      `${showValue(issue.input)} is not ${what}; expected ${protocols.map((p) => `${p}://host[:port][/path]`).join(' or ')}${hint}`,
+  });
 }
 
 const duration = z.string().refine((value) => parseDuration(value) !== undefined, {

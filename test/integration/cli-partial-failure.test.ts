@@ -1,9 +1,10 @@
 /**
  * `skewguard check` against the Kubernetes API test server when the source answers but one of its
  * reads fails: the run still exits by its findings, and stderr says what failed and how to fix it,
- * once per failed read, so CI sees it even with `--output json`.
+ * once per failed read, so CI sees it even with `--output json`. Also: when every list fails (one
+ * message naming every denial), and when the snapshot file cannot be written.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CheckReport } from '../../lib/notify/report';
@@ -24,6 +25,14 @@ const CLUSTER = clusterDocuments({
   kubeProxies: { 'cp-1': 'v1.30.4', 'w-1': 'v1.30.2' },
 });
 const [VERSION_DOC, ...OBJECT_DOCS] = CLUSTER as [Record<string, unknown>, ...unknown[]];
+
+// The demo cluster: stuck rollouts, so unhealthy workloads get their ReplicaSets read.
+const DEMO_OBJECTS = ['nodes', 'kube-system-pods', 'app-pods', 'workloads'].map(
+  (name) =>
+    JSON.parse(
+      readFileSync(join(__dirname, `../../examples/demo-cluster/${name}.json`), 'utf8'),
+    ) as unknown,
+);
 
 const NODE_RULES = [
   'KubeletVersionSkew',
@@ -197,5 +206,99 @@ describe('skewguard check when one read of a source fails', () => {
     );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
+  });
+});
+
+const deny = (path: RegExp): void =>
+  server.setFault({ path, fault: { type: 'status', code: 403 } });
+
+describe('skewguard check when reads are denied', () => {
+  it('names every denied list and every grant in one message when nothing could be listed', async () => {
+    deny(/\/(nodes|pods|deployments|statefulsets|daemonsets|replicasets)$/);
+
+    const run = await cli('check', '--kubeconfig', kubeconfig);
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(
+      /^skewguard: cannot list nodes, deployments, statefulsets, daemonsets at cluster scope and pods in namespace kube-system: grant list on nodes, pods \(API group core\) and deployments, statefulsets, daemonsets \(API group apps\) — deploy\/rbac\/skewguard-reader\.yaml grants all of them and the reads that follow \(ReplicaSets and pods of unhealthy workloads\) \(server said for nodes: .*\)\n$/,
+    );
+  });
+
+  it('names the other failures too when some lists are denied and the rest fail otherwise', async () => {
+    deny(/\/(nodes|pods)$/);
+    server.setFault({
+      path: /\/(deployments|statefulsets|daemonsets)$/,
+      fault: { type: 'status', code: 500 },
+    });
+
+    const run = await cli('check', '--kubeconfig', kubeconfig);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'cannot list nodes at cluster scope and pods in namespace kube-system: grant list on nodes, pods (API group core)',
+    );
+    for (const list of ['deployments', 'statefulsets', 'daemonsets'])
+      expect(run.stderr).toContain(`GET /apis/apps/v1/${list}: the API server answered 500`);
+  });
+
+  it('warns on stderr when only ReplicaSets are denied: rollout causes lose the new ReplicaSet', async () => {
+    server.setObjects(DEMO_OBJECTS);
+    deny(/\/replicasets$/);
+
+    const run = await cli('check', '--kubeconfig', kubeconfig, '--output', 'json');
+
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(
+        /^skewguard: warning: kubernetes answered, but a read failed \(forbidden\): cannot list replicasets in namespace (kube-system|shop): grant list on replicasets \(API group apps\) — see deploy\/rbac\/skewguard-reader\.yaml .*\. Not collected: replicasets; rollout findings cannot name the new ReplicaSet or revision, nor tell new pods from old ones$/,
+      ),
+    ]);
+    // No rule is skipped for it: the run still exits by its findings (the demo's rollouts are stuck).
+    const report = JSON.parse(run.stdout) as CheckReport;
+    expect(
+      report.coverage.filter((c) => c.status === 'skipped').map((c) => c.reason),
+    ).not.toContainEqual(expect.stringContaining('replicasets'));
+    expect(run.code).toBe(exitFor(report));
+    expect(run.code).toBe(1);
+  });
+});
+
+describe('--save-snapshot', () => {
+  // /dev/full passes every check (a writable file in an existing folder) and fails the write.
+  (existsSync('/dev/full') ? it : it.skip)(
+    'prints the report, then the write error, and exits 2 when the final write fails',
+    async () => {
+      const run = await cli(
+        'check',
+        '--kubeconfig',
+        kubeconfig,
+        '--save-snapshot',
+        '/dev/full',
+        '--output',
+        'json',
+      );
+
+      expect((JSON.parse(run.stdout) as CheckReport).findings).not.toEqual([]);
+      expect(run.stderr).toBe(
+        'skewguard: --save-snapshot could not write /dev/full (ENOSPC: no space left on the device); the report was printed all the same; to keep a snapshot, run again with a path you can write to\n',
+      );
+      expect(run.code).toBe(2);
+    },
+  );
+
+  it('fails before any request when the folder does not exist', async () => {
+    const run = await cli(
+      'check',
+      '--kubeconfig',
+      kubeconfig,
+      '--save-snapshot',
+      '/nonexistent/dir/snap.json',
+    );
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      '--save-snapshot /nonexistent/dir/snap.json: the folder /nonexistent/dir does not exist',
+    );
+    expect(server.requests).toEqual([]);
   });
 });

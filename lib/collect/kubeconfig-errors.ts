@@ -18,6 +18,13 @@ const FILE_PROBLEM: Readonly<Record<string, string>> = {
   EISDIR: 'it is a folder',
 };
 
+/** An exec plugin ran past its deadline and was killed. */
+export class ExecPluginTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the exec plugin did not finish within ${timeoutMs / 1000} s`);
+  }
+}
+
 /** The exec plugin a kubeconfig user runs for credentials (`user.exec` or a legacy auth-provider's). */
 interface ExecSpec {
   readonly command: string;
@@ -39,6 +46,13 @@ export function kubeconfigUseError(kc: KubeConfig, error: unknown): SourceError 
   const fail = (kind: 'auth' | 'tls', message: string): SourceError =>
     new SourceError('kubernetes', kind, message, { cause: error });
 
+  if (exec && error instanceof ExecPluginTimeoutError) {
+    return fail(
+      'auth',
+      `${userName}: its exec plugin \`${exec.command}\` did not print credentials within ${error.timeoutMs / 1000} s and was stopped; ` +
+        `run \`${[exec.command, ...exec.args].join(' ')}\` yourself to see what it waits for (a login prompt, a browser sign-in), ${OTHER_CONTEXT}`,
+    );
+  }
   if (exec && e.syscall?.startsWith('spawn')) {
     return fail(
       'auth',

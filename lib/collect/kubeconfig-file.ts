@@ -1,11 +1,12 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { RequestOptions } from 'node:https';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { isUrlOf } from '../config';
 import { SourceError } from './errors';
-import { kubeconfigUseError } from './kubeconfig-errors';
+import { ExecPluginTimeoutError, kubeconfigUseError } from './kubeconfig-errors';
 import type { ConnectedTarget } from './kube-connect';
 import { verifyingAgent } from './kubernetes';
 
@@ -13,7 +14,15 @@ import { verifyingAgent } from './kubernetes';
 export interface KubeconfigFileConnection {
   readonly file?: string;
   readonly context?: string;
+  /** How long an exec plugin may take to print credentials (default EXEC_PLUGIN_TIMEOUT_MS). */
+  readonly execTimeoutMs?: number;
 }
+
+/**
+ * Deadline of one exec plugin run. client-node sets none, so a plugin waiting for a login prompt
+ * or a browser sign-in would hang the check for good; a minute leaves room for a slow SSO token.
+ */
+export const EXEC_PLUGIN_TIMEOUT_MS = 60_000;
 
 /**
  * Resolves a kubeconfig file into a target with @kubernetes/client-node, which runs exec plugins
@@ -25,6 +34,7 @@ export async function connectKubeconfigFile(
   maxSockets = 8,
 ): Promise<ConnectedTarget> {
   const kc = new KubeConfig();
+  boundExecPlugins(kc, connection.execTimeoutMs ?? EXEC_PLUGIN_TIMEOUT_MS);
   loadKubeconfig(kc, connection.file, connection.context);
   const cluster = kc.getCurrentCluster();
   if (!cluster) {
@@ -95,6 +105,37 @@ export async function connectKubeconfigFile(
       return headers;
     },
   };
+}
+
+/**
+ * Gives client-node's exec plugin runs a deadline: its ExecAuth spawns through a replaceable
+ * `execFn`; past the deadline the plugin is killed and the run fails with ExecPluginTimeoutError.
+ */
+function boundExecPlugins(kc: KubeConfig, timeoutMs: number): void {
+  const authenticators = (kc as unknown as { authenticators?: unknown[] }).authenticators ?? [];
+  // ExecAuth is not exported; it is the authenticator that spawns through `execFn`.
+  const exec = authenticators.find(
+    (a) => typeof (a as { execFn?: unknown } | undefined)?.execFn === 'function',
+  );
+  // A client-node upgrade that moves this would otherwise drop the bound silently.
+  if (!exec) throw new Error('@kubernetes/client-node has no exec authenticator with an execFn');
+  (exec as unknown as { execFn: typeof spawn }).execFn = ((
+    command: string,
+    args: readonly string[],
+    options: object,
+  ) => {
+    const child = spawn(command, args, options);
+    const timer = setTimeout(() => {
+      // client-node rejects with the last 'error' once the killed plugin closes.
+      child.emit('error', new ExecPluginTimeoutError(timeoutMs));
+      child.kill('SIGKILL');
+      // A shell plugin's own children may hold the pipes open; 'close' waits for our ends only.
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, timeoutMs);
+    child.once('close', () => clearTimeout(timer));
+    return child;
+  }) as typeof spawn;
 }
 
 /** Applies the context's TLS files and credentials (running its exec plugin) to `opts`. */

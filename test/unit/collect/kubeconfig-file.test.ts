@@ -75,6 +75,22 @@ async function failure(file: string): Promise<SourceError> {
 }
 
 describe('connectKubeconfigFile names what in the kubeconfig is unusable and the fix', () => {
+  it('an exec plugin that never finishes: stopped at the deadline', async () => {
+    const bin = plugin('hangs-forever', 'sleep 30');
+    const file = kubeconfig(execUser('hangs-forever', ['token'], bin));
+    const started = Date.now();
+    const error = await connectKubeconfigFile({ file, execTimeoutMs: 300 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ source: 'kubernetes', kind: 'auth' });
+    expect((error as Error).message).toContain(
+      'exec plugin `hangs-forever` did not print credentials within 0.3 s and was stopped',
+    );
+    expect((error as Error).message).toContain('run `hangs-forever token` yourself');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('an exec plugin that is not on PATH', async () => {
     const error = await failure(kubeconfig(execUser('nonexistent-auth-helper', ['token'])));
     expect(error).toMatchObject({ source: 'kubernetes', kind: 'auth' });

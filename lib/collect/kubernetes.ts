@@ -388,7 +388,7 @@ async function readEksControlPlane(
           problems.push(
             error.status === 403
               ? `EKS control-plane metrics are not permitted: grant get on metrics.eks.amazonaws.com kcm/metrics and ksh/metrics (see deploy/rbac/skewguard-reader.yaml)`
-              : `EKS control-plane metrics endpoints are not available on this cluster version (needs EKS 1.28+ platform versions that serve metrics.eks.amazonaws.com)`,
+              : `EKS control-plane metrics endpoints answered 404: this cluster does not serve metrics.eks.amazonaws.com yet (EKS adds it with Kubernetes 1.28 and later platform versions; an older platform version of the same Kubernetes version lacks it until EKS updates the cluster)`,
           );
           return;
         }

@@ -83,6 +83,11 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
       `--config needs --cluster NAME to pick the cluster's rule settings (one of: ${config.clusters.map((c) => c.name).join(', ')})`,
     );
   }
+  if (config && !config.clusters.some((c) => c.name === opts.cluster)) {
+    throw new UsageError(
+      `--cluster ${JSON.stringify(opts.cluster)} is not a cluster of ${opts.config ?? 'the config'} (its clusters: ${config.clusters.map((c) => c.name).join(', ')}); pass one of them, or add the cluster to the config`,
+    );
+  }
   const policy: Policy =
     config && opts.cluster !== undefined ? policyFor(config, opts.cluster) : DEFAULT_POLICY;
 

@@ -34,8 +34,15 @@ export function loadConfig(from: ConfigSource): SkewguardConfig {
     try {
       text = readFileSync(from.path, 'utf8');
     } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
       const reason =
-        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : String(error);
+        code === 'ENOENT'
+          ? 'does not exist'
+          : code === 'EISDIR'
+            ? 'is a folder'
+            : code === 'EACCES'
+              ? 'cannot be read (permission denied)'
+              : `cannot be read (${(error as Error).message})`;
       throw new ConfigError(
         source,
         [

@@ -120,12 +120,13 @@ function normalizeKubernetes(k: NonNullable<ClusterDocument['kubernetes']>): Kub
 }
 
 function normalizePrometheus(p: NonNullable<ClusterDocument['prometheus']>): PrometheusSource {
+  const amp = ampWorkspaceFromUrl(p.url);
+  const given = p.auth ?? (amp ? { type: 'sigv4' as const } : { type: 'none' as const });
   let auth: PrometheusAuth;
-  if (p.auth.type === 'sigv4') {
-    const region = p.auth.region ?? ampWorkspaceFromUrl(p.url)?.region ?? '';
-    auth = { type: 'sigv4', region };
+  if (given.type === 'sigv4') {
+    auth = { type: 'sigv4', region: given.region ?? amp?.region ?? '' };
   } else {
-    auth = p.auth;
+    auth = given;
   }
   return {
     url: p.url,

@@ -165,7 +165,8 @@ const prometheusAuth = z.discriminatedUnion('type', [
 
 const prometheus = strict({
   url: url(['https', 'http'], 'a Prometheus URL', ` (for AMP: ${AMP_URL_FORMAT})`),
-  auth: prometheusAuth,
+  // Absent: SigV4 for an AMP workspace URL, none otherwise (what `skewguard check` does).
+  auth: prometheusAuth.optional(),
   selector: matching(
     SELECTOR_PATTERN,
     'label matchers such as cluster="prod" or cluster="prod",env=~"eu-.*"',

@@ -103,6 +103,23 @@ describe('exit codes', () => {
     expect((await cli('frobnicate')).code).toBe(2);
   });
 
+  it('exits 2 when --cluster is not in the --config file, naming its clusters', async () => {
+    const config = join(REPO, 'examples/skewguard.config.yaml');
+    const run = await cli(
+      'check',
+      '--from-file',
+      healthy(),
+      '--config',
+      config,
+      '--cluster',
+      'nope',
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `skewguard: --cluster "nope" is not a cluster of ${config} (its clusters: prod-eu, onprem-lab); pass one of them, or add the cluster to the config\n`,
+    );
+  });
+
   it('works as the installed bin: npx skewguard, real process, real exit codes', () => {
     const bad = spawnSync(
       'npx',

@@ -539,8 +539,22 @@ describe('strict validation: each problem names the path, the value and what is 
     );
   });
 
+  it('names a folder given as the config file', () => {
+    expect(() => loadConfig({ path: tmpdir() })).toThrow(
+      /has 1 problem:\n {2}- \(root\): the file is a folder; pass an existing file/,
+    );
+  });
+
   it('rejects an empty document', () => {
     expect(() => loadConfig({ text: '', name: 'empty.yaml' })).toThrow(/the config is empty/);
+  });
+
+  it.each([
+    [AMP_URL, { type: 'sigv4', region: 'eu-west-1' }],
+    ['http://prometheus.monitoring:9090', { type: 'none' }],
+  ])('defaults the auth of Prometheus at %s', (url, auth) => {
+    const config = parseConfig(validWith('clusters.0.prometheus', { url }));
+    expect(config.clusters[0]?.prometheus?.auth).toEqual(auth);
   });
 });
 

@@ -227,6 +227,11 @@ async function writeSnapshot(
 }
 
 function validate(opts: CheckOptions, fromFiles: boolean, live: boolean): void {
+  if (opts.cluster !== undefined && opts.cluster.trim() === '') {
+    throw new UsageError(
+      '--cluster needs a name: it names the cluster in the output and in finding fingerprints',
+    );
+  }
   if (fromFiles && (opts.context !== undefined || opts.kubeconfig !== undefined)) {
     throw new UsageError(
       '--from-file reads saved output; drop --context/--kubeconfig, or drop --from-file to read the live cluster',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -12,6 +13,12 @@ export { EXIT } from './check';
 
 const ROOT = join(__dirname, '..', '..');
 
+/** The installed version, for `skewguard --version` and bug reports. */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
+
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -19,6 +26,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description(
       'Version-skew and rollout checks for Kubernetes clusters, from outside the cluster.',
     )
+    .version(packageVersion(), '--version', 'print the skewguard version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run `skewguard --help` for usage)');
@@ -64,7 +72,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         .choices(['critical', 'warning', 'info', 'never'])
         .default('critical'),
     )
-    .action(async (opts: CheckOptions) => {
+    // Accepted only to answer a bare file name with the flag it needs, not commander's "too many".
+    .argument('[unexpected...]')
+    .usage('[options]')
+    .action(async (unexpected: string[], opts: CheckOptions) => {
+      if (unexpected.length > 0) {
+        throw new UsageError(
+          `unexpected argument ${JSON.stringify(unexpected[0])}: pass input files with --from-file ${unexpected[0] ?? ''} (repeatable), or a live cluster with --context`,
+        );
+      }
       exitCode = await check(opts, io);
     });
 

@@ -103,6 +103,20 @@ describe('exit codes', () => {
     expect((await cli('frobnicate')).code).toBe(2);
   });
 
+  it('answers a bare file name with --from-file, an empty --cluster, and --version', async () => {
+    const bare = await cli('check', 'cluster.json');
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain(
+      'unexpected argument "cluster.json": pass input files with --from-file cluster.json',
+    );
+    const empty = await cli('check', '--from-file', healthy(), '--cluster', ' ');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('--cluster needs a name');
+    const version = await cli('--version');
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
   it('exits 2 when --cluster is not in the --config file, naming its clusters', async () => {
     const config = join(REPO, 'examples/skewguard.config.yaml');
     const run = await cli(

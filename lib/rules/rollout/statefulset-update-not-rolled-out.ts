@@ -24,6 +24,7 @@ export const StatefulSetUpdateNotRolledOut = defineRule({
     'Every StatefulSet update reaches all replicas (currentRevision equals updateRevision); with OnDelete or a partition the wait is reported as info.',
   category: 'rollout',
   severity: 'warning',
+  otherSeverities: [{ severity: 'info', when: 'OnDelete or a partition holds pods on purpose' }],
   forSeconds: 15 * MINUTE,
   needs: ['statefulsets'],
   evaluate(snapshot, ctx) {

@@ -138,7 +138,15 @@ export function renderRules(): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
     cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+  // SEVERITY is the default; the cases that raise or lower it are listed below the table.
+  const forms = RULES.flatMap((r) =>
+    (r.otherSeverities ?? []).map(
+      (f) => `${r.id.padEnd(widths[0] ?? 0)}  ${f.severity} when ${f.when}`,
+    ),
+  );
+  const notes =
+    forms.length > 0 ? ['', 'Other severities (SEVERITY above is the default):', ...forms] : [];
+  return `${[line(header), ...rows.map(line), ...notes].join('\n')}\n`;
 }
 
 async function explain(ruleId: string): Promise<string> {

@@ -4,6 +4,7 @@
  */
 import type { HumanRenderOptions } from './human';
 import { renderHuman } from './human';
+import { wrap } from './report';
 import type { NotificationBatch, Notifier, PublishResult } from './publisher';
 import { NOTHING_PUBLISHED, PublishError, deliveryResult } from './publisher';
 
@@ -22,7 +23,7 @@ export class ConsoleNotifier implements Notifier {
     const digest = renderHuman(batch, this.options);
     if (digest === undefined) return NOTHING_PUBLISHED;
     try {
-      await this.write(`Subject: ${digest.subject}\n\n${digest.body}`);
+      await this.write(`${subjectLines(digest.subject, this.options.width)}\n\n${digest.body}`);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new PublishError(
@@ -40,4 +41,14 @@ export class ConsoleNotifier implements Notifier {
     }
     return deliveryResult(batch.transitions, 1, []);
   }
+}
+
+/**
+ * `Subject: …` as the terminal shows it: the email subject (up to 100 characters) wrapped at the
+ * digest's width, continuation lines aligned under the subject text.
+ */
+function subjectLines(subject: string, width: number | undefined): string {
+  const label = 'Subject: ';
+  if (width === undefined) return `${label}${subject}`;
+  return wrap(subject, width, ' '.repeat(label.length), label).join('\n');
 }

@@ -69,7 +69,10 @@ const SECTION_TITLES: Record<TransitionKind, string> = {
 /** Bytes kept free per section for its "... and N more" line. */
 const MORE_LINE_RESERVE = 160;
 const INDENT = '  ';
-/** A command is never wrapped (it must paste as one line) but an absurd one is cut. */
+/**
+ * A command is never wrapped (it must paste as one line) but an absurd one is cut; like the
+ * runbook URL it may run past the wrap width.
+ */
 const MAX_COMMAND_LENGTH = 400;
 
 /**
@@ -230,7 +233,12 @@ function entryLines(
       ? ` (was ${item.notifiedSeverity.toUpperCase()})`
       : '';
   lines.push(
-    `[${finding.severity.toUpperCase()}]${was} ${finding.ruleId} - ${subjectText(finding.subject)}`,
+    ...wrap(
+      `[${finding.severity.toUpperCase()}]${was} ${finding.ruleId} - ${subjectText(finding.subject)}`,
+      opts.width,
+      `${INDENT}${INDENT}`,
+      '',
+    ),
   );
   lines.push(...wrap(finding.summary, opts.width, INDENT));
   const began = sinceOf(finding, item);

@@ -54,19 +54,24 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
   return counts;
 }
 
-/** Wraps text at `width`, indenting continuation lines; long words are not split. */
-export function wrap(text: string, width: number, indent: string): string[] {
+/**
+ * Wraps text at `width`, indenting continuation lines with `indent` and the first with
+ * `firstIndent` (default the same). Words longer than a line (URLs, image references, commands)
+ * are not split, so such a line may run past `width`.
+ */
+export function wrap(text: string, width: number, indent: string, firstIndent = indent): string[] {
   const lines: string[] = [];
   let line = '';
+  const lead = (): string => (lines.length === 0 ? firstIndent : indent);
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
-      lines.push(indent + line);
+    if (line !== '' && lead().length + line.length + 1 + word.length > width) {
+      lines.push(lead() + line);
       line = word;
     } else {
       line = line === '' ? word : `${line} ${word}`;
     }
   }
-  if (line !== '') lines.push(indent + line);
+  if (line !== '') lines.push(lead() + line);
   return lines;
 }
 
@@ -77,12 +82,21 @@ function subjectText(f: Finding): string {
 
 /**
  * `--output table`: what the email would say (`digest`, the human rendering of this run's
- * notifications), then what holds but is still pending, then coverage — for an 80-column terminal.
+ * notifications), then what holds but is still pending, then coverage. Text is wrapped at `width`
+ * (80 columns); runbook URLs and kubectl commands are never broken, so they paste whole, and
+ * may run longer.
  */
 export function renderTable(report: CheckReport, digest: string | undefined, width = 80): string {
   const out: string[] = [];
   const sources = report.sources.map((s) => `${s.source} ${s.status}`).join(', ');
-  out.push(`skewguard · cluster ${report.cluster} · ${report.collectedAt} · ${sources}`, '');
+  out.push(
+    ...wrap(
+      `skewguard · cluster ${report.cluster} · ${report.collectedAt} · ${sources}`,
+      width,
+      '  ',
+    ),
+    '',
+  );
   if (digest !== undefined) out.push(digest.trimEnd(), '');
   const pending = report.findings.filter((f) => f.status === 'pending');
   if (digest === undefined && pending.length === 0) out.push('No findings.', '');
@@ -92,7 +106,9 @@ export function renderTable(report: CheckReport, digest: string | undefined, wid
       '',
     );
     for (const f of pending) {
-      out.push(`[${f.severity.toUpperCase()}] ${f.ruleId} - ${subjectText(f)}`);
+      out.push(
+        ...wrap(`[${f.severity.toUpperCase()}] ${f.ruleId} - ${subjectText(f)}`, width, '    ', ''),
+      );
       out.push(...wrap(f.summary, width, '  '));
       const held = f.since ? `holding since ${f.since}; ` : '';
       out.push(
@@ -106,9 +122,7 @@ export function renderTable(report: CheckReport, digest: string | undefined, wid
     }
   }
   const counts = countBySeverity(report.findings.filter((f) => f.status === 'firing'));
-  const skipped = report.coverage.filter(
-    (c): c is Extract<CoverageEntry, { status: 'skipped' }> => c.status === 'skipped',
-  );
+  const skipped = skippedOf(report);
   const evaluated = report.coverage.filter((c) => c.status === 'evaluated').length;
   out.push(
     `Firing: ${SEVERITIES.map((s) => `${counts[s]} ${s}`).join(', ')}; pending: ${pending.length}`,
@@ -116,20 +130,11 @@ export function renderTable(report: CheckReport, digest: string | undefined, wid
   out.push(
     `Coverage: ${evaluated} rules evaluated, ${skipped.length} skipped${skipped.length > 0 ? ' (not checked, not passed):' : ''}`,
   );
-  for (const s of skipped)
-    out.push(
-      ...wrap(`${s.ruleId}: ${s.reason}`, width, '  ').map((l, i) => (i === 0 ? l : `  ${l}`)),
-    );
-  for (const source of report.sources.filter((s) => s.status === 'failed')) {
-    out.push(
-      ...wrap(
-        `Source ${source.source} failed (${source.kind ?? 'error'}): ${source.reason ?? ''}`,
-        width,
-        '',
-      ),
-    );
-  }
-  for (const note of report.notes) out.push(...wrap(`Note: ${note}`, width, ''));
+  for (const s of skipped) out.push(...wrap(`${s.ruleId}: ${s.reason}`, width, '    ', '  '));
+  const failedSources = report.sources.filter((s) => s.status === 'failed').length;
+  remarksOf(report).forEach((remark, i) =>
+    out.push(...wrap(i < failedSources ? remark : `Note: ${remark}`, width, '')),
+  );
   return `${out.join('\n')}\n`;
 }
 
@@ -137,32 +142,65 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-/** `--output markdown`: a table that pastes into a pull request or wiki. */
+/** `--output markdown`: tables that paste into a pull request or wiki, firing apart from pending. */
 export function renderMarkdown(report: CheckReport): string {
-  const counts = countBySeverity(report.findings);
+  const firing = report.findings.filter((f) => f.status === 'firing');
+  const pending = report.findings.filter((f) => f.status === 'pending');
+  const counts = countBySeverity(firing);
   const out: string[] = [
     `### skewguard: ${cell(report.cluster)}`,
     '',
-    `${SEVERITIES.map((s) => `**${counts[s]}** ${s}`).join(' · ')} — collected ${report.collectedAt} from ${report.sources.map((s) => `${s.source} (${s.status})`).join(', ')}`,
+    `Firing: ${SEVERITIES.map((s) => `**${counts[s]}** ${s}`).join(' · ')}; pending: **${pending.length}** — collected ${report.collectedAt} from ${report.sources.map((s) => `${s.source} (${s.status})`).join(', ')}`,
     '',
   ];
-  if (report.findings.length > 0) {
-    out.push('| Severity | Rule | Subject | Summary |', '|---|---|---|---|');
-    for (const f of report.findings) {
-      out.push(
-        `| ${f.severity} | [${f.ruleId}](${f.runbookUrl}) | ${cell(subjectText(f))} | ${cell(f.summary)} |`,
-      );
-    }
-  } else {
-    out.push('No findings.');
+  const head = '| Severity | Rule | Subject | Summary |';
+  const row = (f: ReportedFinding): string =>
+    `| ${f.severity} | [${f.ruleId}](${f.runbookUrl}) | ${cell(subjectText(f))} | ${cell(f.summary)} |`;
+  if (report.findings.length === 0) out.push('No findings.');
+  if (firing.length > 0) {
+    out.push(`#### Firing (${firing.length})`, '', head, '|---|---|---|---|');
+    out.push(...firing.map(row));
   }
-  const skipped = report.coverage.filter(
-    (c): c is Extract<CoverageEntry, { status: 'skipped' }> => c.status === 'skipped',
-  );
+  if (pending.length > 0) {
+    if (firing.length > 0) out.push('');
+    out.push(
+      `#### Pending (${pending.length}): holding now, notified once held for their \`for\``,
+      '',
+      `${head} Fires once held for |`,
+      '|---|---|---|---|---|',
+    );
+    for (const f of pending) {
+      const held = f.since ? ` (holding since ${f.since})` : '';
+      out.push(`${row(f)} ${formatDuration(f.forSeconds)}${held} |`);
+    }
+  }
+  const skipped = skippedOf(report);
   if (skipped.length > 0) {
     out.push('', '<details><summary>Skipped rules (not checked, not passed)</summary>', '');
     for (const s of skipped) out.push(`- **${s.ruleId}**: ${cell(s.reason)}`);
     out.push('', '</details>');
   }
+  const notes = remarksOf(report);
+  if (notes.length > 0) {
+    out.push('', '**Notes**', '');
+    for (const note of notes) out.push(`- ${cell(note)}`);
+  }
   return `${out.join('\n')}\n`;
+}
+
+/** Rules skipped in this run, with the reason. */
+function skippedOf(report: CheckReport): Extract<CoverageEntry, { status: 'skipped' }>[] {
+  return report.coverage.filter(
+    (c): c is Extract<CoverageEntry, { status: 'skipped' }> => c.status === 'skipped',
+  );
+}
+
+/** Failed sources, then the input's notes: what every text output prints after the findings. */
+function remarksOf(report: CheckReport): string[] {
+  return [
+    ...report.sources
+      .filter((s) => s.status === 'failed')
+      .map((s) => `Source ${s.source} failed (${s.kind ?? 'error'}): ${s.reason ?? ''}`),
+    ...report.notes,
+  ];
 }

@@ -26,6 +26,13 @@ export interface RuleContext {
   readonly policy: Policy;
 }
 
+/** A severity a rule gives instead of its default in one case. */
+export interface SeverityForm {
+  readonly severity: Severity;
+  /** The case, completing "critical when …": `no replica is available`. */
+  readonly when: string;
+}
+
 /** Which half of the catalogue a rule belongs to. */
 export type RuleCategory = 'skew' | 'rollout' | 'checker';
 
@@ -37,8 +44,10 @@ export interface Rule {
   /** The healthy state the rule checks for, in one sentence. */
   readonly description: string;
   readonly category: RuleCategory;
-  /** Default severity (the worst form, when the rule has several). */
+  /** Default severity, as the catalogue (RULES.md) gives it. */
   readonly severity: Severity;
+  /** The other severities a finding of this rule can take, and when: shown by `skewguard rules`. */
+  readonly otherSeverities?: readonly SeverityForm[];
   /** Default `for` in seconds: how long the condition must hold before it fires. */
   readonly forSeconds: number;
   /** For checker rules counted in runs rather than time. */

@@ -43,11 +43,13 @@ export interface RolloutCause {
   readonly limitations?: readonly string[];
   /** Whether pod states were examined; false when pods were not collected. */
   readonly podsChecked: boolean;
+  /** Why the workload's pods were not examined (and how to include them), when they were not. */
+  readonly podsNotRead?: string;
   readonly since?: string;
 }
 
 /** A cause before `podsChecked` is stamped on it. */
-type CauseBody = Omit<RolloutCause, 'podsChecked'>;
+type CauseBody = Omit<RolloutCause, 'podsChecked' | 'podsNotRead'>;
 
 /** Pod names listed per cause; `podCount` keeps the full number. */
 export const MAX_LISTED_PODS = 20;
@@ -69,7 +71,11 @@ export interface DiagnoseOptions {
  * deadline, else Unknown with what could not be checked.
  */
 export function diagnose(view: RolloutView, options: DiagnoseOptions, now: number): RolloutCause {
-  return { ...findCause(view, options, now), podsChecked: view.pods !== undefined };
+  return {
+    ...findCause(view, options, now),
+    podsChecked: view.pods !== undefined,
+    ...(view.podsNotRead !== undefined ? { podsNotRead: view.podsNotRead } : {}),
+  };
 }
 
 function findCause(view: RolloutView, options: DiagnoseOptions, now: number): CauseBody {
@@ -118,7 +124,12 @@ function findCause(view: RolloutView, options: DiagnoseOptions, now: number): Ca
     podCount: notReady.length,
     pods: listed(notReady.map((p) => p.name)),
     limitations: view.pods
-      ? [...view.limitations, 'no pod reports an image, config, crash or scheduling error']
+      ? [
+          ...view.limitations,
+          view.pods.length > 0
+            ? 'no pod reports an image, config, crash or scheduling error'
+            : 'it has no pods',
+        ]
       : view.limitations,
   };
 }
@@ -298,12 +309,18 @@ export function describeCause(cause: RolloutCause, resume?: string): string {
     case 'Paused':
       return `the rollout is paused${resume ? `; resume it with \`${resume}\`` : ''}`;
     case 'OnDeleteWaiting':
-      return `the update strategy is OnDelete, so ${pods(cause.podCount)} ${verb('waits', 'wait')} for manual deletion`;
+      return `the update strategy is OnDelete, so ${pods(cause.podCount)} ${verb('waits', 'wait')} for manual deletion${countedFromStatus(cause)}`;
     case 'Partitioned':
-      return `${cause.reason ?? 'a partition'} holds ${pods(cause.podCount)} at the old revision on purpose`;
+      return `${cause.reason ?? 'a partition'} holds ${pods(cause.podCount)} at the old revision on purpose${countedFromStatus(cause)}`;
     case 'ProgressDeadline':
-      return `it made no progress before its deadline (${cause.message ?? cause.reason ?? 'ProgressDeadlineExceeded'})${cause.podsChecked ? ' and no pod shows an error' : '; pods were not collected, so what they do is unknown'}`;
+      return `it made no progress before its deadline (${cause.message ?? cause.reason ?? 'ProgressDeadlineExceeded'})${cause.podsChecked ? ' and no pod shows an error' : `; ${cause.podsNotRead ?? 'pods were not collected'}, so what they do is unknown`}`;
     case 'Unknown':
       return `the cause is unknown (${(cause.limitations ?? []).join('; ') || 'no evidence'})`;
   }
+}
+
+/** `, as its status counts them; pods … were not read (…)` when the pod count is the status's. */
+function countedFromStatus(cause: RolloutCause): string {
+  if (cause.podsChecked) return '';
+  return `, as its status counts them; ${cause.podsNotRead ?? 'its pods were not read'}`;
 }

@@ -29,6 +29,7 @@ export const DaemonSetNotScheduled = defineRule({
       if (missing <= 0) continue;
       const view = daemonSetRollout(snapshot, ds);
       const cause = diagnose(view, {}, ctx.now);
+      const existing = view.pods?.length ?? 0;
       const evidence = rolloutEvidence(view, cause);
       // The controller reports pods it failed to create only as FailedCreate events.
       const events = `${kubectlIn(ds.namespace)} get events --field-selector involvedObject.name=${ds.name},reason=FailedCreate`;
@@ -36,7 +37,7 @@ export const DaemonSetNotScheduled = defineRule({
         subject: subjectOf(ds),
         summary:
           `DaemonSet ${qualifiedName(ds)} runs on ${ds.currentNumberScheduled} of ${ds.desiredNumberScheduled} nodes that should run it ` +
-          `(${missing} missing): ${whyMissing(cause)}.`,
+          `(${missing} missing): ${whyMissing(cause, existing)}.`,
         details: {
           desiredNumberScheduled: ds.desiredNumberScheduled,
           currentNumberScheduled: ds.currentNumberScheduled,
@@ -56,9 +57,12 @@ export const DaemonSetNotScheduled = defineRule({
  * The pods that exist explain little about the ones that do not: the DaemonSet controller reports
  * a pod it failed to create (quota, PodSecurity, an admission webhook) only as a FailedCreate event.
  */
-function whyMissing(cause: RolloutCause): string {
+function whyMissing(cause: RolloutCause, existing: number): string {
   const events =
     'its FailedCreate events say why the DaemonSet controller could not create the others';
-  if (cause.kind === 'Unknown') return `the existing pods show no error; ${events}`;
-  return `${describeCause(cause)}; ${events}`;
+  if (cause.kind !== 'Unknown') return `${describeCause(cause)}; ${events}`;
+  if (!cause.podsChecked)
+    return `${cause.podsNotRead ?? 'its pods were not read'}, so what the existing pods do is unknown; ${events}`;
+  if (existing === 0) return `it has no pods yet; ${events}`;
+  return `the existing pods show no error; ${events}`;
 }

@@ -19,6 +19,7 @@ export const DaemonSetRolloutStuck = defineRule({
     'Every DaemonSet has its current template updated and available on all desired nodes; with OnDelete a pending update is reported as info.',
   category: 'rollout',
   severity: 'warning',
+  otherSeverities: [{ severity: 'info', when: 'OnDelete pods, all available, wait for deletion' }],
   forSeconds: 15 * MINUTE,
   needs: ['daemonsets'],
   evaluate(snapshot, ctx) {

@@ -22,7 +22,8 @@ export const DeploymentReplicasMismatch = defineRule({
   description:
     'Every Deployment has as many available replicas as spec.replicas asks for; none available is critical.',
   category: 'rollout',
-  severity: 'critical',
+  severity: 'warning',
+  otherSeverities: [{ severity: 'critical', when: 'no replica is available' }],
   forSeconds: 15 * MINUTE,
   needs: ['deployments'],
   evaluate(snapshot, ctx) {

@@ -17,7 +17,8 @@ export const StatefulSetReplicasMismatch = defineRule({
   description:
     'Every StatefulSet has as many ready replicas as spec.replicas asks for; none ready is critical.',
   category: 'rollout',
-  severity: 'critical',
+  severity: 'warning',
+  otherSeverities: [{ severity: 'critical', when: 'no replica is ready' }],
   forSeconds: 15 * MINUTE,
   needs: ['statefulsets'],
   evaluate(snapshot, ctx) {

@@ -3,12 +3,13 @@ import type { RuleFinding } from '../rule';
 import { defineRule, MINUTE } from '../rule';
 import type { DiagnoseOptions, RolloutCause } from './cause';
 import { describeCause, diagnose } from './cause';
-import { kubectlIn } from './commands';
+import { kubectlIn, selectorFlag } from './commands';
 import { earliest } from './pods';
 import { revisionText, rolloutEvidence, servingText } from './report';
 import type { RolloutView } from './workloads';
 import {
   qualifiedName,
+  REVISION_HASH_LABEL,
   sinceFrom,
   statefulSetRollout,
   subjectOf,
@@ -23,6 +24,7 @@ export const StatefulSetUpdateNotRolledOut = defineRule({
     'Every StatefulSet update reaches all replicas (currentRevision equals updateRevision); with OnDelete or a partition the wait is reported as info.',
   category: 'rollout',
   severity: 'warning',
+  otherSeverities: [{ severity: 'info', when: 'OnDelete or a partition holds pods on purpose' }],
   forSeconds: 15 * MINUTE,
   needs: ['statefulsets'],
   evaluate(snapshot, ctx) {
@@ -80,14 +82,23 @@ function summaryOf(
   }
   const next =
     cause.kind === 'OnDeleteWaiting'
-      ? ` Delete them one at a time to update them, highest ordinal first: ${kubectlIn(s.namespace)} delete pod ${highestOrdinalPod(s, view)}.`
+      ? onDeleteNext(s, view)
       : ' Lower the partition to continue the rollout.';
   return `StatefulSet ${qualifiedName(s)} has ${progress}${revisionText(view)}: ${describeCause(cause)}.${next}`;
 }
 
-/** The old pod with the highest ordinal (`postgres-10` after `postgres-9`), the one to delete first. */
-function highestOrdinalPod(s: StatefulSetInfo, view: RolloutView): string {
+/**
+ * What to delete first: the old pod with the highest ordinal (`postgres-10` after `postgres-9`)
+ * when the pods were read; else how to find the old ones, since a guessed name may not exist.
+ */
+function onDeleteNext(s: StatefulSetInfo, view: RolloutView): string {
   const ordinal = (name: string): number => Number(/-(\d+)$/.exec(name)?.[1] ?? -1);
   const names = (view.oldPods ?? []).map((p) => p.name).sort((a, b) => ordinal(b) - ordinal(a));
-  return names[0] ?? `${s.name}-${s.replicas - 1}`;
+  const k = kubectlIn(s.namespace);
+  if (names[0] !== undefined)
+    return ` Delete them one at a time to update them, highest ordinal first: ${k} delete pod ${names[0]}.`;
+  return (
+    ` Find them with \`${k} get pods${selectorFlag(s.selector)} -L ${REVISION_HASH_LABEL}\`` +
+    ` (those not at ${s.updateRevision ?? 'the update revision'}) and delete them one at a time, highest ordinal first.`
+  );
 }

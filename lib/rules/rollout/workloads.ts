@@ -52,6 +52,52 @@ export function notCollectedReason(
   return `${part} were not collected (${status.reason})`;
 }
 
+/**
+ * How many pods the workload's own status counts, at least. A snapshot that holds none of them
+ * did not read them (a file without that namespace's pods, a targeted read that failed or was
+ * capped), which is not the same as a workload without pods.
+ */
+export function statusPodCount(workload: Workload): number {
+  switch (workload.kind) {
+    case 'Deployment':
+      return Math.max(workload.updatedReplicas, workload.readyReplicas, workload.availableReplicas);
+    case 'StatefulSet': {
+      // currentReplicas and updatedReplicas count the same pods once both revisions are equal.
+      const split =
+        workload.currentRevision !== undefined &&
+        workload.updateRevision !== undefined &&
+        workload.currentRevision !== workload.updateRevision;
+      const byRevision = split
+        ? workload.currentReplicas + workload.updatedReplicas
+        : Math.max(workload.currentReplicas, workload.updatedReplicas);
+      return Math.max(byRevision, workload.readyReplicas, workload.availableReplicas);
+    }
+    case 'DaemonSet':
+      return Math.max(
+        workload.currentNumberScheduled + workload.numberMisscheduled,
+        workload.numberReady,
+        workload.numberAvailable,
+      );
+  }
+}
+
+/** `kubectl get pods -n shop -o json`: the read that brings a namespace's pods into the input. */
+export function podsReadHint(namespace: string): string {
+  return `add \`kubectl get pods -n ${namespace} -o json\` output`;
+}
+
+/**
+ * Why the snapshot has no pods of a workload whose status counts some: the namespace has no pods
+ * at all in the snapshot, or just none of this workload's.
+ */
+function podsNotReadReason(snapshot: ClusterSnapshot, workload: Workload, counted: number): string {
+  const { namespace } = workload;
+  const hint = podsReadHint(namespace);
+  if (!snapshot.pods.some((p) => p.namespace === namespace))
+    return `pods in namespace ${namespace} were not read (the snapshot has none; ${hint})`;
+  return `pods of ${qualifiedName(workload)} were not read (the snapshot has none of the ${counted} its status counts; ${hint})`;
+}
+
 /** The first condition of a type, if any. */
 export function conditionOf(conditions: readonly Condition[], type: string): Condition | undefined {
   return conditions.find((c) => c.type === type);
@@ -123,15 +169,31 @@ export interface RolloutView {
   readonly createFailure?: { readonly on: string; readonly condition: Condition };
   /** What could not be looked at, for `details`. */
   readonly limitations: readonly string[];
+  /** Why the workload's pods are not in the snapshot, when `pods` is undefined. */
+  readonly podsNotRead?: string;
 }
 
 function servingOf(pods: readonly PodInfo[]): OldServing {
   return { ready: pods.filter(isPodReady).length, total: pods.length };
 }
 
-function livePods(snapshot: ClusterSnapshot, workload: Workload): PodInfo[] | undefined {
-  if (!collected(snapshot, 'pods')) return undefined;
-  return podsOf(snapshot, workload).filter((p) => !isFinished(p));
+/**
+ * The workload's live pods, or — undefined — why they were not read, also added to `limitations`.
+ */
+function readPods(
+  snapshot: ClusterSnapshot,
+  workload: Workload,
+  limitations: string[],
+): { pods?: PodInfo[]; podsNotRead?: string } {
+  let podsNotRead: string | undefined;
+  if (!collected(snapshot, 'pods')) podsNotRead = notCollectedReason(snapshot, 'pods');
+  const pods = podsNotRead === undefined ? podsOf(snapshot, workload) : [];
+  const counted = statusPodCount(workload);
+  if (podsNotRead === undefined && pods.length === 0 && counted > 0)
+    podsNotRead = podsNotReadReason(snapshot, workload, counted);
+  if (podsNotRead === undefined) return { pods: pods.filter((p) => !isFinished(p)) };
+  limitations.push(podsNotRead);
+  return { podsNotRead };
 }
 
 /** The rollout of a Deployment: new ReplicaSet, its pods, old pods still serving, create failures. */
@@ -141,8 +203,7 @@ export function deploymentRollout(snapshot: ClusterSnapshot, d: DeploymentInfo):
   if (!rsKnown) limitations.push(notCollectedReason(snapshot, 'replicasets'));
   const owned = rsKnown ? replicaSetsOf(snapshot, d) : [];
   const newRs = newReplicaSetOf(d, owned);
-  const pods = livePods(snapshot, d);
-  if (!pods) limitations.push(notCollectedReason(snapshot, 'pods'));
+  const { pods, podsNotRead } = readPods(snapshot, d, limitations);
   const isNew = (p: PodInfo): boolean =>
     newRs !== undefined && p.owner?.kind === 'ReplicaSet' && p.owner.name === newRs.name;
   const newPods = pods && newRs ? pods.filter(isNew) : undefined;
@@ -175,18 +236,25 @@ export function deploymentRollout(snapshot: ClusterSnapshot, d: DeploymentInfo):
     ...(oldServing ? { oldServing } : {}),
     ...(createFailure ? { createFailure } : {}),
     limitations,
+    ...(podsNotRead !== undefined ? { podsNotRead } : {}),
   };
 }
 
 /** Splits pods by the revision hash label into the target revision and older ones. */
 function byRevision(
   workload: StatefulSetInfo | DaemonSetInfo,
-  pods: readonly PodInfo[] | undefined,
+  read: { pods?: readonly PodInfo[]; podsNotRead?: string },
   revision: string | undefined,
   limitations: string[],
 ): RolloutView {
+  const { pods } = read;
   if (!pods) {
-    return { workload, ...(revision !== undefined ? { revision } : {}), limitations };
+    return {
+      workload,
+      ...(revision !== undefined ? { revision } : {}),
+      limitations,
+      ...(read.podsNotRead !== undefined ? { podsNotRead: read.podsNotRead } : {}),
+    };
   }
   if (revision === undefined) {
     limitations.push(
@@ -210,9 +278,7 @@ function byRevision(
 /** The rollout of a StatefulSet: pods at status.updateRevision are new. */
 export function statefulSetRollout(snapshot: ClusterSnapshot, s: StatefulSetInfo): RolloutView {
   const limitations: string[] = [];
-  const pods = livePods(snapshot, s);
-  if (!pods) limitations.push(notCollectedReason(snapshot, 'pods'));
-  return byRevision(s, pods, s.updateRevision, limitations);
+  return byRevision(s, readPods(snapshot, s, limitations), s.updateRevision, limitations);
 }
 
 /**
@@ -221,8 +287,8 @@ export function statefulSetRollout(snapshot: ClusterSnapshot, s: StatefulSetInfo
  */
 export function daemonSetRollout(snapshot: ClusterSnapshot, ds: DaemonSetInfo): RolloutView {
   const limitations: string[] = [];
-  const pods = livePods(snapshot, ds);
-  if (!pods) limitations.push(notCollectedReason(snapshot, 'pods'));
+  const read = readPods(snapshot, ds, limitations);
+  const { pods } = read;
   if (ds.updateRevision === undefined && ds.updatedNumberScheduled === 0 && pods) {
     // No pod runs the new template yet, so every pod found is an old one.
     return {
@@ -234,7 +300,7 @@ export function daemonSetRollout(snapshot: ClusterSnapshot, ds: DaemonSetInfo): 
       limitations,
     };
   }
-  return byRevision(ds, pods, ds.updateRevision ?? newestDaemonRevision(pods ?? []), limitations);
+  return byRevision(ds, read, ds.updateRevision ?? newestDaemonRevision(pods ?? []), limitations);
 }
 
 function newestDaemonRevision(pods: readonly PodInfo[]): string | undefined {

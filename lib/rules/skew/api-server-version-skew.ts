@@ -11,6 +11,7 @@ export const ApiServerVersionSkew = defineRule({
     'All kube-apiserver instances run the same minor version; one minor apart is tolerated for an hour while an HA upgrade rolls.',
   category: 'skew',
   severity: 'critical',
+  otherSeverities: [{ severity: 'warning', when: '1 minor apart (HA upgrade), for 1h' }],
   forSeconds: 0,
   needs: ['apiserver'],
   evaluate(snapshot) {

@@ -12,6 +12,7 @@ export const ComponentVersionMismatch = defineRule({
     'Every Kubernetes component (apiservers, controllers, kubelets, kube-proxies) runs one minor version; a mismatch that lasts a day means an upgrade stalled.',
   category: 'skew',
   severity: 'warning',
+  otherSeverities: [{ severity: 'info', when: 'only patch versions differ' }],
   forSeconds: 24 * HOUR,
   needs: ['apiserver', 'nodes'],
   evaluate(snapshot) {

@@ -4,7 +4,7 @@ import { nodeComponentWindow } from '../skew-policy';
 import { groupBy, listNames } from '../text';
 import { apiserverBoundsMissing, inventory } from './inventory';
 import type { NodeSkewProblem } from './node-component';
-import { howManyRun, nodeGroupDetails, whereToAct } from './node-component';
+import { howManyRun, nodeGroupDetails, oldestAllowedMinor, whereToAct } from './node-component';
 
 /** Every kube-proxy is no newer than the oldest kube-apiserver, within the window behind the newest, and within the window of its node's kubelet. */
 export const KubeProxyVersionSkew = defineRule({
@@ -56,8 +56,18 @@ export const KubeProxyVersionSkew = defineRule({
       }
       if (problems.length === 0) continue;
       const nodes = members.map((m) => m.node);
+      // A kubelet within its own policy is also within the window of a kube-proxy at 1.A_min, so
+      // only kubelets that are themselves too old need an upgrade once kube-proxy is fixed.
+      const oldKubelets = farFromKubelet.filter((m) => {
+        const kubelet = kubeletByNode.get(m.node.name);
+        return kubelet !== undefined && aMax - kubelet > nodeComponentWindow(kubelet);
+      });
+      const kubeletFix =
+        oldKubelets.length > 0
+          ? `, and upgrade the kubelets on ${whereToAct(oldKubelets.map((m) => m.node))} to at least 1.${oldestAllowedMinor(aMax)}`
+          : '';
       // kube-proxy normally tracks the control plane (EKS add-on, kubeadm); 1.A_min is in policy for every apiserver.
-      const fix = `Set the kube-proxy DaemonSet (or add-on) image to 1.${aMin}, the control plane's version${farFromKubelet.length > 0 ? `, and upgrade the kubelets on ${whereToAct(farFromKubelet.map((m) => m.node))}` : ''}.`;
+      const fix = `Set the kube-proxy DaemonSet (or add-on) image to 1.${aMin}, the control plane's version${kubeletFix}.`;
       findings.push({
         subject: { kind: 'KubeProxy', name: `v${label}` },
         summary: `${howManyRun(nodes.length, 'kube-proxy', label)}: ${sentences.join('; ')}. ${fix}`,
@@ -69,6 +79,7 @@ export const KubeProxyVersionSkew = defineRule({
           apiserverMax: `1.${aMax}`,
           allowedMinorsBehind: window,
           nodesTooFarFromKubelet: farFromKubelet.map((m) => m.node.name).sort(),
+          kubeletsToUpgrade: oldKubelets.map((m) => m.node.name).sort(),
           where: whereToAct(nodes),
           ...nodeGroupDetails(members),
         },

@@ -189,6 +189,21 @@ describe('rules and explain', () => {
     expect(run.stdout).toMatch(/ComponentVersionMismatch\s+warning\s+24h/);
   });
 
+  it.each([
+    ['DeploymentReplicasMismatch', 'critical when no replica is available'],
+    ['StatefulSetReplicasMismatch', 'critical when no replica is ready'],
+  ])('lists %s at its default, warning, and notes when it is %s', async (id, escalation) => {
+    const run = await cli('rules');
+    const lines = run.stdout.split('\n');
+    expect(lines.find((l) => l.startsWith(`${id} `))).toMatch(
+      new RegExp(`^${id}\\s+warning\\s+15m`),
+    );
+    const notes = lines.slice(lines.indexOf('Other severities (SEVERITY above is the default):'));
+    expect(notes.find((l) => l.startsWith(`${id} `))).toMatch(
+      new RegExp(`^${id}\\s+${escalation}$`),
+    );
+  });
+
   it('prints a runbook, and names the fix for an unknown id', async () => {
     const run = await cli('explain', 'KubeletVersionSkew');
     expect(run.code).toBe(0);

@@ -20,6 +20,23 @@ describe('ConsoleNotifier', () => {
     });
   });
 
+  it('wraps the subject line at the given width, continuation aligned under the subject', async () => {
+    const written: string[] = [];
+    const transitions = [
+      'ApiServerVersionSkew',
+      'ControlPlaneVersionSkew',
+      'NextUpgradeBlocked',
+    ].map((ruleId) => transition('firing', { ruleId }));
+    await new ConsoleNotifier((text) => void written.push(text), { width: 80 }).publish(
+      batch(transitions),
+    );
+    const head = (written[0] ?? '').split('\n\n')[0]?.split('\n') ?? [];
+    expect(head.length).toBeGreaterThan(1);
+    for (const line of head) expect(line.length).toBeLessThanOrEqual(80);
+    expect(head[0]).toMatch(/^Subject: \[CRITICAL\] prod-eu: 3 new - /);
+    expect(head.slice(1).every((l) => l.startsWith(' '.repeat('Subject: '.length)))).toBe(true);
+  });
+
   it('writes nothing when nothing changed', async () => {
     const write = jest.fn();
     const result = await new ConsoleNotifier(write).publish(batch([]));

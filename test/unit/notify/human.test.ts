@@ -113,6 +113,16 @@ attribute audience=machine; \`skewguard check\` shows the full evidence.
     }
   });
 
+  it('wraps a long heading (rule and subject) at the width', () => {
+    const long = transition('firing', {
+      ruleId: 'StatefulSetUpdateNotRolledOut',
+      subject: { kind: 'StatefulSet', namespace: 'team-payments-europe', name: 'ledger-postgres' },
+    });
+    const lines = renderHuman(batch([long]), { width: 60 })!.body.split('\n');
+    const at = lines.indexOf('[CRITICAL] StatefulSetUpdateNotRolledOut - StatefulSet');
+    expect(lines[at + 1]).toBe('    team-payments-europe/ledger-postgres');
+  });
+
   it('orders sections firing, reminders, resolved and puts the worst first within each', () => {
     const body = renderHuman(
       batch([

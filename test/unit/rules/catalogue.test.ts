@@ -43,6 +43,11 @@ describe('rule catalogue', () => {
       expect(rule.title.length).toBeGreaterThan(0);
       expect(rule.description.length).toBeGreaterThan(0);
       expect(rule.forSeconds).toBeGreaterThanOrEqual(0);
+      // Other severities are cases that differ from the default, each described.
+      for (const form of rule.otherSeverities ?? []) {
+        expect(form.severity).not.toBe(rule.severity);
+        expect(form.when.length).toBeGreaterThan(0);
+      }
       const runbook = join(REPO, 'docs', 'runbooks', rule.runbook);
       expect(existsSync(runbook)).toBe(true);
       expect(readFileSync(runbook, 'utf8')).toMatch(new RegExp(`^# ${id}\\b`));

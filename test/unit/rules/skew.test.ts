@@ -180,6 +180,20 @@ describe('KubeProxyVersionSkew', () => {
     if (fires) expect(findings[0]?.details['problems']).toEqual(problems);
   });
 
+  it.each([
+    // [kubelet, kube-proxy, kubelets to upgrade]: apiserver 1.30
+    ['v1.30.1', 'v1.26.0', []], // kubelet current: setting kube-proxy to 1.30 is the whole fix
+    ['v1.26.3', 'v1.30.1', ['n']], // kubelet itself 4 behind: upgrade it
+    ['v1.27.3', 'v1.31.0', []], // kube-proxy too new; the 1.27 kubelet is within policy
+  ])('kubelet %s, kube-proxy %s: upgrade the kubelets on %j', (kubelet, proxy, upgrade) => {
+    const [finding] = findingsOf(
+      evaluateSpec({ ...api('v1.30.2'), kubelets: { n: kubelet }, kubeProxies: { n: proxy } }),
+      'KubeProxyVersionSkew',
+    );
+    expect(finding?.details['kubeletsToUpgrade']).toEqual(upgrade);
+    expect(finding?.summary.includes('upgrade the kubelets')).toBe(upgrade.length > 0);
+  });
+
   it('reads the version from the kube-proxy pod image, never from nodeInfo.kubeProxyVersion', () => {
     // The node factory copies the kubelet version into the deprecated kubeProxyVersion field.
     const findings = findingsOf(

@@ -161,6 +161,29 @@ describe('DaemonSetNotScheduled', () => {
     );
     expect(finding?.summary).toContain('the existing pods show no error');
   });
+
+  it.each([
+    // [case, currentNumberScheduled, pods in the snapshot, podsChecked, claim about pods]
+    ['none of its pods in the input', 4, [], false, 'were not read'],
+    ['no pod created yet', 0, [], true, 'it has no pods yet'],
+    ['its pods read, none failing', 4, fluentPods(4, 4), true, 'the existing pods show no error'],
+  ] as const)('%s → says so', (_case, current, pods, podsChecked, claim) => {
+    const snapshot = snapshotWith({
+      workloads: [
+        daemonSetInfo({
+          currentNumberScheduled: current,
+          updatedNumberScheduled: current,
+          numberAvailable: current,
+          numberReady: current,
+        }),
+      ],
+      pods,
+    });
+    const [finding] = findingsOf(DaemonSetNotScheduled, snapshot);
+    expect(finding?.details['cause']).toMatchObject({ kind: 'Unknown', podsChecked });
+    expect(finding?.summary).toContain(claim);
+    if (!podsChecked) expect(finding?.summary).not.toContain('show no error');
+  });
 });
 
 describe('DaemonSetMisScheduled', () => {

@@ -176,6 +176,30 @@ describe('DeploymentRolloutStuck', () => {
     expect(finding?.details['oldPods']).toEqual({ ready: 5, total: 5 });
   });
 
+  it('claims nothing about pods when the input has none of its namespace', () => {
+    const elsewhere = podInfo({ namespace: 'kube-system', name: 'kube-proxy-a' });
+    const snapshot = snapshotWith({
+      workloads: [
+        deploymentInfo({
+          updatedReplicas: 1,
+          readyReplicas: 5,
+          availableReplicas: 5,
+          conditions: [cond('Available', 'True'), deadline],
+        }),
+      ],
+      replicaSets: [oldRs, newRs],
+      pods: [elsewhere],
+    });
+    const [finding] = findingsOf(DeploymentRolloutStuck, snapshot);
+    expect(finding?.details['cause']).toMatchObject({
+      kind: 'ProgressDeadline',
+      podsChecked: false,
+      podsNotRead:
+        'pods in namespace shop were not read (the snapshot has none; add `kubectl get pods -n shop -o json` output)',
+    });
+    expect(finding?.summary).not.toContain('no pod shows an error');
+  });
+
   it('finds the pods through the selector when ReplicaSets were not collected', () => {
     const unresolved = [...oldPods, ...pullingPods].map(({ workload: _w, ...p }) => p);
     const snapshot = snapshotWith({

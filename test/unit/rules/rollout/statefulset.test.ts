@@ -124,6 +124,55 @@ describe('StatefulSetUpdateNotRolledOut', () => {
     expect(finding?.summary).toContain('kubectl -n db delete pod postgres-10.');
   });
 
+  it.each([
+    ['OnDelete', { updateStrategy: 'OnDelete' }, 'OnDeleteWaiting'],
+    ['partition 2', { partition: 2 }, 'Partitioned'],
+  ] as const)(
+    '%s with no pods of the set in the input: counts old pods from status, names no pod',
+    (_case, overrides, kind) => {
+      // Pods were read, but only another namespace's: db's pods were not.
+      const elsewhere = podInfo({ namespace: 'tools', name: 'toolbox' });
+      const snapshot = snapshotWith({
+        workloads: [rolling({ ...overrides, updatedReplicas: 1, currentReplicas: 2 })],
+        pods: [elsewhere],
+      });
+      const [finding] = findingsOf(StatefulSetUpdateNotRolledOut, snapshot);
+      expect(finding).toMatchObject({
+        severity: 'info',
+        details: {
+          cause: {
+            kind,
+            podCount: 2,
+            pods: [],
+            podsChecked: false,
+            podsNotRead:
+              'pods in namespace db were not read (the snapshot has none; add `kubectl get pods -n db -o json` output)',
+          },
+        },
+      });
+      expect(finding?.summary).not.toMatch(/delete pod|holds 0|0 old pods/);
+    },
+  );
+
+  it('tells "none of its pods in the input" from "no pods in the namespace"', () => {
+    const other = podInfo({
+      namespace: 'db',
+      name: 'redis-0',
+      owner: { kind: 'StatefulSet', name: 'redis' },
+      workload: { kind: 'StatefulSet', name: 'redis' },
+    });
+    const snapshot = snapshotWith({
+      workloads: [rolling({ updateStrategy: 'OnDelete', currentReplicas: 2 })],
+      pods: [other],
+    });
+    const [finding] = findingsOf(StatefulSetUpdateNotRolledOut, snapshot);
+    expect(finding?.details['cause']).toMatchObject({
+      podsChecked: false,
+      podsNotRead:
+        'pods of db/postgres were not read (the snapshot has none of the 3 its status counts; add `kubectl get pods -n db -o json` output)',
+    });
+  });
+
   it('counts waiting pods from the status when pods were not collected', () => {
     const snapshot = snapshotWith({
       workloads: [rolling({ updateStrategy: 'OnDelete', updatedReplicas: 1 })],

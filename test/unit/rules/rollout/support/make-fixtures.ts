@@ -707,6 +707,26 @@ function bareRestartingPod(): Json {
   });
 }
 
+/**
+ * The documents without the pods of `namespace`, plus one healthy pod elsewhere: input from
+ * `kubectl get pods -n <other>`, so pods count as collected while that namespace's were not read.
+ */
+function podsNotReadIn(namespace: string, list: Json): Json {
+  const items = (list['items'] as Json[]).filter(
+    (item) =>
+      item['kind'] !== 'Pod' || (item['metadata'] as Json | undefined)?.['namespace'] !== namespace,
+  );
+  const elsewhere = pod({
+    namespace: 'tools',
+    name: 'toolbox',
+    labels: { run: 'toolbox' },
+    createdAt: ago(30),
+    node: nodeName(2),
+    containers: [running('toolbox', 'busybox:1.36', ago(29))],
+  });
+  return kubectlList([...items, elsewhere]);
+}
+
 /** Pods that restarted a few times long ago, or once just now: no loop. */
 function podsWithHarmlessRestarts(): Json {
   const hash = '7d4f9c6b8b';
@@ -860,6 +880,32 @@ export function rolloutFixtures(): RolloutFixture[] {
               image: NEW_IMAGE,
               imageProblem: 'not found',
               podCount: 3,
+            },
+          },
+        },
+      ],
+    },
+    {
+      rule: 'DeploymentRolloutStuck',
+      name: 'fires.deadline-pods-not-read',
+      description:
+        'shop/web revision 7 passed its deadline; the input has pods of other namespaces only, so nothing is claimed about its pods',
+      documents: [
+        podsNotReadIn(
+          SHOP,
+          webRollout({ oldPods: 5, newReplicas: 3, newPods: imagePullPods, deadline: true }),
+        ),
+      ],
+      expect: [
+        {
+          severity: 'critical',
+          subject: webSubject,
+          details: {
+            cause: {
+              kind: 'ProgressDeadline',
+              podsChecked: false,
+              podsNotRead:
+                'pods in namespace shop were not read (the snapshot has none; add `kubectl get pods -n shop -o json` output)',
             },
           },
         },
@@ -1176,6 +1222,42 @@ export function rolloutFixtures(): RolloutFixture[] {
     },
     {
       rule: 'StatefulSetUpdateNotRolledOut',
+      name: 'fires.on-delete-pods-not-read',
+      description:
+        'db/postgres uses OnDelete with 1 of 3 pods updated and its pods are not in the input: the 2 waiting pods are counted from status',
+      documents: [podsNotReadIn(DB, postgresUpdate({ strategy: 'OnDelete', updated: 1 }))],
+      expect: [
+        {
+          severity: 'info',
+          subject: { kind: 'StatefulSet', namespace: DB, name: PG },
+          details: {
+            currentReplicas: 2,
+            cause: { kind: 'OnDeleteWaiting', podCount: 2, pods: [], podsChecked: false },
+          },
+        },
+      ],
+    },
+    {
+      rule: 'StatefulSetUpdateNotRolledOut',
+      name: 'fires.partition-pods-not-read',
+      description:
+        'db/postgres holds 2 pods with partition 2 and its pods are not in the input: the count comes from status',
+      documents: [
+        podsNotReadIn(DB, postgresUpdate({ strategy: 'RollingUpdate', partition: 2, updated: 1 })),
+      ],
+      expect: [
+        {
+          severity: 'info',
+          subject: { kind: 'StatefulSet', namespace: DB, name: PG },
+          details: {
+            partition: 2,
+            cause: { kind: 'Partitioned', podCount: 2, pods: [], podsChecked: false },
+          },
+        },
+      ],
+    },
+    {
+      rule: 'StatefulSetUpdateNotRolledOut',
       name: 'quiet.rolled-out',
       description: 'db/postgres finished its update: currentRevision equals updateRevision',
       documents: [postgresSettled()],
@@ -1241,6 +1323,28 @@ export function rolloutFixtures(): RolloutFixture[] {
             desiredNumberScheduled: 6,
             currentNumberScheduled: 4,
             missingPods: 2,
+          },
+        },
+      ],
+    },
+    {
+      rule: 'DaemonSetNotScheduled',
+      name: 'fires.pods-not-read',
+      description:
+        'kube-system/fluent-bit has pods on 4 of 6 nodes; none of its pods are in the input',
+      documents: [podsNotReadIn(KS, fluentBit({ updated: 4, missing: 2 }))],
+      expect: [
+        {
+          severity: 'warning',
+          subject: { kind: 'DaemonSet', namespace: KS, name: FLUENT },
+          details: {
+            missingPods: 2,
+            cause: {
+              kind: 'Unknown',
+              podsChecked: false,
+              podsNotRead:
+                'pods in namespace kube-system were not read (the snapshot has none; add `kubectl get pods -n kube-system -o json` output)',
+            },
           },
         },
       ],

@@ -164,35 +164,41 @@ describe('live collection through a kubeconfig with CA and token', () => {
     }
   });
 
-  it('refuses a server whose certificate the configured CA did not sign', async () => {
-    const target = await connect({ kind: 'token', server: server.url, token: server.token });
+  /** Connects with `connection` and expects the collection to fail with `kind`, naming `said`. */
+  async function expectFailure(
+    connection: KubeConnection,
+    kind: string,
+    said: string,
+  ): Promise<void> {
+    const target = await connect(connection);
     try {
       await expect(
         collectFromKubernetes({ cluster: 'live', target, policy: FAST, collectedAt: () => '' }),
       ).rejects.toMatchObject({
         source: 'kubernetes',
-        kind: 'tls',
-        message: expect.stringContaining("provide the cluster's CA bundle") as unknown,
+        kind,
+        message: expect.stringContaining(said) as unknown,
       });
     } finally {
       target.agent.destroy();
     }
+  }
+
+  it('refuses a server whose certificate the configured CA did not sign', async () => {
+    await expectFailure(
+      { kind: 'token', server: server.url, token: server.token },
+      'tls',
+      "provide the cluster's CA bundle",
+    );
   });
 
   it('names a refused connection: nothing listens at the server URL', async () => {
     const url = `https://127.0.0.1:${await freePort()}`;
-    const target = await connect({ kind: 'token', server: url, token: 't', caPem: server.caPem });
-    try {
-      await expect(
-        collectFromKubernetes({ cluster: 'live', target, policy: FAST, collectedAt: () => '' }),
-      ).rejects.toMatchObject({
-        source: 'kubernetes',
-        kind: 'connection',
-        message: expect.stringContaining('refused') as unknown,
-      });
-    } finally {
-      target.agent.destroy();
-    }
+    await expectFailure(
+      { kind: 'token', server: url, token: 't', caPem: server.caPem },
+      'connection',
+      'refused',
+    );
   });
 
   it('pages through big lists with limit=500 and continue', async () => {

@@ -24,7 +24,14 @@ export function generationMismatch(workload: Workload, provider?: string): RuleF
   return [
     {
       subject: subjectOf(workload),
-      ...sinceFrom(workload, 'generationMismatch', undefined),
+      // Generation 1 never observed has lagged since the object was created.
+      ...sinceFrom(
+        workload,
+        'generationMismatch',
+        generation === 1 && workload.observedGeneration === undefined
+          ? workload.createdAt
+          : undefined,
+      ),
       summary:
         `${workloadLabel(workload)} is at generation ${generation} but the ${controller} ${seen}, ` +
         `so the latest spec change is not being rolled out. ${whereToLook(provider)}`,

@@ -42,6 +42,21 @@ describe.each(kinds)('%sGenerationMismatch', (kind, rule, build) => {
     },
   );
 
+  it('dates a never-observed first generation from the creation time, and nothing else', () => {
+    const createdAt = '2026-11-20T06:00:00Z';
+    const since = (generation: number, observedGeneration?: number): unknown =>
+      findingsOf(
+        rule,
+        snapshotWith({
+          workloads: [build({ generation, observedGeneration, createdAt }) as Workload],
+        }),
+      )[0]?.since;
+    expect(since(1)).toBe(createdAt);
+    // A later spec change happened at an unknown time after creation.
+    expect(since(2)).toBeUndefined();
+    expect(since(3, 2)).toBeUndefined();
+  });
+
   it('points at the kube-controller-manager pods only where they can be seen', () => {
     const workload = build({ generation: 3, observedGeneration: 2 }) as Workload;
     const selfManaged = findingsOf(rule, snapshotWith({ workloads: [workload] }))[0];

@@ -81,9 +81,15 @@ export function statusPodCount(workload: Workload): number {
   }
 }
 
-/** `kubectl get pods -n shop -o json`: the read that brings a namespace's pods into the input. */
-export function podsReadHint(namespace: string): string {
-  return `add \`kubectl get pods -n ${namespace} -o json\` output`;
+/**
+ * What to do about pods the snapshot lacks: from saved kubectl output, add the namespace's pods;
+ * from a live or Prometheus read (which fetch pods only where something looks wrong), look at them.
+ */
+function podsReadHint(snapshot: ClusterSnapshot, namespace: string): string {
+  const fromFiles = snapshot.sources.some((s) => s.source === 'files' && s.status === 'ok');
+  return fromFiles
+    ? `add \`kubectl get pods -n ${namespace} -o json\` output`
+    : `run \`kubectl get pods -n ${namespace}\` to see them`;
 }
 
 /**
@@ -92,7 +98,7 @@ export function podsReadHint(namespace: string): string {
  */
 function podsNotReadReason(snapshot: ClusterSnapshot, workload: Workload, counted: number): string {
   const { namespace } = workload;
-  const hint = podsReadHint(namespace);
+  const hint = podsReadHint(snapshot, namespace);
   if (!snapshot.pods.some((p) => p.namespace === namespace))
     return `pods in namespace ${namespace} were not read (the snapshot has none; ${hint})`;
   return `pods of ${qualifiedName(workload)} were not read (the snapshot has none of the ${counted} its status counts; ${hint})`;

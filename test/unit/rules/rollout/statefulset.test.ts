@@ -1,4 +1,4 @@
-import type { StatefulSetInfo } from '../../../../lib/rules';
+import type { ClusterSnapshot, StatefulSetInfo } from '../../../../lib/rules';
 import { StatefulSetReplicasMismatch } from '../../../../lib/rules/rollout/statefulset-replicas-mismatch';
 import { StatefulSetUpdateNotRolledOut } from '../../../../lib/rules/rollout/statefulset-update-not-rolled-out';
 import {
@@ -170,6 +170,18 @@ describe('StatefulSetUpdateNotRolledOut', () => {
       podsChecked: false,
       podsNotRead:
         'pods of db/postgres were not read (the snapshot has none of the 3 its status counts; add `kubectl get pods -n db -o json` output)',
+    });
+  });
+
+  it('from a live read, says to look at the pods rather than to add kubectl output', () => {
+    const snapshot: ClusterSnapshot = {
+      ...snapshotWith({ workloads: [rolling({ updateStrategy: 'OnDelete', currentReplicas: 2 })] }),
+      sources: [{ source: 'kubernetes', status: 'ok' }],
+    };
+    const [finding] = findingsOf(StatefulSetUpdateNotRolledOut, snapshot);
+    expect(finding?.details['cause']).toMatchObject({
+      podsNotRead:
+        'pods in namespace db were not read (the snapshot has none; run `kubectl get pods -n db` to see them)',
     });
   });
 

@@ -15,6 +15,8 @@ const FIX: Readonly<Partial<Record<SourceErrorKind, string>>> = {
   forbidden:
     "grant skewguard's reader the missing permission (see deploy/rbac/skewguard-reader.yaml)",
   server: "check the server's health (API server, aggregated APIs, load balancer) and run again",
+  connection:
+    'nothing answered at that address; check the URL and port, the network path and that the server is up',
   timeout: 'the server did not answer in time; check its load and the network path, and run again',
   protocol:
     'the answer was not what the API sends; check for a proxy or load balancer that cuts or rewrites responses',

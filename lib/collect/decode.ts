@@ -25,8 +25,9 @@ export function decodeInput(file: string, input: string | Uint8Array): string {
       `is UTF-16 but has an odd number of bytes, so it was cut off or is not UTF-16; ${RESAVE_AS_UTF8}`,
     );
   }
-  // Node decodes only little-endian UTF-16; a copy keeps the caller's bytes unswapped.
-  return (big ? Buffer.from(body).swap16() : body).toString('utf16le');
+  // Node decodes only little-endian UTF-16; a copy keeps the caller's bytes unswapped. A NUL in
+  // the result means UTF-32 (its LE byte-order mark starts like UTF-16's).
+  return rejectNul(file, (big ? Buffer.from(body).swap16() : body).toString('utf16le'));
 }
 
 /** Text without a leading byte-order mark (U+FEFF), as JSON.parse and kubectl's YAML need it. */
@@ -39,6 +40,6 @@ function rejectNul(file: string, text: string): string {
   if (!text.includes('\0')) return text;
   throw new InputError(
     file,
-    `holds NUL bytes, which UTF-8 JSON and YAML never do (UTF-16 without a byte-order mark?); ${RESAVE_AS_UTF8}`,
+    `holds NUL bytes, which JSON and YAML never do (UTF-16 without a byte-order mark, or UTF-32?); ${RESAVE_AS_UTF8}`,
   );
 }

@@ -217,10 +217,12 @@ function networkError(url: URL, error: Error & { code?: string }): KubeHttpError
       { cause: error },
     );
   }
-  if (code === 'ECONNREFUSED') {
+  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
     return new KubeHttpError(
       'connection',
-      `connection to ${where} refused; is the API server URL right and reachable from here?`,
+      code === 'ECONNREFUSED'
+        ? `connection to ${where} refused; is the API server URL right and reachable from here?`
+        : `no route to ${where} (${code}); check the network path (VPC placement, routes, security groups)`,
       undefined,
       undefined,
       { cause: error },

@@ -130,6 +130,8 @@ function boundExecPlugins(kc: KubeConfig, timeoutMs: number): void {
       child.emit('error', new ExecPluginTimeoutError(timeoutMs));
       child.kill('SIGKILL');
       // A shell plugin's own children may hold the pipes open; 'close' waits for our ends only.
+      // Those children outlive the kill: a detached process group would reach them, but would
+      // also keep Ctrl-C from stopping an interactive sign-in, which matters more.
       child.stdout?.destroy();
       child.stderr?.destroy();
     }, timeoutMs);

@@ -49,7 +49,7 @@ const WORKLOAD_LISTS: readonly (ListRequest & { list: ListKind })[] = [
 const LIST_ORDER: readonly ListKind[] = ['nodes', 'pods', ...WORKLOAD_LISTS.map((w) => w.list)];
 
 // Kinds of failure on /version that mean the whole API server is out of reach.
-const FATAL: ReadonlySet<string> = new Set(['dns', 'tls', 'auth', 'timeout']);
+const FATAL: ReadonlySet<string> = new Set(['dns', 'tls', 'auth', 'connection', 'timeout']);
 
 /**
  * Reads the live cluster: /version, nodes, kube-system pods, workloads in all namespaces, EKS

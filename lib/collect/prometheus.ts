@@ -480,10 +480,16 @@ export class PrometheusClient {
         { cause },
       );
     }
-    if (causeCode === 'ECONNREFUSED') {
+    if (
+      causeCode === 'ECONNREFUSED' ||
+      causeCode === 'EHOSTUNREACH' ||
+      causeCode === 'ENETUNREACH'
+    ) {
       return new AttemptError(
         'connection',
-        `connection to Prometheus at ${where} refused; is the URL (host and port) right and the server up?`,
+        causeCode === 'ECONNREFUSED'
+          ? `connection to Prometheus at ${where} refused; is the URL (host and port) right and the server up?`
+          : `no route to Prometheus at ${where} (${causeCode}); check the network path (VPC placement, routes, security groups)`,
         true,
         undefined,
         { cause },
@@ -782,11 +788,11 @@ export function cliPrometheusAuth(
   const fail = (problem: string): SourceError =>
     new SourceError('prometheus', 'config', `${problem}; ${CREDENTIALS_HINT}`);
   if (regionFromUrl(url) !== undefined) {
-    if (token !== undefined || username !== undefined) {
+    if (token !== undefined || username !== undefined || password !== undefined) {
       throw new SourceError(
         'prometheus',
         'config',
-        'Amazon Managed Prometheus URLs are signed with SigV4 from the AWS credential chain and take no token or password; unset SKEWGUARD_PROMETHEUS_TOKEN / SKEWGUARD_PROMETHEUS_USERNAME',
+        'Amazon Managed Prometheus URLs are signed with SigV4 from the AWS credential chain and take no token or password; unset SKEWGUARD_PROMETHEUS_TOKEN, SKEWGUARD_PROMETHEUS_USERNAME and SKEWGUARD_PROMETHEUS_PASSWORD',
       );
     }
     return { type: 'sigv4' };

@@ -60,7 +60,7 @@ function checkCluster(cluster: Obj, path: readonly PropertyKey[]): RawIssue[] {
     issues.push({
       path,
       message:
-        'the cluster has no source; add kubernetes: (eks: or server:), prometheus: (url:, auth:), or both',
+        'the cluster has no source; add kubernetes: (eks: or server:), prometheus: (url:), or both',
     });
   }
   if (isObject(cluster['kubernetes']))

@@ -57,8 +57,9 @@ export const KubeProxyVersionSkew = defineRule({
       if (problems.length === 0) continue;
       const nodes = members.map((m) => m.node);
       // A kubelet within its own policy is also within the window of a kube-proxy at 1.A_min, so
-      // only kubelets that are themselves too old need an upgrade once kube-proxy is fixed.
-      const oldKubelets = farFromKubelet.filter((m) => {
+      // only kubelets that are themselves too old need an upgrade once kube-proxy is fixed —
+      // whether or not they are far from today's kube-proxy (both may lag together).
+      const oldKubelets = members.filter((m) => {
         const kubelet = kubeletByNode.get(m.node.name);
         return kubelet !== undefined && aMax - kubelet > nodeComponentWindow(kubelet);
       });

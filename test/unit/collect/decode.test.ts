@@ -40,6 +40,7 @@ describe('decodeInput', () => {
     ['UTF-16 LE without a BOM', Buffer.from(TEXT, 'utf16le')],
     ['UTF-16 BE without a BOM', utf16be(TEXT)],
     ['a string with NUL', `{}\0`],
+    ['UTF-32 LE (its BOM starts like UTF-16 LE)', utf32le(TEXT)],
   ])('rejects %s, naming the file and how to re-save it', (_name, input) => {
     const call = (): unknown => decodeInput('dir/nodes.json', input);
     expect(call).toThrow(InputError);
@@ -66,3 +67,11 @@ describe('stripBom', () => {
     expect(stripBom('a')).toBe('a');
   });
 });
+
+/** `text` as UTF-32 LE with its byte-order mark (FF FE 00 00). */
+function utf32le(text: string): Buffer {
+  const out = Buffer.alloc(4 * (text.length + 1));
+  out.writeUInt32LE(0xfeff, 0);
+  [...text].forEach((c, i) => out.writeUInt32LE(c.codePointAt(0) ?? 0, 4 * (i + 1)));
+  return out;
+}

@@ -44,6 +44,7 @@ describe('skewguard check: Prometheus credentials from the environment', () => {
       /needs both SKEWGUARD_PROMETHEUS_USERNAME and SKEWGUARD_PROMETHEUS_PASSWORD/,
     ],
     ['a token for AMP', AMP, { SKEWGUARD_PROMETHEUS_TOKEN: 't' }, /signed with SigV4/],
+    ['a lone password for AMP', AMP, { SKEWGUARD_PROMETHEUS_PASSWORD: 'p' }, /signed with SigV4/],
   ])('refuses %s, naming the variables', (_, url, env, message) => {
     expect(() => cliPrometheusAuth(url, env)).toThrow(message);
     expect(() => cliPrometheusAuth(url, env)).toThrow(

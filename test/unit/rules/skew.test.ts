@@ -185,6 +185,7 @@ describe('KubeProxyVersionSkew', () => {
     ['v1.30.1', 'v1.26.0', []], // kubelet current: setting kube-proxy to 1.30 is the whole fix
     ['v1.26.3', 'v1.30.1', ['n']], // kubelet itself 4 behind: upgrade it
     ['v1.27.3', 'v1.31.0', []], // kube-proxy too new; the 1.27 kubelet is within policy
+    ['v1.26.3', 'v1.26.0', ['n']], // both 4 behind, close to each other: the kubelet still lags
   ])('kubelet %s, kube-proxy %s: upgrade the kubelets on %j', (kubelet, proxy, upgrade) => {
     const [finding] = findingsOf(
       evaluateSpec({ ...api('v1.30.2'), kubelets: { n: kubelet }, kubeProxies: { n: proxy } }),

@@ -7,6 +7,8 @@ import type * as KubernetesModuleNs from '../collect/kubernetes';
 import type * as PrometheusModuleNs from '../collect/prometheus';
 import type * as PrometheusQueriesNs from '../collect/prometheus-queries';
 import type * as SaveModuleNs from '../collect/save';
+import type { SnapshotInfo } from '../collect/save';
+import type { KubeObjects } from '../collect/snapshot';
 import { isUrlOf, loadConfig, policyFor } from '../config';
 import { Ledger, MemoryLedgerStore } from '../ledger';
 import { ConsoleNotifier } from '../notify/console';
@@ -93,13 +95,19 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
 
   const collectors: SourceCollector[] = [];
   let cluster = opts.cluster;
-  let saved: Parameters<typeof SaveModuleNs.saveSnapshot>[1] | undefined;
+  let saved: { objects: KubeObjects; notes: readonly string[] } | undefined;
   if (fromFiles) {
-    const name = (cluster ??= defaultClusterName(opts.fromFile));
-    collectors.push({
-      source: 'files',
-      collect: () => collectFromFiles(opts.fromFile, { cluster: name, collectedAt: collectedAt() }),
+    const read = collectFromFiles(opts.fromFile, {
+      ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
+      collectedAt: collectedAt(),
     });
+    // Read before the run is named: a saved snapshot names its cluster as the live run did. A
+    // failed read surfaces inside the run, like any source's.
+    cluster ??= await read.then(
+      (snapshot) => snapshot.cluster,
+      () => defaultClusterName(opts.fromFile),
+    );
+    collectors.push({ source: 'files', collect: () => read });
   }
   if (live) {
     // Connecting only loads the kubeconfig (no network); it names the cluster after the context.
@@ -118,7 +126,7 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
             collectedAt,
             ...(io.progress ? { onProgress: io.progress } : {}),
           });
-          saved = collection.objects;
+          saved = { objects: collection.objects, notes: collection.snapshot.notes };
           return collection.snapshot;
         } finally {
           target.agent.destroy();
@@ -184,7 +192,11 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
   for (const line of partialFailureWarnings(result.snapshot, result.evaluation)) io.stderr(line);
   const saveFailure =
     opts.saveSnapshot !== undefined && saved !== undefined
-      ? await writeSnapshot(opts.saveSnapshot, saved)
+      ? await writeSnapshot(opts.saveSnapshot, saved.objects, {
+          cluster: clusterName,
+          collectedAt: collectedAt(),
+          notes: saved.notes,
+        })
       : undefined;
 
   const status = new Map(result.delivery.items.map((i) => [i.sk, i.status]));
@@ -216,10 +228,11 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
  */
 async function writeSnapshot(
   file: string,
-  objects: Parameters<typeof SaveModuleNs.saveSnapshot>[1],
+  objects: KubeObjects,
+  info: SnapshotInfo,
 ): Promise<string | undefined> {
   try {
-    await save().saveSnapshot(file, objects);
+    await save().saveSnapshot(file, objects, info);
     return undefined;
   } catch (error) {
     return snapshotWriteFailure(file, error);

@@ -8,6 +8,8 @@ import type { DuplicateCount } from './dedupe';
 import { dedupeObjects } from './dedupe';
 import { InputError } from './errors';
 import { parseJsonInput } from './json-input';
+import type { SnapshotInfo } from './save';
+import { SNAPSHOT_INFO } from './save';
 import type { Raw } from './raw';
 import { isRecord, str } from './raw';
 import type { KubeObjects, ListKind, ListStatus } from './snapshot';
@@ -181,6 +183,8 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
       return;
     }
     const kind = str(value, 'kind') ?? impliedKind;
+    // Read by savedInfoOf; not an object of the cluster.
+    if (isSnapshotInfo(value)) return;
     if (
       kind !== undefined &&
       Array.isArray(value['items']) &&
@@ -251,6 +255,40 @@ function assertSameVersion(
 export interface FromDocumentsOptions {
   readonly cluster: string;
   readonly collectedAt: string;
+  /** Notes carried over from where the documents came from (a saved snapshot's live run). */
+  readonly notes?: readonly string[];
+}
+
+const isSnapshotInfo = (value: Raw): boolean =>
+  value['apiVersion'] === SNAPSHOT_INFO.apiVersion && value['kind'] === SNAPSHOT_INFO.kind;
+
+/**
+ * The description of a snapshot saved with --save-snapshot, when the inputs hold one: replayed,
+ * it names the cluster as the live run did and keeps that run's notes. InputError when the inputs
+ * hold snapshots of different clusters.
+ */
+export function savedInfoOf(documents: readonly InputDocument[]): SnapshotInfo | undefined {
+  let found: { info: SnapshotInfo; file: string } | undefined;
+  for (const { file, document } of documents) {
+    for (const value of Array.isArray(document) ? document : [document]) {
+      if (!isRecord(value) || !isSnapshotInfo(value)) continue;
+      const info: SnapshotInfo = {
+        cluster: str(value, 'cluster') ?? '',
+        collectedAt: str(value, 'collectedAt') ?? '',
+        notes: Array.isArray(value['notes'])
+          ? value['notes'].filter((n): n is string => typeof n === 'string')
+          : [],
+      };
+      if (found && found.info.cluster !== info.cluster) {
+        throw new InputError(
+          `${found.file}, ${file}`,
+          `hold snapshots saved from different clusters (${JSON.stringify(found.info.cluster)} and ${JSON.stringify(info.cluster)}); replay one cluster's snapshot at a time`,
+        );
+      }
+      found ??= { info, file };
+    }
+  }
+  return found?.info;
 }
 
 /** Builds a snapshot from parsed kubectl output; a kind counts as collected only when present. */
@@ -292,7 +330,7 @@ export function snapshotFromDocuments(
     versionMissingReason:
       'no `kubectl version -o json` output and no kube-apiserver pods in the input; add `kubectl version -o json > version.json`',
     origin: 'kubectl version',
-    notes,
+    notes: [...(options.notes ?? []), ...notes],
   });
 }
 
@@ -302,9 +340,13 @@ export async function collectFromFiles(
   options: Partial<FromDocumentsOptions> & { collectedAt: string },
 ): Promise<ClusterSnapshot> {
   const documents = await readInputs(paths);
+  const saved = savedInfoOf(documents);
   const snapshot = snapshotFromDocuments(documents, {
-    cluster: options.cluster ?? defaultClusterName(paths),
+    cluster: options.cluster ?? (saved?.cluster || defaultClusterName(paths)),
     collectedAt: options.collectedAt,
+    ...(saved && saved.notes.length > 0
+      ? { notes: saved.notes.map((n) => `saved on ${saved.collectedAt}: ${n}`) }
+      : {}),
   });
   const anything =
     snapshot.nodes.length +

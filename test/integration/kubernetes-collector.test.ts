@@ -105,6 +105,40 @@ describe('live collection through a kubeconfig with CA and token', () => {
     expect(server.requests.every((r) => r.authorization)).toBe(true);
   });
 
+  it('replays a saved snapshot under the live name, with the live notes', async () => {
+    const saved = join(mkdtempSync(join(tmpdir(), 'skewguard-save-')), 'anything.json');
+    const live = await cli(
+      'check',
+      '--kubeconfig',
+      kubeconfig,
+      '--save-snapshot',
+      saved,
+      '--output',
+      'json',
+    );
+    const replay = await cli('check', '--from-file', saved, '--output', 'json');
+    type Report = { cluster: string; notes: string[]; findings: { fingerprint: string }[] };
+    const a = JSON.parse(live.stdout) as Report;
+    const b = JSON.parse(replay.stdout) as Report;
+    // Named after the kube context, not the file: the fingerprints match the live run's.
+    expect(b.cluster).toBe(a.cluster);
+    expect(b.cluster).not.toBe('anything');
+    expect(b.findings.map((f) => f.fingerprint)).toEqual(a.findings.map((f) => f.fingerprint));
+    expect(a.notes.length).toBeGreaterThan(0);
+    for (const note of a.notes) expect(b.notes).toContainEqual(expect.stringContaining(note));
+    // --cluster still wins over the saved name.
+    const renamed = await cli(
+      'check',
+      '--from-file',
+      saved,
+      '--output',
+      'json',
+      '--cluster',
+      'other',
+    );
+    expect((JSON.parse(renamed.stdout) as Report).cluster).toBe('other');
+  });
+
   it('round-trips through --save-snapshot and --from-file in the CLI', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skewguard-save-'));
     const saved = join(dir, 'snapshot.json');

@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { InputError } from '../../../lib/collect/errors';
 import {
+  classifyDocuments,
   collectFromFiles,
   parseText,
   readInputs,
+  savedInfoOf,
   snapshotFromDocuments,
 } from '../../../lib/collect/files';
+import { SNAPSHOT_INFO } from '../../../lib/collect/save';
 import { kubeProxyPod, list, node, staticPod, versionOutput } from '../../support/kube-objects';
 
 const collectedAt = '2026-11-21T12:00:00.000Z';
@@ -324,5 +327,34 @@ describe('reading files', () => {
 
   it('parses YAML documents and skips empty ones', () => {
     expect(parseText('x.yaml', '---\nkind: Node\nmetadata: {name: a}\n---\n')).toHaveLength(1);
+  });
+});
+
+describe('saved snapshots', () => {
+  const info = (cluster: string): Record<string, unknown> => ({
+    ...SNAPSHOT_INFO,
+    cluster,
+    collectedAt: '2026-11-21T12:00:00.000Z',
+    notes: ['pods were read in kube-system only'],
+  });
+
+  it('reads the description, and ignores it as an object of the cluster', () => {
+    const docs = [{ file: 's.json', document: [info('prod'), list([node('n1', 'v1.30.1')])] }];
+    expect(savedInfoOf(docs)).toEqual({
+      cluster: 'prod',
+      collectedAt: '2026-11-21T12:00:00.000Z',
+      notes: ['pods were read in kube-system only'],
+    });
+    expect(classifyDocuments(docs).notes).toEqual([]);
+  });
+
+  it('refuses snapshots of two clusters replayed together', () => {
+    const docs = [
+      { file: 'a.json', document: [info('prod')] },
+      { file: 'b.json', document: [info('lab')] },
+    ];
+    expect(() => savedInfoOf(docs)).toThrow(
+      'a.json, b.json: hold snapshots saved from different clusters ("prod" and "lab")',
+    );
   });
 });

@@ -143,7 +143,8 @@ export async function collectFromKubernetes(
   // kube-system's pods are listed whole above (and when that list failed, it stays failed).
   const targeted = targetedReads(unhealthy.slice(0, maxTargeted), { skipPodsIn: 'kube-system' });
   notes.push(...targeted.notes);
-  let targetedFailure: SourceError | undefined;
+  // The first failure per list: a failed pod read must not pass for a failed ReplicaSet read.
+  const targetedFailures = new Map<'pods' | 'replicasets', SourceError>();
   await Promise.all(
     targeted.reads.map(async (read) => {
       try {
@@ -162,18 +163,26 @@ export async function collectFromKubernetes(
         append(collected[read.list], items);
       } catch (error) {
         if (!(error instanceof SourceError)) throw error;
-        targetedFailure ??= error;
+        if (!targetedFailures.has(read.list)) targetedFailures.set(read.list, error);
       }
     }),
   );
-  if (targetedFailure) {
-    lists.replicasets = {
+  const replicaSetFailure = targetedFailures.get('replicasets');
+  lists.replicasets = replicaSetFailure
+    ? {
+        state: 'missing',
+        reason: `reading the ReplicaSets of unhealthy workloads failed: ${replicaSetFailure.message}`,
+        failures: [readFailureOf(replicaSetFailure)],
+      }
+    : { state: 'collected' };
+  const podFailure = targetedFailures.get('pods');
+  if (podFailure && lists.pods.state === 'collected') {
+    // Some pods were read (kube-system), but rules that need pods cannot trust the rest.
+    lists.pods = {
       state: 'missing',
-      reason: `reading pods/ReplicaSets of unhealthy workloads failed: ${targetedFailure.message}`,
-      failures: [readFailureOf(targetedFailure)],
+      reason: `reading the pods of unhealthy workloads failed: ${podFailure.message}`,
+      failures: [readFailureOf(podFailure)],
     };
-  } else {
-    lists.replicasets = { state: 'collected' };
   }
   if (lists.pods.state === 'collected') {
     notes.push(

@@ -242,6 +242,32 @@ describe('skewguard check when reads are denied', () => {
       expect(run.stderr).toContain(`GET /apis/apps/v1/${list}: the API server answered 500`);
   });
 
+  it('marks pods missing, not ReplicaSets, when only the pods of unhealthy workloads are denied', async () => {
+    server.setObjects(DEMO_OBJECTS);
+    deny(/\/namespaces\/shop\/pods$/);
+
+    const run = await cli('check', '--kubeconfig', kubeconfig, '--output', 'json');
+
+    expect(lines(run.stderr)).toEqual([
+      expect.stringMatching(
+        /^skewguard: warning: kubernetes answered, but a read failed \(forbidden\): cannot list pods in namespace shop: grant list on pods .*PodCrashLooping/,
+      ),
+    ]);
+    const report = JSON.parse(run.stdout) as CheckReport;
+    expect(report.coverage).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'PodCrashLooping',
+        status: 'skipped',
+        reason: expect.stringContaining(
+          'reading the pods of unhealthy workloads failed',
+        ) as unknown,
+      }),
+    );
+    expect(report.coverage.map((c) => ('reason' in c ? c.reason : ''))).not.toContainEqual(
+      expect.stringContaining('ReplicaSets of unhealthy workloads'),
+    );
+  });
+
   it('warns on stderr when only ReplicaSets are denied: rollout causes lose the new ReplicaSet', async () => {
     server.setObjects(DEMO_OBJECTS);
     deny(/\/replicasets$/);

@@ -25,6 +25,11 @@ export interface HandlerContext {
   readonly config: SkewguardConfig;
   readonly tableName: string;
   readonly topicArn: string;
+  /**
+   * Whether a chat webhook subscribes to the topic (CHAT_SUBSCRIBED, set by the stack): the
+   * function's config carries no notifications, those route in SNS.
+   */
+  readonly chat: boolean;
   readonly dynamodb: DynamoDBClient;
   readonly sns: SNSClient;
   readonly secrets: SecretsManagerClient;
@@ -68,7 +73,7 @@ export async function handleCheck(event: unknown, ctx: HandlerContext): Promise<
   const notifier = new SnsNotifier(ctx.sns, {
     topicArn: ctx.topicArn,
     // Chat subscriptions filter on audience=chat; without them nobody would read those messages.
-    chat: ctx.config.notifications.https.some((endpoint) => endpoint.audience === 'chat'),
+    chat: ctx.chat,
   });
   const policy = policyFor(ctx.config, name);
   const collectors = collectorsFor(

@@ -3,7 +3,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { loadConfigFromEnvironment } from '../../lib/config';
+import { CHAT_SUBSCRIBED_ENV, loadConfigFromEnvironment } from '../../lib/config';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/infra/metrics';
 import type { CheckSummary } from '../../lib/check';
 import { handleCheck } from './handler';
@@ -30,6 +30,7 @@ function handlerContext(): HandlerContext {
     config: loadConfigFromEnvironment(),
     tableName: required('LEDGER_TABLE'),
     topicArn: required('TOPIC_ARN'),
+    chat: process.env[CHAT_SUBSCRIBED_ENV] === 'true',
     dynamodb: new DynamoDBClient({}),
     // The notifier retries on its own; keep the SDK's retries small so attempts stay bounded.
     sns: new SNSClient({ maxAttempts: 2 }),

@@ -4,6 +4,7 @@ export { AUDIENCES } from './types';
 export { ConfigError, formatPath } from './errors';
 export type { ConfigIssue } from './errors';
 export {
+  CHAT_SUBSCRIBED_ENV,
   CONFIG_ENV,
   CONFIG_FILE_ENV,
   loadConfig,

@@ -16,6 +16,8 @@ import type { SkewguardConfig } from './types';
 export const CONFIG_ENV = 'SKEWGUARD_CONFIG';
 /** The environment variable naming a JSON config file (configs too large for the environment). */
 export const CONFIG_FILE_ENV = 'SKEWGUARD_CONFIG_FILE';
+/** `true` when a chat webhook subscribes: the function's config leaves the notifications out. */
+export const CHAT_SUBSCRIBED_ENV = 'SKEWGUARD_CHAT_SUBSCRIBED';
 
 /** Where a config comes from: a file, or text with a name for messages. */
 export type ConfigSource =

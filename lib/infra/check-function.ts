@@ -16,7 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { ClusterConfig, SkewguardConfig, VpcPlacement } from '../config';
-import { CONFIG_ENV, CONFIG_FILE_ENV, toConfigDocument } from '../config';
+import { CHAT_SUBSCRIBED_ENV, CONFIG_ENV, CONFIG_FILE_ENV, toConfigDocument } from '../config';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './metrics';
 import { resourcesOf } from './permissions';
 
@@ -151,6 +151,9 @@ export class CheckFunction extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         LEDGER_TABLE: props.table.tableName,
         TOPIC_ARN: props.topic.topicArn,
+        [CHAT_SUBSCRIBED_ENV]: String(
+          props.config.notifications.https.some((endpoint) => endpoint.audience === 'chat'),
+        ),
         ...(configFile ? { [CONFIG_FILE_ENV]: BUNDLED_CONFIG_PATH } : { [CONFIG_ENV]: configJson }),
       },
       bundling: {

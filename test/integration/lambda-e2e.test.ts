@@ -125,6 +125,8 @@ describeWithPrometheus('Lambda check handler end to end', () => {
       config: withConfig,
       tableName: dynamo.tableName,
       topicArn: TOPIC_ARN,
+      // As the stack sets SKEWGUARD_CHAT_SUBSCRIBED (asserted in the infra tests).
+      chat: withConfig.notifications.https.some((e) => e.audience === 'chat'),
       dynamodb: dynamo.client,
       sns: new SNSClient({ region: 'eu-central-1' }),
       secrets: new SecretsManagerClient({ region: 'eu-central-1' }),

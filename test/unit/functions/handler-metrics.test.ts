@@ -117,6 +117,7 @@ describe('check handler metrics', () => {
       config,
       tableName: dynamo.tableName,
       topicArn: TOPIC_ARN,
+      chat: false,
       dynamodb: dynamo.client,
       sns: new SNSClient({ region: 'eu-central-1' }),
       secrets: new SecretsManagerClient({ region: 'eu-central-1' }),

@@ -68,7 +68,11 @@ describe(`a fleet of ${FLEET_SIZE} clusters`, () => {
     const [fnId, fn] = Object.entries(s.template.findResources('AWS::Lambda::Function'))[0]!;
     const variables = (fn.Properties as { Environment: { Variables: Record<string, unknown> } })
       .Environment.Variables;
-    expect(variables).toMatchObject({ [CONFIG_FILE_ENV]: BUNDLED_CONFIG_PATH });
+    // Email only: no chat messages to publish.
+    expect(variables).toMatchObject({
+      [CONFIG_FILE_ENV]: BUNDLED_CONFIG_PATH,
+      SKEWGUARD_CHAT_SUBSCRIBED: 'false',
+    });
     expect(variables).not.toHaveProperty('SKEWGUARD_CONFIG');
     expect(JSON.stringify(variables).length).toBeLessThan(4096);
     // The staged asset directory is named after the zip the template points at.

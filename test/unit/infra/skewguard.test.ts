@@ -225,6 +225,8 @@ describe('the check functions', () => {
       POWERTOOLS_METRICS_NAMESPACE: 'Skewguard',
       LEDGER_TABLE: { Ref: expect.stringMatching(/Ledger/) },
       TOPIC_ARN: { Ref: expect.stringMatching(/Topic/) },
+      // A chat webhook subscribes: the function must publish audience=chat messages.
+      SKEWGUARD_CHAT_SUBSCRIBED: 'true',
     });
   });
 

@@ -24,6 +24,7 @@ const findingItem: z.ZodType<LedgerItem> = z.object({
   lastNotified: isoText.optional(),
   notifiedStatus: z.enum(['firing', 'resolved']).optional(),
   notifiedSeverity: severity.optional(),
+  notifiedSeverities: z.array(severity).optional(),
   notifyCount: z.number().int().nonnegative(),
   claimId: z.string().optional(),
   claimExpiresAt: isoText.optional(),

@@ -20,12 +20,14 @@
  *
  * Failure cases: a run that dies between claim and confirm, or whose confirm write fails after
  * the publish went out, leaves a claimed, un-notified item. Once the claim lapses
- * (`claimTtlSeconds`, default 15 minutes, the Lambda limit) the next run owes and publishes it
- * again: at most one duplicate, never a drop. While the claim holds, other runs keep off the item,
+ * (`claimTtlSeconds`, default 15 minutes, the Lambda limit; the Lambda handler passes its
+ * invocation's remaining time plus a minute, since no write of a run lands after Lambda stops
+ * it) the next run owes and publishes it again: at most one duplicate, never a drop. While the claim holds, other runs keep off the item,
  * so they can neither publish it nor bump its version under the claimer's confirm.
  */
 import { randomUUID } from 'node:crypto';
-import type { Evaluation, SourceStatus } from '../rules/model';
+import type { Evaluation, Severity, SourceStatus } from '../rules/model';
+import { SEVERITIES } from '../rules/model';
 import type { LedgerWrite, ReconcileOptions, ReconcileOptionsInput } from './reconcile';
 import { checkDuration, epochSeconds, isoTime, reconcile, reconcileOptions } from './reconcile';
 import type { SourceHealthReport } from './source-health';
@@ -210,6 +212,10 @@ export class Ledger {
         lastNotified: isoTime(claim.now),
         notifiedStatus: transition.kind === 'resolved' ? 'resolved' : 'firing',
         notifiedSeverity: item.severity,
+        notifiedSeverities:
+          transition.kind === 'resolved'
+            ? item.notifiedSeverities
+            : withSeverity(item.notifiedSeverities, item.severity),
         notifyCount: item.notifyCount + 1,
         // A resolved item lives on only to recognise flaps; its TTL starts once the notice is out.
         ...(transition.kind === 'resolved'
@@ -325,6 +331,14 @@ export class Ledger {
       failures,
     };
   }
+}
+
+/** The episode's notified severities plus one, worst first and without repeats. */
+function withSeverity(
+  severities: readonly Severity[] | undefined,
+  severity: Severity,
+): readonly Severity[] {
+  return SEVERITIES.filter((s) => s === severity || (severities ?? []).includes(s));
 }
 
 function withoutClaim(item: LedgerItem): LedgerItem {

@@ -6,6 +6,7 @@ import type { CoverageEntry, Evaluation, Finding, Severity } from '../rules/mode
 import { severityRank } from '../rules/model';
 import type { LedgerItem, Transition, TransitionKind } from './types';
 import { LedgerError } from './types';
+import { clip, fitDetails } from '../util/fit-details';
 
 /** Timing the ledger applies; all values in seconds. */
 export interface ReconcileOptions {
@@ -130,6 +131,23 @@ export function reconcile(
   return { writes, transitions, items };
 }
 
+/**
+ * Largest `details` JSON a ledger item keeps. DynamoDB rejects items over 400 KB, and node-skew
+ * findings list every node (≈ 8,000 names reach it); the notices of this run still get the full
+ * finding, only what is stored (and a later resolved notice) is cut.
+ */
+export const MAX_LEDGER_DETAILS_BYTES = 64 * 1024;
+
+/** A summary is one line; this only keeps a runaway one from filling the item. */
+const MAX_LEDGER_SUMMARY_LENGTH = 4000;
+
+/** The details a ledger item stores: big arrays become `{ truncated, count, first }`. */
+export function ledgerDetails(
+  details: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  return fitDetails(details, MAX_LEDGER_DETAILS_BYTES).details;
+}
+
 /** Rebuilds the last finding an item saw, for a resolved notice. */
 export function findingOf(item: LedgerItem): Finding {
   return {
@@ -222,11 +240,12 @@ function seen(
     lastNotified: base.lastNotified,
     notifiedStatus: base.notifiedStatus,
     notifiedSeverity: base.notifiedSeverity,
+    notifiedSeverities: base.notifiedSeverities,
     notifyCount: base.notifyCount,
     version: base.version + 1,
-    summary: finding.summary,
+    summary: clip(finding.summary, MAX_LEDGER_SUMMARY_LENGTH),
     subject: finding.subject,
-    details: finding.details,
+    details: ledgerDetails(finding.details),
     runbookUrl: finding.runbookUrl,
   });
   const write: LedgerWrite = { op: 'put', item, expectedVersion: before?.version };

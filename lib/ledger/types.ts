@@ -48,6 +48,12 @@ export interface LedgerItem {
   readonly notifiedStatus?: 'firing' | 'resolved';
   /** Severity the last firing notification carried; a change is notified again. */
   readonly notifiedSeverity?: Severity;
+  /**
+   * Every severity a firing or repeat notice of this episode carried, worst first. Later notices
+   * of the episode (downgrade, repeat, resolved) route with these too, so a subscriber that
+   * filters on severity and heard the episode begin also hears it end (lib/notify/routing.ts).
+   */
+  readonly notifiedSeverities?: readonly Severity[];
   /** Notifications recorded for this episode. */
   readonly notifyCount: number;
   /** Run that claimed this item to publish its transition (see ledger.ts). */

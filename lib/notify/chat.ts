@@ -10,6 +10,7 @@ import type { Transition, TransitionKind } from '../ledger/types';
 import { clip, commandsOf, relativeAge, sinceOf, subjectText, worstSeverity } from './human';
 import type { MessageAttributes, NotificationBatch } from './publisher';
 import { transitionKey } from './publisher';
+import { severityAttribute } from './routing';
 
 /** The custom notification document Chatbot renders. */
 export interface ChatNotification {
@@ -107,7 +108,13 @@ function renderGroup(batch: NotificationBatch, group: readonly Transition[]): Ch
   return {
     body: JSON.stringify(notification),
     notification,
-    attributes: { audience: 'chat', severity, cluster, status: kind, ruleId },
+    attributes: {
+      audience: 'chat',
+      severity: severityAttribute(group),
+      cluster,
+      status: kind,
+      ruleId,
+    },
     carries: group.map(transitionKey),
   };
 }

@@ -9,6 +9,10 @@ import { SEVERITIES, severityRank } from '../rules/model';
 import type { MessageAttributes, NotificationBatch } from './publisher';
 import { transitionKey } from './publisher';
 import { wrap } from './report';
+import { severityAttribute } from './routing';
+import { byteLength, clip } from '../util/fit-details';
+
+export { byteLength, clip } from '../util/fit-details';
 
 /** SNS rejects an email subject over 100 characters. */
 export const MAX_SUBJECT_LENGTH = 100;
@@ -177,7 +181,7 @@ function digestAttributes(cluster: string, transitions: readonly Transition[]): 
   const [onlyRule] = ruleIds;
   return {
     audience: 'human',
-    severity: worstSeverity(transitions.map(severityOf)),
+    severity: severityAttribute(transitions),
     cluster,
     status: 'changed',
     ...(ruleIds.size === 1 && onlyRule !== undefined ? { ruleId: onlyRule } : {}),
@@ -394,12 +398,6 @@ export function asciiLine(text: string): string {
     .trim();
 }
 
-/** Cuts `text` to `max` characters, ending with `...` when cut. */
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 3))}...`;
-}
-
 /** An ASCII subject line of at most 100 characters. */
 export function asciiSubject(text: string): string {
   return clip(asciiLine(text), MAX_SUBJECT_LENGTH);
@@ -443,11 +441,6 @@ function withDefaults(options: HumanRenderOptions): Required<HumanRenderOptions>
 
 function joinLines(lines: readonly string[]): string {
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
-}
-
-/** UTF-8 size, the unit of SNS's message limit. */
-export function byteLength(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
 }
 
 /** Safety net: cuts at a line end so the body never exceeds `max` bytes, whatever the estimate. */

@@ -5,9 +5,14 @@
  */
 import type { Transition, TransitionKind } from '../ledger/types';
 import type { Severity, Subject } from '../rules/model';
-import { asciiSubject, byteLength, clip, subjectText } from './human';
+import { byteLength, clip, fitDetails } from '../util/fit-details';
+import { asciiSubject, subjectText } from './human';
 import type { MessageAttributes } from './publisher';
 import { transitionKey } from './publisher';
+import { severityAttribute } from './routing';
+
+export { fitDetails } from '../util/fit-details';
+export type { FittedDetails } from '../util/fit-details';
 
 /** SNS's limit for one message, body and attributes together. */
 export const SNS_MAX_MESSAGE_BYTES = 256 * 1024;
@@ -111,72 +116,11 @@ export function renderMachine(
     notification,
     attributes: {
       audience: 'machine',
-      severity: finding.severity,
+      severity: severityAttribute([transition]),
       cluster,
       status: kind,
       ruleId: finding.ruleId,
     },
     carries: [transitionKey(transition)],
   };
-}
-
-/** Result of fitting details into a byte budget. */
-export interface FittedDetails {
-  readonly details: Readonly<Record<string, unknown>>;
-  readonly truncated: boolean;
-}
-
-/** Shrinking steps, gentlest first: [items kept per array, characters kept per string]. */
-const SHRINK_STEPS: readonly (readonly [number, number])[] = [
-  [50, 4000],
-  [20, 1000],
-  [5, 200],
-  [1, 100],
-];
-
-/**
- * Fits details into `budget` bytes of JSON: arrays longer than N become
- * `{ truncated: true, count, first: [first N] }` and long strings are cut, with N shrinking
- * until it fits; as a last resort only the keys are kept, with a note.
- */
-export function fitDetails(
-  details: Readonly<Record<string, unknown>>,
-  budget: number,
-): FittedDetails {
-  if (jsonBytes(details) <= budget) return { details, truncated: false };
-  for (const [keep, maxString] of SHRINK_STEPS) {
-    const shrunk = shrink(details, keep, maxString, 0) as Record<string, unknown>;
-    if (jsonBytes(shrunk) <= budget) return { details: shrunk, truncated: true };
-  }
-  const keys = Object.keys(details);
-  const fallback = {
-    note: `details were ${jsonBytes(details)} bytes, over the ${budget}-byte budget; run skewguard check for the full evidence`,
-    keys: keys.slice(0, 50),
-    ...(keys.length > 50 ? { keyCount: keys.length } : {}),
-  };
-  return { details: jsonBytes(fallback) <= budget ? fallback : {}, truncated: true };
-}
-
-/** Deepest nesting kept; rule details are a few levels deep at most. */
-const MAX_DEPTH = 8;
-
-function shrink(value: unknown, keep: number, maxString: number, depth: number): unknown {
-  if (typeof value === 'string') return clip(value, maxString);
-  if (value === null || typeof value !== 'object') return value;
-  if (depth >= MAX_DEPTH) return '[nested too deep]';
-  if (Array.isArray(value)) {
-    const first = value.slice(0, keep).map((v) => shrink(v, keep, maxString, depth + 1));
-    return value.length > keep ? { truncated: true, count: value.length, first } : first;
-  }
-  const entries = Object.entries(value as Record<string, unknown>);
-  // Objects keyed by data (node names, minors) grow like arrays; cut them the same way.
-  const limit = Math.max(keep, 20);
-  const kept = Object.fromEntries(
-    entries.slice(0, limit).map(([k, v]) => [k, shrink(v, keep, maxString, depth + 1)]),
-  );
-  return entries.length > limit ? { ...kept, truncatedKeys: entries.length - limit } : kept;
-}
-
-function jsonBytes(value: unknown): number {
-  return byteLength(JSON.stringify(value));
 }

@@ -3,7 +3,7 @@
  * publish reports what was delivered so the ledger confirms only that (lib/ledger/ledger.ts).
  */
 import type { LedgerItem, Transition, TransitionKind } from '../ledger/types';
-import type { Severity } from '../rules/model';
+import type { SeverityAttribute } from './routing';
 
 /** Who a message is for; subscriptions select with a filter policy on the `audience` attribute. */
 export type Audience = 'human' | 'machine' | 'chat';
@@ -14,8 +14,12 @@ export type MessageStatus = TransitionKind | 'changed';
 /** The SNS message attributes every message carries (ARCHITECTURE.md "SNS messages"). */
 export interface MessageAttributes {
   readonly audience: Audience;
-  /** The worst severity the message reports, resolved findings included. */
-  readonly severity: Severity;
+  /**
+   * The severities the message routes with: those of the findings it reports plus, for each,
+   * every severity its episode was notified at (lib/notify/routing.ts), so a downgrade or a
+   * resolution reaches whoever heard the finding fire. Several are sent as `String.Array`.
+   */
+  readonly severity: SeverityAttribute;
   readonly cluster: string;
   readonly status: MessageStatus;
   /** Present when every finding the message reports belongs to one rule. */

@@ -7,6 +7,12 @@
  * or chat message leaves only the transitions it carries undelivered; the caller releases them
  * and the next run sends them (and the digest mentioning them) again. Duplicates are possible,
  * losses are not; pagers fold duplicates by `dedupKey`.
+ *
+ * Known cost of that contract: delivery is recorded per transition, not per audience, so while
+ * one machine message keeps failing, every run re-sends the digest that mentions it (once per
+ * run, with everything else new). Recording each audience's delivery would need per-audience
+ * notified state in the ledger item and a notifier that skips audiences already served; until
+ * then the PublishFailures alarm makes the repeating failure visible.
  */
 import type { MessageAttributeValue, SNSClient } from '@aws-sdk/client-sns';
 import { PublishCommand } from '@aws-sdk/client-sns';
@@ -220,16 +226,22 @@ export function planMessages(
 }
 
 /**
- * SNS `MessageAttributes`: every value a non-empty String (SNS rejects empty ones). An empty
- * value is a configuration error (e.g. an empty cluster name) and throws before anything is sent.
+ * SNS `MessageAttributes`: every value a non-empty String, or a `String.Array` for several
+ * severities (a filter policy matches an array when any element matches). An empty value is a
+ * configuration error (e.g. an empty cluster name) and throws before anything is sent.
  */
 export function snsAttributes(
   attributes: MessageAttributes,
   label = 'message',
 ): Record<string, MessageAttributeValue> {
   const result: Record<string, MessageAttributeValue> = {};
-  for (const [name, value] of Object.entries(attributes) as [string, string | undefined][]) {
+  const entries = Object.entries(attributes) as [string, string | readonly string[] | undefined][];
+  for (const [name, value] of entries) {
     if (value === undefined) continue;
+    if (typeof value !== 'string') {
+      result[name] = { DataType: 'String.Array', StringValue: JSON.stringify(value) };
+      continue;
+    }
     if (value.trim() === '') {
       throw new PublishError(
         `the ${label} has an empty "${name}" message attribute, which SNS rejects; give the cluster a non-empty name in the config`,

@@ -155,13 +155,13 @@ attribute audience=machine; \`skewguard check\` shows the full evidence.
     );
   });
 
-  it('carries the worst severity of all transitions and a ruleId only for a single rule', () => {
+  it('routes with every severity it reports and carries a ruleId only for a single rule', () => {
     const resolvedCritical = transition('resolved', { ruleId: 'A', severity: 'critical' });
     const firingInfo = transition('firing', { ruleId: 'B', severity: 'info' });
     const mixed = renderHuman(batch([resolvedCritical, firingInfo]))!;
     expect(mixed.attributes).toEqual({
       audience: 'human',
-      severity: 'critical',
+      severity: ['critical', 'info'],
       cluster: 'prod-eu',
       status: 'changed',
     });

@@ -66,7 +66,7 @@ describe('SnsNotifier', () => {
     expect(sent.map((i) => attribute(i, 'audience'))).toEqual(['human', 'machine', 'machine']);
     for (const input of sent) {
       expect(input.TopicArn).toBe(TOPIC);
-      for (const name of ['audience', 'severity', 'cluster', 'status']) {
+      for (const name of ['audience', 'cluster', 'status']) {
         expect(input.MessageAttributes?.[name]).toEqual({
           DataType: 'String',
           StringValue: expect.stringMatching(/\S/) as unknown,
@@ -76,9 +76,10 @@ describe('SnsNotifier', () => {
     }
     const [human, firing, resolved] = sent;
     expect(human?.Subject).toMatch(/^\[CRITICAL\] prod-eu: 1 new, 1 resolved - A, B$/);
+    // The digest reports a critical firing and a warning resolution: it routes with both.
     expect(human?.MessageAttributes).toEqual({
       audience: { DataType: 'String', StringValue: 'human' },
-      severity: { DataType: 'String', StringValue: 'critical' },
+      severity: { DataType: 'String.Array', StringValue: '["critical","warning"]' },
       cluster: { DataType: 'String', StringValue: CLUSTER },
       status: { DataType: 'String', StringValue: 'changed' },
     });

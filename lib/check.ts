@@ -2,7 +2,7 @@ import { SourceError } from './collect/errors';
 import { mergeSnapshots } from './collect/merge';
 import { failedSnapshot } from './collect/snapshot';
 import type { DeliveryResult, Ledger, WriteFailure } from './ledger';
-import type { Notifier } from './notify/publisher';
+import type { Notifier, PublishError } from './notify/publisher';
 import { stillFiring } from './notify/publisher';
 import type {
   ClusterSnapshot,
@@ -41,6 +41,10 @@ export interface CheckSummary {
   readonly notified: number;
   /** Firing findings by severity (for metrics). */
   readonly firingBySeverity: Readonly<Record<Severity, number>>;
+  /** Messages that could not be published; their notices stay owed (0 on a clean run). */
+  readonly publishFailures: number;
+  /** Ledger writes the store rejected (0 on a clean run). */
+  readonly ledgerWriteFailures: number;
   readonly sources: readonly SourceStatus[];
   readonly durationMs: number;
 }
@@ -53,13 +57,16 @@ export interface CheckResult {
   readonly delivery: DeliveryResult;
   /** Ledger writes the store rejected: nothing is lost, but they deserve a log line and an alarm. */
   readonly ledgerFailures: readonly WriteFailure[];
+  /** Messages SNS did not take (one per message): their notices stay owed, but they alarm. */
+  readonly publishFailures: readonly PublishError[];
 }
 
 /**
  * The pipeline (ARCHITECTURE.md): collect from every source concurrently (one failing source
  * never stops the other), merge, record source health, evaluate, reconcile with the ledger and
- * publish what changed. A publish failure propagates after the ledger released its claims, so
- * the next run delivers it.
+ * publish what changed. A failed digest (nothing published) propagates as PublishError after
+ * the ledger released its claims; other failed messages are returned in `publishFailures`.
+ * Either way the next run delivers what was not.
  */
 export async function runCheck(
   cluster: string,
@@ -92,6 +99,7 @@ export async function runCheck(
 
   const evaluation = evaluate(snapshot, deps.policy, now);
   const runAt = collectedAt;
+  const publishFailures: PublishError[] = [];
   const delivery = await deps.ledger.deliver(
     cluster,
     evaluation,
@@ -104,6 +112,7 @@ export async function runCheck(
         transitions,
         stillFiring: stillFiring(items, transitions),
       });
+      publishFailures.push(...result.failures);
       return { undelivered: result.undelivered };
     },
   );
@@ -118,6 +127,8 @@ export async function runCheck(
       resolved: delivery.delivered.filter((t) => t.kind === 'resolved').length,
       notified: delivery.delivered.length,
       firingBySeverity,
+      publishFailures: publishFailures.length,
+      ledgerWriteFailures: delivery.failures.length,
       sources: counted,
       durationMs: clock() - started,
     },
@@ -125,6 +136,7 @@ export async function runCheck(
     evaluation,
     delivery,
     ledgerFailures: delivery.failures,
+    publishFailures,
   };
 }
 

@@ -4,13 +4,14 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { CheckSummary } from '../../lib/check';
+import type { CheckResult, CheckSummary } from '../../lib/check';
 import { runCheck } from '../../lib/check';
 import { collectorsFor } from '../../lib/collect/from-config';
 import { forWindowsOf } from '../../lib/collect/for-windows';
 import type { SkewguardConfig } from '../../lib/config';
 import { findCluster, policyFor } from '../../lib/config';
 import { DynamoDbLedgerStore, Ledger } from '../../lib/ledger';
+import { PublishError } from '../../lib/notify/publisher';
 import { SnsNotifier } from '../../lib/notify/sns';
 import { METRIC_NAMES } from '../../lib/infra/metrics';
 import { SEVERITIES } from '../../lib/rules';
@@ -62,13 +63,46 @@ export function parseEvent(event: unknown, config: SkewguardConfig): CheckEvent 
   return { cluster };
 }
 
-/** Runs one scheduled check: thin adapter over runCheck, plus logs and EMF metrics. */
-export async function handleCheck(event: unknown, ctx: HandlerContext): Promise<CheckSummary> {
+/** The part of Lambda's invocation context the handler uses. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/**
+ * Time past the invocation's end before its claims lapse: a write sent just before the timeout
+ * may still land, and clocks differ a little between Lambda and DynamoDB.
+ */
+export const CLAIM_MARGIN_SECONDS = 60;
+
+/**
+ * How long this run's ledger claims hold: the invocation's remaining time plus a margin, since a
+ * run cannot confirm after Lambda stops it; undefined (the ledger's 15-minute default) when the
+ * remaining time is unknown.
+ */
+export function claimTtlSeconds(invocation: InvocationContext | undefined): number | undefined {
+  const remaining = invocation?.getRemainingTimeInMillis();
+  if (remaining === undefined || !Number.isFinite(remaining) || remaining <= 0) return undefined;
+  return Math.ceil(remaining / 1000) + CLAIM_MARGIN_SECONDS;
+}
+
+/**
+ * Runs one scheduled check: thin adapter over runCheck, plus logs and EMF metrics. Pass the
+ * Lambda context as `invocation` so a run that dies mid-publish holds its claims only until the
+ * invocation's timeout (plus a margin) rather than 15 minutes.
+ */
+export async function handleCheck(
+  event: unknown,
+  ctx: HandlerContext,
+  invocation?: InvocationContext,
+): Promise<CheckSummary> {
+  // Read first: the remaining time counts down from the invocation's start.
+  const claimTtl = claimTtlSeconds(invocation);
   const { cluster: name } = parseEvent(event, ctx.config);
   const cluster = findCluster(ctx.config, name);
   const now = (ctx.now ?? Date.now)();
   const ledger = new Ledger(new DynamoDbLedgerStore(ctx.dynamodb, ctx.tableName), {
     repeatIntervalSeconds: ctx.config.defaults.repeatIntervalSeconds,
+    ...(claimTtl !== undefined ? { claimTtlSeconds: claimTtl } : {}),
   });
   const notifier = new SnsNotifier(ctx.sns, {
     topicArn: ctx.topicArn,
@@ -88,10 +122,27 @@ export async function handleCheck(event: unknown, ctx: HandlerContext): Promise<
   );
   ctx.logger.appendKeys({ cluster: name });
   try {
-    const result = await runCheck(name, { collectors, ledger, notifier, policy }, now);
+    let result: CheckResult;
+    try {
+      result = await runCheck(name, { collectors, ledger, notifier, policy }, now);
+    } catch (error) {
+      // The digest failed, so nothing went out; the invocation fails (ErrorsAlarm) and this counts.
+      if (error instanceof PublishError) {
+        logPublishFailure(ctx.logger, error);
+        emitFailureCount(ctx.metrics, name, METRIC_NAMES.publishFailures, 1);
+      }
+      throw error;
+    }
     const { summary } = result;
-    for (const failure of result.ledgerFailures)
-      ctx.logger.error('ledger write rejected', { sk: failure.sk, error: failure.error.message });
+    for (const failure of result.publishFailures) logPublishFailure(ctx.logger, failure);
+    for (const failure of result.ledgerFailures) {
+      ctx.logger.error('ledger write rejected', {
+        sk: failure.sk,
+        operation: failure.error.operation,
+        errorName: failure.error.name,
+        error: failure.error.message,
+      });
+    }
     for (const s of summary.sources.filter((x) => x.status === 'failed')) {
       ctx.logger.warn('source failed', {
         source: s.source,
@@ -101,7 +152,10 @@ export async function handleCheck(event: unknown, ctx: HandlerContext): Promise<
       });
     }
     emitMetrics(ctx.metrics, summary);
-    ctx.logger.info('check completed', { ...summary });
+    // The check ran (the heartbeat counts it); what it could not deliver alarms on its own metrics.
+    if (summary.publishFailures > 0 || summary.ledgerWriteFailures > 0)
+      ctx.logger.warn('check completed with delivery failures', { ...summary });
+    else ctx.logger.info('check completed', { ...summary });
     return summary;
   } finally {
     ctx.metrics.publishStoredMetrics();
@@ -142,4 +196,35 @@ function emitMetrics(metrics: Metrics, summary: CheckSummary): void {
       s.status === 'failed' ? 1 : 0,
     );
   }
+  emitFailureCount(metrics, summary.cluster, METRIC_NAMES.publishFailures, summary.publishFailures);
+  emitFailureCount(
+    metrics,
+    summary.cluster,
+    METRIC_NAMES.ledgerWriteFailures,
+    summary.ledgerWriteFailures,
+  );
+}
+
+/**
+ * A failure count, only when non-zero (a series that exists only on bad runs costs nothing on
+ * good ones): per cluster for the dashboard, and fleet-wide (service only) for the one alarm.
+ */
+function emitFailureCount(metrics: Metrics, cluster: string, name: string, count: number): void {
+  if (count <= 0) return;
+  metrics.singleMetric().addDimensions({ cluster }).addMetric(name, MetricUnit.Count, count);
+  metrics.singleMetric().addMetric(name, MetricUnit.Count, count);
+}
+
+/** One log line per message SNS did not take: which audience, which notices, and why. */
+function logPublishFailure(logger: Logger, failure: PublishError): void {
+  const cause = failure.cause instanceof Error ? failure.cause : undefined;
+  logger.error('publish failed', {
+    audience: failure.audience,
+    messageLabel: failure.messageLabel,
+    sk: failure.undelivered,
+    attempts: failure.attempts,
+    retryable: failure.retryable,
+    errorName: cause?.name ?? failure.name,
+    error: failure.message,
+  });
 }

@@ -13,6 +13,8 @@ import { METRIC_NAMES, METRICS_NAMESPACE } from './metrics';
 export interface SkewguardDashboardProps {
   readonly functions: readonly lambda.IFunction[];
   readonly deadLetterQueue: sqs.IQueue;
+  /** Stack-wide alarms shown as a status row (delivery failures, dead letters). */
+  readonly alarms?: readonly cloudwatch.IAlarm[];
 }
 
 const PERIOD = Duration.minutes(5);
@@ -27,7 +29,22 @@ function search(metricName: string, statistic: string, label: string): cloudwatc
   });
 }
 
-/** Firing findings by cluster and severity, check duration, source errors, and the function itself. */
+/** A graph of one SEARCH over a skewguard metric. */
+function searchGraph(
+  title: string,
+  metricName: string,
+  statistic: string,
+  width: number,
+): cloudwatch.GraphWidget {
+  return new cloudwatch.GraphWidget({
+    title,
+    left: [search(metricName, statistic, '')],
+    width,
+    height: 6,
+  });
+}
+
+/** Firing findings by cluster and severity, check duration, source and delivery failures, and the function itself. */
 export class SkewguardDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
 
@@ -46,26 +63,16 @@ export class SkewguardDashboard extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Check duration per cluster (ms, maximum)',
-        left: [search(METRIC_NAMES.checkDurationMs, 'Maximum', '')],
-        width: 12,
-        height: 6,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Source errors by cluster',
-        left: [search(METRIC_NAMES.sourceErrors, 'Sum', '')],
-        width: 12,
-        height: 6,
-      }),
+      searchGraph(
+        'Check duration per cluster (ms, maximum)',
+        METRIC_NAMES.checkDurationMs,
+        'Maximum',
+        12,
+      ),
+      searchGraph('Source errors by cluster', METRIC_NAMES.sourceErrors, 'Sum', 12),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Completed checks',
-        left: [search(METRIC_NAMES.checkCompleted, 'Sum', '')],
-        width: 8,
-        height: 6,
-      }),
+      searchGraph('Completed checks', METRIC_NAMES.checkCompleted, 'Sum', 8),
       new cloudwatch.GraphWidget({
         title: 'Check function errors and throttles',
         left: props.functions.flatMap((fn) => [
@@ -77,7 +84,25 @@ export class SkewguardDashboard extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Dead-lettered schedule invocations',
-        left: [props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD })],
+        left: [
+          props.deadLetterQueue.metricNumberOfMessagesSent({ period: PERIOD, statistic: 'Sum' }),
+          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD }),
+        ],
+        width: 8,
+        height: 6,
+      }),
+    );
+    this.dashboard.addWidgets(
+      searchGraph(
+        'Notifications not published, by cluster',
+        METRIC_NAMES.publishFailures,
+        'Sum',
+        8,
+      ),
+      searchGraph('Ledger writes rejected, by cluster', METRIC_NAMES.ledgerWriteFailures, 'Sum', 8),
+      new cloudwatch.AlarmStatusWidget({
+        title: 'Delivery and dead-letter alarms',
+        alarms: [...(props.alarms ?? [])],
         width: 8,
         height: 6,
       }),

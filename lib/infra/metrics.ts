@@ -20,7 +20,19 @@ export const METRIC_NAMES = {
   checkDurationMs: 'CheckDurationMs',
   /** Failed sources in a run, dimensions service + cluster (+ source). */
   sourceErrors: 'SourceErrors',
+  /**
+   * Messages SNS did not take in a run, emitted only when some failed: once with service +
+   * cluster (dashboard), once with service alone (the stack's one alarm).
+   */
+  publishFailures: 'PublishFailures',
+  /** Ledger writes DynamoDB rejected in a run; emitted like PublishFailures. */
+  ledgerWriteFailures: 'LedgerWriteFailures',
 } as const;
+
+/** The dimensions of the fleet-wide failure counts the delivery alarms watch. */
+export function fleetDimensions(): Record<string, string> {
+  return { service: SERVICE_NAME };
+}
 
 /** The dimensions of a cluster's CheckCompleted heartbeat. */
 export function heartbeatDimensions(cluster: string): Record<string, string> {

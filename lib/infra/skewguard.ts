@@ -17,7 +17,8 @@ import { ClusterStack, RESOURCES_PER_CLUSTER } from './cluster-stack';
 import { SkewguardDashboard } from './dashboard';
 import { Notifications } from './notifications';
 import { bucketClusters, groupByPlacement } from './placement';
-import { lambdaEventAgeSeconds } from './timing';
+import { fleetDimensions, METRIC_NAMES, METRICS_NAMESPACE } from './metrics';
+import { heartbeatWindow, lambdaEventAgeSeconds } from './timing';
 
 /** The check handler in this repository. */
 export const DEFAULT_ENTRY = resolve(__dirname, '../../functions/check/index.ts');
@@ -85,6 +86,12 @@ export class Skewguard extends Construct {
   /** The nested stacks holding schedules, heartbeats and access entries, by bucket. */
   readonly clusterStacks: readonly ClusterStack[];
   readonly dashboard: SkewguardDashboard;
+  /** Fires when the Scheduler dead-lettered an invocation in the last 5 minutes. */
+  readonly deadLettersAlarm: cloudwatch.Alarm;
+  /** Fires when any check failed to publish a message within one schedule period. */
+  readonly publishFailuresAlarm: cloudwatch.Alarm;
+  /** Fires when DynamoDB rejected any ledger write within one schedule period. */
+  readonly ledgerWriteFailuresAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: SkewguardProps) {
     super(scope, id);
@@ -200,11 +207,10 @@ export class Skewguard extends Construct {
       },
     );
 
-    const dlqAlarm = this.deadLetterQueue
-      .metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      })
+    // Messages sent, not queue depth: depth stays ≥ 1 until someone purges the queue, so the
+    // alarm would never return to OK and later failures would go unnoticed.
+    this.deadLettersAlarm = this.deadLetterQueue
+      .metricNumberOfMessagesSent({ period: Duration.minutes(5), statistic: 'Sum' })
       .createAlarm(this, 'DeadLettersAlarm', {
         alarmDescription:
           'skewguard: EventBridge Scheduler could not invoke a check function; the dead-letter queue holds the failed events and the reason.',
@@ -213,11 +219,31 @@ export class Skewguard extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-    dlqAlarm.addAlarmAction(new actions.SnsAction(topic));
+    this.deadLettersAlarm.addAlarmAction(new actions.SnsAction(topic));
+
+    const deliveryPeriod = Duration.seconds(
+      heartbeatWindow(Math.min(...config.clusters.map((c) => c.schedule.periodSeconds)), 1)
+        .periodSeconds,
+    );
+    this.publishFailuresAlarm = failureAlarm(this, 'PublishFailuresAlarm', {
+      metricName: METRIC_NAMES.publishFailures,
+      period: deliveryPeriod,
+      description:
+        'skewguard: a check could not publish some notifications to the topic (they stay owed and are retried next run). The check function logs say "publish failed" with the audience and the error.',
+    });
+    this.ledgerWriteFailuresAlarm = failureAlarm(this, 'LedgerWriteFailuresAlarm', {
+      metricName: METRIC_NAMES.ledgerWriteFailures,
+      period: deliveryPeriod,
+      description:
+        'skewguard: DynamoDB rejected ledger writes of a check (notices are delayed or may repeat once). The check function logs say "ledger write rejected" with the item and the error.',
+    });
+    for (const alarm of [this.publishFailuresAlarm, this.ledgerWriteFailuresAlarm])
+      alarm.addAlarmAction(new actions.SnsAction(topic));
 
     this.dashboard = new SkewguardDashboard(this, 'Dashboard', {
       functions: this.checkFunctions.map((f) => f.function),
       deadLetterQueue: this.deadLetterQueue,
+      alarms: [this.publishFailuresAlarm, this.ledgerWriteFailuresAlarm, this.deadLettersAlarm],
     });
   }
 
@@ -254,6 +280,29 @@ export class Skewguard extends Construct {
       );
     }
   }
+}
+
+/** Sum ≥ 1 of a fleet-wide failure count (service dimension only) in one period. */
+function failureAlarm(
+  scope: Construct,
+  id: string,
+  props: { readonly metricName: string; readonly period: Duration; readonly description: string },
+): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, id, {
+    alarmDescription: props.description,
+    metric: new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: props.metricName,
+      dimensionsMap: fleetDimensions(),
+      statistic: 'Sum',
+      period: props.period,
+    }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    // The count is emitted only when something failed; silence is the healthy state.
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
 }
 
 interface Tunables {

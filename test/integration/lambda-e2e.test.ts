@@ -240,6 +240,8 @@ describeWithPrometheus('Lambda check handler end to end', () => {
         resolved: 0,
         notified: 0,
         firingBySeverity: { critical: 0, warning: 0, info: 0 },
+        publishFailures: 0,
+        ledgerWriteFailures: 0,
         sources: bothSourcesOk,
         durationMs: expect.any(Number),
       });
@@ -267,6 +269,8 @@ describeWithPrometheus('Lambda check handler end to end', () => {
         resolved: 0,
         notified: 2,
         firingBySeverity: { critical: 2, warning: 0, info: 0 },
+        publishFailures: 0,
+        ledgerWriteFailures: 0,
         sources: bothSourcesOk,
         durationMs: expect.any(Number),
       });

@@ -8,8 +8,14 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { HandlerContext } from '../../../functions/check/handler';
-import { handleCheck } from '../../../functions/check/handler';
+import {
+  CLAIM_MARGIN_SECONDS,
+  claimTtlSeconds,
+  handleCheck,
+} from '../../../functions/check/handler';
+import { PublishError } from '../../../lib/notify/publisher';
 import type { SkewguardConfig } from '../../../lib/config';
 import { parseConfig } from '../../../lib/config';
 import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME } from '../../../lib/infra/metrics';
@@ -208,5 +214,160 @@ describe('check handler metrics', () => {
       ['prometheus', 1],
     ]);
     expect(records(METRIC_NAMES.checkDurationMs).map((r) => r['cluster'])).toEqual([BLIND]);
+  });
+
+  /** A DynamoDB client on dynalite whose finding Puts are recorded and, when `fail`, refused. */
+  function recordingDynamo(fail: boolean): {
+    client: DynamoDBClient;
+    puts: Record<string, unknown>[];
+  } {
+    if (!dynamo) throw new Error('dynalite did not start');
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIAFAKEFORTESTS', secretAccessKey: 'fake-secret-for-tests' },
+      maxAttempts: 1,
+    });
+    const puts: Record<string, unknown>[] = [];
+    client.middlewareStack.add(
+      (next, handlerContext) => async (args) => {
+        const item = (args.input as { Item?: Record<string, unknown> }).Item;
+        // Marshalled by the document client by now: { type: { S: 'finding' } }.
+        const type = (item?.['type'] as { S?: string } | undefined)?.S;
+        if (/Put/.test(handlerContext.commandName ?? '') && item && type === 'finding') {
+          puts.push(item);
+          if (fail)
+            throw Object.assign(new Error('Throughput exceeds the limit'), {
+              name: 'ThrottlingException',
+            });
+        }
+        return next(args);
+      },
+      { step: 'build', name: 'recordFindingPuts' },
+    );
+    return { client, puts };
+  }
+
+  /** Log records with `message`. */
+  function logs(message: string): Record<string, unknown>[] {
+    return output.records().filter((r) => r['message'] === message);
+  }
+
+  it('logs and counts machine messages SNS refused, per cluster and fleet-wide', async () => {
+    sns.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'human' });
+    sns
+      .on(PublishCommand, {
+        MessageAttributes: { audience: { DataType: 'String', StringValue: 'machine' } },
+      })
+      .rejects(
+        Object.assign(new Error('User is not authorized'), { name: 'AuthorizationErrorException' }),
+      );
+    const { client } = recordingDynamo(false);
+    const summary = await handleCheck(
+      { cluster: BLIND },
+      // A day on, so the BLIND findings earlier tests notified are due again.
+      { ...context(), dynamodb: client, now: () => NOW + 86_400_000 },
+    );
+
+    expect(summary.publishFailures).toBeGreaterThan(0);
+    const failures = logs('publish failed');
+    expect(failures).toHaveLength(summary.publishFailures);
+    expect(failures[0]).toMatchObject({
+      level: 'ERROR',
+      audience: 'machine',
+      errorName: 'AuthorizationErrorException',
+      sk: [expect.any(String)],
+      error: expect.stringContaining('User is not authorized'),
+    });
+    const counts = records(METRIC_NAMES.publishFailures);
+    expect(counts.map((r) => [r['cluster'], r[METRIC_NAMES.publishFailures]])).toEqual([
+      [BLIND, summary.publishFailures],
+      [undefined, summary.publishFailures],
+    ]);
+    expect(counts.map((r) => declaration(r, METRIC_NAMES.publishFailures).dimensions)).toEqual([
+      ['cluster', 'service'],
+      ['service'],
+    ]);
+    // The check ran, so the heartbeat counts it; the failure alarms on its own metric.
+    expect(records(METRIC_NAMES.checkCompleted)).toHaveLength(1);
+    expect(logs('check completed with delivery failures')).toHaveLength(1);
+    expect(logs('check completed')).toHaveLength(0);
+  });
+
+  it('counts a failed digest before the invocation fails', async () => {
+    sns.reset();
+    sns
+      .on(PublishCommand)
+      .rejects(Object.assign(new Error('not found'), { name: 'NotFoundException' }));
+    const { client } = recordingDynamo(false);
+    await expect(
+      handleCheck(
+        { cluster: BLIND },
+        { ...context(), dynamodb: client, now: () => NOW + 86_400_000 },
+      ),
+    ).rejects.toThrow(PublishError);
+    expect(logs('publish failed')[0]).toMatchObject({
+      audience: 'human',
+      errorName: 'NotFoundException',
+    });
+    expect(
+      records(METRIC_NAMES.publishFailures).map((r) => r[METRIC_NAMES.publishFailures]),
+    ).toEqual([1, 1]);
+  });
+
+  it('logs and counts ledger writes DynamoDB refused', async () => {
+    const { client } = recordingDynamo(true);
+    const summary = await handleCheck(
+      { cluster: BLIND },
+      { ...context(), dynamodb: client, now: () => NOW + 3 * 86_400_000 },
+    );
+
+    expect(summary.ledgerWriteFailures).toBeGreaterThan(0);
+    expect(logs('ledger write rejected')[0]).toMatchObject({
+      level: 'ERROR',
+      operation: 'put',
+      errorName: 'LedgerError',
+      error: expect.stringContaining('ThrottlingException'),
+    });
+    expect(
+      records(METRIC_NAMES.ledgerWriteFailures).map((r) => r[METRIC_NAMES.ledgerWriteFailures]),
+    ).toEqual([summary.ledgerWriteFailures, summary.ledgerWriteFailures]);
+    expect(records(METRIC_NAMES.publishFailures)).toEqual([]);
+  });
+
+  it('emits no failure counts on a clean run', async () => {
+    await handleCheck({ cluster: CLUSTER }, context());
+    expect(records(METRIC_NAMES.publishFailures)).toEqual([]);
+    expect(records(METRIC_NAMES.ledgerWriteFailures)).toEqual([]);
+  });
+
+  it('claims until the invocation times out plus a margin, not 15 minutes', async () => {
+    const { client, puts } = recordingDynamo(false);
+    const later = NOW + 4 * 86_400_000;
+    await handleCheck(
+      { cluster: BLIND },
+      { ...context(), dynamodb: client, now: () => later },
+      { getRemainingTimeInMillis: () => 59_500 },
+    );
+    const claims = puts.filter((item) => item['claimExpiresAt'] !== undefined);
+    expect(claims.length).toBeGreaterThan(0);
+    for (const claim of claims) {
+      expect((claim['claimExpiresAt'] as { S: string }).S).toBe(
+        new Date(later + (60 + CLAIM_MARGIN_SECONDS) * 1000).toISOString(),
+      );
+    }
+  });
+});
+
+describe('claimTtlSeconds', () => {
+  it.each<[string, number | undefined, number | undefined]>([
+    ['the remaining time, rounded up, plus the margin', 59_500, 60 + CLAIM_MARGIN_SECONDS],
+    ['the ledger default without an invocation (CLI, tests)', undefined, undefined],
+    ['the ledger default when the remaining time is nonsense', -1, undefined],
+  ])('%s', (_name, remaining, expected) => {
+    const invocation =
+      remaining === undefined ? undefined : { getRemainingTimeInMillis: () => remaining };
+    expect(claimTtlSeconds(invocation)).toBe(expected);
   });
 });

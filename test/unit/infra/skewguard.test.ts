@@ -366,10 +366,40 @@ describe('alarms and dashboard', () => {
     });
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       ...alarmAction,
-      MetricName: 'ApproximateNumberOfMessagesVisible',
+      MetricName: 'NumberOfMessagesSent',
       Namespace: 'AWS/SQS',
+      Statistic: 'Sum',
       Threshold: 1,
     });
+  });
+
+  it.each(['PublishFailures', 'LedgerWriteFailures'])(
+    'alarms once for the fleet on %s (sum ≥ 1 in the shortest schedule period)',
+    (metric) => {
+      const alarms = Object.values(resourcesOfType(s, 'AWS::CloudWatch::Alarm')).filter(
+        (a) => a.Properties['MetricName'] === metric,
+      );
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]!.Properties).toMatchObject({
+        Namespace: 'Skewguard',
+        Dimensions: [{ Name: 'service', Value: 'skewguard' }],
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: expect.stringMatching(/Topic/) }],
+      });
+    },
+  );
+
+  it('shows the delivery and dead-letter alarms and dead letters sent on the dashboard', () => {
+    const [dashboard] = Object.values(s.template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard!.Properties['DashboardBody']);
+    expect(body).toContain('NumberOfMessagesSent');
+    for (const alarm of ['PublishFailuresAlarm', 'LedgerWriteFailuresAlarm', 'DeadLettersAlarm'])
+      expect(body).toMatch(new RegExp(`Skewguard${alarm}`));
   });
 
   it('alarms per cluster when the CheckCompleted heartbeat goes missing', () => {
@@ -400,7 +430,14 @@ describe('alarms and dashboard', () => {
   it('shows firing findings by cluster and severity, check duration and source errors', () => {
     const [dashboard] = Object.values(s.template.findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard!.Properties['DashboardBody']);
-    for (const metric of ['FindingsFiring', 'CheckDurationMs', 'SourceErrors', 'CheckCompleted']) {
+    for (const metric of [
+      'FindingsFiring',
+      'CheckDurationMs',
+      'SourceErrors',
+      'CheckCompleted',
+      'PublishFailures',
+      'LedgerWriteFailures',
+    ]) {
       expect(body).toContain(
         `SEARCH('Namespace=\\\\\\"Skewguard\\\\\\" MetricName=\\\\\\"${metric}\\\\\\"'`,
       );

@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { CHAT_SUBSCRIBED_ENV, loadConfigFromEnvironment } from '../../lib/config';
+import { CHAT_SUBSCRIBED_ENV, loadConfigFromEnvironment, regionOfArn } from '../../lib/config';
+import { RegionalSecretsManagerClient } from '../../lib/collect/regional-secrets';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/infra/metrics';
 import type { CheckSummary } from '../../lib/check';
 import { handleCheck } from './handler';
@@ -24,17 +24,25 @@ function required(name: string): string {
 
 let context: HandlerContext | undefined;
 
-/** Fails fast at cold start on a bad config, naming the variable and the problem. */
-function handlerContext(): HandlerContext {
-  context ??= {
-    config: loadConfigFromEnvironment(),
-    tableName: required('LEDGER_TABLE'),
-    topicArn: required('TOPIC_ARN'),
+/** The clients and config of this container, built on the first call; fails fast on a bad config, naming the variable. */
+export function handlerContext(): HandlerContext {
+  if (context) return context;
+  const config = loadConfigFromEnvironment();
+  const tableName = required('LEDGER_TABLE');
+  const topicArn = required('TOPIC_ARN');
+  const topicRegion = regionOfArn(topicArn);
+  context = {
+    config,
+    tableName,
+    topicArn,
     chat: process.env[CHAT_SUBSCRIBED_ENV] === 'true',
     dynamodb: new DynamoDBClient({}),
     // The notifier retries on its own; keep the SDK's retries small so attempts stay bounded.
-    sns: new SNSClient({ maxAttempts: 2 }),
-    secrets: new SecretsManagerClient({}),
+    // SNS accepts a publish only in the topic's region; the stack keeps that the function's own
+    // (alarms need it too), and the client follows the ARN should the two ever differ.
+    sns: new SNSClient({ maxAttempts: 2, ...(topicRegion ? { region: topicRegion } : {}) }),
+    // Secrets are read in the region each ARN names (one client per region, made on first use).
+    secrets: new RegionalSecretsManagerClient({}),
     logger,
     metrics,
   };

@@ -2,15 +2,18 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SourceCollector } from '../check';
 import type { ClusterConfig, PrometheusSource } from '../config';
+import { regionOfArn } from '../config';
 import type { RolloutCondition } from '../rules';
 import { SourceError } from './errors';
 import type { AwsDeps } from './kube-connect';
 import type { PrometheusAuth } from './prometheus';
 import type { SourceName } from '../rules';
+import type { SecretsReader } from './regional-secrets';
 
 /** AWS clients the collectors use; module-scope in the Lambda, fakes in tests. */
 export interface CollectorDeps {
-  readonly secrets: Pick<SecretsManagerClient, 'send'>;
+  /** Reads each secret in its ARN's region when it offers `forRegion` (the Lambda's does). */
+  readonly secrets: SecretsReader;
   readonly aws?: AwsDeps;
   /** `for` windows per rollout condition, so Prometheus reads enough history. */
   readonly forWindows?: Readonly<Partial<Record<RolloutCondition, number>>>;
@@ -142,16 +145,23 @@ function parseJson(text: string): Record<string, unknown> | undefined {
   }
 }
 
+/** The client for the region `arn` names: Secrets Manager answers for a secret only in that region. */
+function clientFor(secrets: SecretsReader, arn: string): Pick<SecretsManagerClient, 'send'> {
+  const region = regionOfArn(arn);
+  return region && secrets.forRegion ? secrets.forRegion(region) : secrets;
+}
+
 /** A secret's string; `jsonKey` also accepts `{"<jsonKey>": "..."}` for secrets stored as JSON. */
 async function secretString(
-  secrets: Pick<SecretsManagerClient, 'send'>,
+  secrets: SecretsReader,
   arn: string,
   source: SourceName,
   jsonKey?: string,
 ): Promise<string> {
   let value: string | undefined;
   try {
-    value = (await secrets.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
+    value = (await clientFor(secrets, arn).send(new GetSecretValueCommand({ SecretId: arn })))
+      .SecretString;
   } catch (error) {
     const name = (error as { name?: string }).name ?? '';
     if (name === 'AccessDeniedException') {

@@ -7,10 +7,23 @@ const ACCOUNT = '\\d{12}';
 /** An AWS region name such as `eu-central-1`. */
 export const REGION_PATTERN = new RegExp(`^${REGION}$`);
 
-/** A Secrets Manager secret ARN (the complete one, with the random suffix). */
-export const SECRET_ARN_PATTERN = new RegExp(
-  `^arn:${PARTITION}:secretsmanager:${REGION}:${ACCOUNT}:secret:[A-Za-z0-9/_+=.@-]+$`,
-);
+const SECRET_PREFIX = `^arn:${PARTITION}:secretsmanager:${REGION}:${ACCOUNT}:secret:[A-Za-z0-9/_+=.@-]+`;
+
+/**
+ * A complete Secrets Manager secret ARN, ending in the `-` and six random characters Secrets
+ * Manager appends: IAM matches a grant's resource against that complete ARN, so a grant for the
+ * ARN without the suffix never lets the role read the secret.
+ */
+export const SECRET_ARN_PATTERN = new RegExp(`${SECRET_PREFIX}-[A-Za-z0-9]{6}$`);
+
+/** A secret ARN that may lack the random suffix (a partial ARN), to tell that mistake apart. */
+export const PARTIAL_SECRET_ARN_PATTERN = new RegExp(`${SECRET_PREFIX}$`);
+
+/** The region field of an ARN (`arn:partition:service:region:...`), or undefined when it has none. */
+export function regionOfArn(arn: string): string | undefined {
+  const region = arn.split(':')[3];
+  return region && REGION_PATTERN.test(region) ? region : undefined;
+}
 
 /** A standard (not FIFO) SNS topic ARN. */
 export const TOPIC_ARN_PATTERN = new RegExp(

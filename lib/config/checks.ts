@@ -137,6 +137,12 @@ function checkPrometheus(prom: Obj, path: readonly PropertyKey[]): RawIssue[] {
   const auth = isObject(prom['auth']) ? prom['auth'] : undefined;
   const type = auth?.['type'];
   if (typeof url !== 'string') return issues;
+  if (typeof type === 'string' && type !== 'sigv4' && ampWorkspaceFromUrl(url)) {
+    issues.push({
+      path: [...path, 'auth', 'type'],
+      message: `${showValue(type)} cannot query an Amazon Managed Prometheus workspace: AMP accepts only SigV4-signed requests, and only sigv4 grants the checker's role aps:QueryMetrics on it; use auth: {type: sigv4} or leave auth out (sigv4 is the default for AMP URLs)`,
+    });
+  }
   if (type === 'sigv4') {
     const workspace = ampWorkspaceFromUrl(url);
     if (!workspace) {

@@ -9,6 +9,20 @@ export interface ScheduleSpec {
   readonly periodSeconds: number;
 }
 
+/**
+ * The slowest schedule skewguard accepts: one run a week. A cluster's heartbeat alarm must span
+ * at least one run gap, and a CloudWatch alarm looks back at most 7 days, so a slower schedule
+ * would alarm between every two runs.
+ */
+export const MAX_SCHEDULE_PERIOD_SECONDS = 7 * 86400;
+
+/** Why a schedule is too slow for its heartbeat alarm, or undefined when it is weekly or faster. */
+export function tooSlowForHeartbeat(spec: ScheduleSpec): string | undefined {
+  if (spec.periodSeconds <= MAX_SCHEDULE_PERIOD_SECONDS) return undefined;
+  const days = Math.round((spec.periodSeconds / 86400) * 10) / 10;
+  return `runs only every ${days} days, but the heartbeat alarm can look back at most 7 days (CloudWatch's limit) and would fire between runs; the slowest schedule allowed is weekly, e.g. rate(7 days) or cron(0 8 ? * MON *)`;
+}
+
 /** What a schedule may look like, for error messages. */
 export const SCHEDULE_FORMAT =
   "rate(<n> minute|minutes|hour|hours|day|days), e.g. 'rate(5 minutes)', or cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>), e.g. 'cron(0/10 * * * ? *)'";

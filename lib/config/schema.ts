@@ -12,6 +12,7 @@ import {
   KMS_KEY_ARN_PATTERN,
   NAMESPACE_PATTERN,
   REGION_PATTERN,
+  PARTIAL_SECRET_ARN_PATTERN,
   SECRET_ARN_PATTERN,
   SECURITY_GROUP_ID_PATTERN,
   SELECTOR_PATTERN,
@@ -20,7 +21,7 @@ import {
 } from './aws-names';
 import { DURATION_FORMAT, parseDuration } from './duration';
 import { showValue } from './errors';
-import { parseSchedule } from './schedule';
+import { parseSchedule, tooSlowForHeartbeat } from './schedule';
 import type { Audience } from './types';
 import { AUDIENCES } from './types';
 
@@ -40,10 +41,16 @@ function matching(pattern: RegExp, expected: string) {
   });
 }
 
-const secretArn = matching(
-  SECRET_ARN_PATTERN,
-  'a Secrets Manager secret ARN; expected the complete ARN arn:aws:secretsmanager:<region>:<account-id>:secret:<name>-<6 characters>',
-);
+const SECRET_ARN_FORMAT =
+  'arn:aws:secretsmanager:<region>:<account-id>:secret:<name>-<6 characters>';
+
+const secretArn = z.string().superRefine((value, ctx) => {
+  if (SECRET_ARN_PATTERN.test(value)) return;
+  const message = PARTIAL_SECRET_ARN_PATTERN.test(value)
+    ? `${showValue(value)} lacks the 6-character suffix Secrets Manager appends to the name, so the checker's IAM grant would never match the secret; copy the complete ARN that \`aws secretsmanager create-secret\` printed (or \`aws secretsmanager describe-secret --secret-id <name> --query ARN\`), ending in -<6 characters>`
+    : `${showValue(value)} is not a Secrets Manager secret ARN; expected the complete ARN ${SECRET_ARN_FORMAT}`;
+  ctx.addIssue({ code: 'custom', message });
+});
 
 /** Whether `value` parses as a URL with one of `protocols` and a host (`http://` alone has none). */
 export function isUrlOf(value: string, protocols: readonly ('https' | 'http')[]): boolean {
@@ -76,8 +83,8 @@ const positiveDuration = z.string().superRefine((value, ctx) => {
 
 const schedule = z.string().superRefine((value, ctx) => {
   const parsed = parseSchedule(value);
-  if (typeof parsed === 'string')
-    ctx.addIssue({ code: 'custom', message: `${showValue(value)}: ${parsed}` });
+  const problem = typeof parsed === 'string' ? parsed : tooSlowForHeartbeat(parsed);
+  if (problem) ctx.addIssue({ code: 'custom', message: `${showValue(value)}: ${problem}` });
 });
 
 const timezone = z.string().refine(

@@ -1,5 +1,5 @@
 /** One check function: the Lambda that runs `runCheck` for the clusters of one network placement. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RemovalPolicy } from 'aws-cdk-lib';
@@ -18,12 +18,11 @@ import { Construct } from 'constructs';
 import type { ClusterConfig, SkewguardConfig, VpcPlacement } from '../config';
 import { CHAT_SUBSCRIBED_ENV, CONFIG_ENV, CONFIG_FILE_ENV, toConfigDocument } from '../config';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './metrics';
-import { resourcesOf } from './permissions';
+import { eksClusterArn, resourcesOf, workspaceArn } from './permissions';
 
-/** What lib/ledger/dynamodb.ts calls: conditional puts and deletes, queries by cluster, point reads. */
+/** What lib/ledger/dynamodb.ts calls: conditional puts and deletes, queries by cluster. */
 export const LEDGER_ACTIONS = [
   'dynamodb:Query',
-  'dynamodb:GetItem',
   'dynamodb:PutItem',
   'dynamodb:DeleteItem',
 ] as const;
@@ -133,44 +132,15 @@ export class CheckFunction extends Construct {
       }),
     );
     this.configBundled = Buffer.byteLength(configJson) > props.maxInlineConfigBytes;
-    const configFile = this.configBundled ? writeConfigFile(configJson) : undefined;
+    const configDir = this.configBundled ? writeConfigDir(configJson) : undefined;
+    const configFile = configDir ? join(configDir, CONFIG_FILE_NAME) : undefined;
+    try {
+      this.function = this.createFunction(props, names, logGroup, configJson, configFile);
+    } finally {
+      // Bundling ran inside the constructor and copied the file; nothing reads it afterwards.
+      if (configDir) rmSync(configDir, { recursive: true, force: true });
+    }
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
-      description: `skewguard check: ${summarize(names)}`,
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize,
-      timeout: props.timeout,
-      role: this.role,
-      logGroup,
-      environment: {
-        NODE_OPTIONS: checkFunctionNodeOptions(props.memorySize),
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        LEDGER_TABLE: props.table.tableName,
-        TOPIC_ARN: props.topic.topicArn,
-        [CHAT_SUBSCRIBED_ENV]: String(
-          props.config.notifications.https.some((endpoint) => endpoint.audience === 'chat'),
-        ),
-        ...(configFile ? { [CONFIG_FILE_ENV]: BUNDLED_CONFIG_PATH } : { [CONFIG_ENV]: configJson }),
-      },
-      bundling: {
-        ...CHECK_FUNCTION_BUNDLING,
-        ...(configFile
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (_inputDir: string, outputDir: string) => [
-                  copyCommand(configFile, outputDir),
-                ],
-              },
-            }
-          : {}),
-      },
-    });
     if (props.vpc) {
       // L1 on purpose: the config names subnets and security groups, not a VPC to look up.
       const cfn = this.function.node.defaultChild as lambda.CfnFunction;
@@ -227,6 +197,51 @@ export class CheckFunction extends Construct {
     this.errorsAlarm.addAlarmAction(new actions.SnsAction(props.topic));
   }
 
+  private createFunction(
+    props: CheckFunctionProps,
+    names: readonly string[],
+    logGroup: logs.ILogGroup,
+    configJson: string,
+    configFile: string | undefined,
+  ): NodejsFunction {
+    return new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: `skewguard check: ${summarize(names)}`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup,
+      environment: {
+        NODE_OPTIONS: checkFunctionNodeOptions(props.memorySize),
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        LEDGER_TABLE: props.table.tableName,
+        TOPIC_ARN: props.topic.topicArn,
+        [CHAT_SUBSCRIBED_ENV]: String(
+          props.config.notifications.https.some((endpoint) => endpoint.audience === 'chat'),
+        ),
+        ...(configFile ? { [CONFIG_FILE_ENV]: BUNDLED_CONFIG_PATH } : { [CONFIG_ENV]: configJson }),
+      },
+      bundling: {
+        ...CHECK_FUNCTION_BUNDLING,
+        ...(configFile
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_inputDir: string, outputDir: string) => [
+                  copyCommand(configFile, outputDir),
+                ],
+              },
+            }
+          : {}),
+      },
+    });
+  }
+
   private grantClusterAccess(props: CheckFunctionProps): void {
     const resources = resourcesOf(props.clusters);
     if (resources.secretArns.length > 0) {
@@ -243,9 +258,8 @@ export class CheckFunction extends Construct {
         new iam.PolicyStatement({
           sid: 'QueryPrometheusWorkspaces',
           actions: ['aps:QueryMetrics'],
-          resources: resources.ampWorkspaces.map(
-            (w) =>
-              `arn:${Aws.PARTITION}:aps:${w.region}:${Aws.ACCOUNT_ID}:workspace/${w.workspaceId}`,
+          resources: resources.ampWorkspaces.map((w) =>
+            workspaceArn(w, Aws.PARTITION, Aws.ACCOUNT_ID),
           ),
         }),
       );
@@ -255,8 +269,8 @@ export class CheckFunction extends Construct {
         new iam.PolicyStatement({
           sid: 'DescribeEksClusters',
           actions: ['eks:DescribeCluster'],
-          resources: resources.eksClusters.map(
-            (c) => `arn:${Aws.PARTITION}:eks:${c.region}:${Aws.ACCOUNT_ID}:cluster/${c.name}`,
+          resources: resources.eksClusters.map((c) =>
+            eksClusterArn(c, Aws.PARTITION, Aws.ACCOUNT_ID),
           ),
         }),
       );
@@ -270,15 +284,19 @@ function summarize(names: readonly string[]): string {
   return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 }
 
-/** Writes the config JSON where the afterBundling hook can copy it from. */
-function writeConfigFile(json: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'skewguard-config-'));
-  const file = join(dir, 'skewguard.config.json');
-  writeFileSync(file, json);
-  return file;
+/** Prefix of the temporary directories the bundled config is staged in (removed after bundling). */
+export const CONFIG_STAGING_PREFIX = `skewguard-config-${process.pid}-`;
+
+const CONFIG_FILE_NAME = 'skewguard.config.json';
+
+/** Writes the config JSON into a fresh directory the afterBundling hook can copy it from. */
+function writeConfigDir(json: string): string {
+  const dir = mkdtempSync(join(tmpdir(), CONFIG_STAGING_PREFIX));
+  writeFileSync(join(dir, CONFIG_FILE_NAME), json);
+  return dir;
 }
 
 function copyCommand(from: string, outputDir: string): string {
-  const to = join(outputDir, 'skewguard.config.json');
+  const to = join(outputDir, CONFIG_FILE_NAME);
   return process.platform === 'win32' ? `copy /Y "${from}" "${to}"` : `cp "${from}" "${to}"`;
 }

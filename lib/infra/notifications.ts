@@ -1,11 +1,12 @@
 /** The SNS topic skewguard publishes to, its KMS key and the subscriptions from the config. */
 import type { RemovalPolicy } from 'aws-cdk-lib';
-import { Aws } from 'aws-cdk-lib';
+import { Annotations, Aws, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { Audience, NotificationsConfig } from '../config';
+import { regionOfArn } from '../config';
 import type { Severity } from '../rules';
 import { SEVERITIES, severityRank } from '../rules';
 
@@ -36,6 +37,16 @@ export function filterPolicy(
   return { $or: [findings, { audience: [{ exists: false }] }] };
 }
 
+/** Conditions admitting CloudWatch only on behalf of this account's alarms in the stack's region. */
+function alarmSourceConditions(): Record<string, unknown> {
+  return {
+    StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+    ArnLike: {
+      'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
+    },
+  };
+}
+
 /** The topic (created, or an existing one by ARN) and its subscriptions. */
 export class Notifications extends Construct {
   /** Where the check function publishes and the alarms notify. */
@@ -49,7 +60,8 @@ export class Notifications extends Construct {
     const { notifications } = props;
     if (notifications.topicArn) {
       this.topic = sns.Topic.fromTopicArn(this, 'Topic', notifications.topicArn);
-      this.existingTopicRegion = notifications.topicArn.split(':')[3];
+      this.existingTopicRegion = regionOfArn(notifications.topicArn);
+      this.checkTopicRegion(notifications.topicArn, this.existingTopicRegion);
       if (notifications.topicKeyArn)
         this.topicKey = kms.Key.fromKeyArn(this, 'TopicKey', notifications.topicKeyArn);
     } else {
@@ -59,12 +71,15 @@ export class Notifications extends Construct {
         removalPolicy: props.removalPolicy,
       });
       // CloudWatch alarms publish to the encrypted topic; without this the alarm actions fail.
+      // Limited to this account's alarms in this region (confused deputy): CloudWatch passes
+      // the alarm as the source to KMS, unlike EventBridge, whose deliveries carry no source keys.
       key.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: 'AllowCloudWatchAlarmsToUseTheKey',
           principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
           actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
           resources: ['*'],
+          conditions: alarmSourceConditions(),
         }),
       );
       const topic = new sns.Topic(this, 'Topic', {
@@ -78,11 +93,7 @@ export class Notifications extends Construct {
           principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
           actions: ['sns:Publish'],
           resources: [topic.topicArn],
-          conditions: {
-            ArnLike: {
-              'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
-            },
-          },
+          conditions: alarmSourceConditions(),
         }),
       );
       this.topic = topic;
@@ -104,6 +115,27 @@ export class Notifications extends Construct {
         filterPolicy(endpoint.audience, endpoint.severities),
       );
     });
+  }
+
+  /**
+   * CloudWatch alarm actions can only notify a topic in the alarm's region, and the alarms live
+   * in the stack's region: an existing topic elsewhere cannot work. Rejected when the stack's
+   * region is known; an environment-agnostic stack gets a warning (its region is set at deploy).
+   */
+  private checkTopicRegion(topicArn: string, topicRegion: string | undefined): void {
+    const stackRegion = Stack.of(this).region;
+    if (topicRegion === undefined) return;
+    if (Token.isUnresolved(stackRegion)) {
+      Annotations.of(this).addWarningV2(
+        'skewguard:topic-region',
+        `notifications.topicArn ${topicArn} is in ${topicRegion}: deploy this stack to ${topicRegion} too, or the alarms cannot notify it (CloudWatch alarm actions need a topic in the alarm's region).`,
+      );
+    } else if (stackRegion !== topicRegion) {
+      throw new Error(
+        `config: notifications.topicArn ${topicArn} is in ${topicRegion}, but the stack deploys to ${stackRegion}; CloudWatch alarms can only notify a topic in their own region. ` +
+          `Deploy the stack to ${topicRegion}, or use a topic in ${stackRegion} (or leave topicArn out and let skewguard create one).`,
+      );
+    }
   }
 
   private subscribe(

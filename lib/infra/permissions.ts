@@ -2,21 +2,33 @@
 import type { ClusterConfig } from '../config';
 import { ampWorkspaceFromUrl } from '../config';
 
-/** Names of the resources a function's role is scoped to (ARN building is left to the caller). */
+/** An AMP workspace a function queries with SigV4. */
+export interface WorkspaceRef {
+  readonly region: string;
+  readonly workspaceId: string;
+}
+
+/** An EKS cluster a function describes. */
+export interface EksClusterRef {
+  readonly region: string;
+  readonly name: string;
+}
+
+/** Names of the resources a function's role is scoped to. */
 export interface ClusterResources {
   /** Secrets Manager secret ARNs, as written in the config. */
   readonly secretArns: readonly string[];
   /** AMP workspaces queried with SigV4. */
-  readonly ampWorkspaces: readonly { readonly region: string; readonly workspaceId: string }[];
+  readonly ampWorkspaces: readonly WorkspaceRef[];
   /** EKS clusters the function describes. */
-  readonly eksClusters: readonly { readonly region: string; readonly name: string }[];
+  readonly eksClusters: readonly EksClusterRef[];
 }
 
 /** Every secret, AMP workspace and EKS cluster the given clusters name, without duplicates. */
 export function resourcesOf(clusters: readonly ClusterConfig[]): ClusterResources {
   const secrets = new Set<string>();
-  const workspaces = new Map<string, { region: string; workspaceId: string }>();
-  const eks = new Map<string, { region: string; name: string }>();
+  const workspaces = new Map<string, WorkspaceRef>();
+  const eks = new Map<string, EksClusterRef>();
   for (const cluster of clusters) {
     const k8s = cluster.kubernetes;
     if (k8s?.kind === 'eks')
@@ -39,4 +51,45 @@ export function resourcesOf(clusters: readonly ClusterConfig[]): ClusterResource
     ampWorkspaces: [...workspaces.values()],
     eksClusters: [...eks.values()],
   };
+}
+
+/** The ARN of an AMP workspace; partition and account may be CDK tokens. */
+export function workspaceArn(w: WorkspaceRef, partition: string, account: string): string {
+  return `arn:${partition}:aps:${w.region}:${account}:workspace/${w.workspaceId}`;
+}
+
+/** The ARN of an EKS cluster; partition and account may be CDK tokens. */
+export function eksClusterArn(c: EksClusterRef, partition: string, account: string): string {
+  return `arn:${partition}:eks:${c.region}:${account}:cluster/${c.name}`;
+}
+
+// Worst cases for the estimate: the longest partition name and a 12-digit account.
+const LONGEST_PARTITION = 'aws-us-gov';
+const ACCOUNT = '123456789012';
+// Each ARN in a statement's Resource list also costs two quotes and a comma.
+const LIST_ENTRY_OVERHEAD = 3;
+/**
+ * What CDK assumes an ARN containing a token (partition, account) adds to a policy
+ * (`@aws-cdk/aws-iam.arnSizeEstimate`, default 150) when it decides whether to move statements
+ * out of the role's inline policy into overflow managed policies.
+ */
+const CDK_TOKEN_ARN_ESTIMATE = 150;
+
+/**
+ * Characters the given clusters' resource ARNs add to their role's policy, as the larger of
+ * what IAM counts once deployed (at the longest partition name; IAM ignores whitespace) and
+ * what CDK estimates at synth for ARNs built from tokens. Below both limits, the policy stays
+ * one inline policy that IAM accepts.
+ */
+export function policyCharsOf(clusters: readonly ClusterConfig[]): number {
+  const r = resourcesOf(clusters);
+  const tokenArns = [
+    ...r.ampWorkspaces.map((w) => workspaceArn(w, LONGEST_PARTITION, ACCOUNT)),
+    ...r.eksClusters.map((c) => eksClusterArn(c, LONGEST_PARTITION, ACCOUNT)),
+  ];
+  const lengths = [
+    ...r.secretArns.map((arn) => arn.length),
+    ...tokenArns.map((arn) => Math.max(arn.length, CDK_TOKEN_ARN_ESTIMATE)),
+  ];
+  return lengths.reduce((sum, length) => sum + length + LIST_ENTRY_OVERHEAD, 0);
 }

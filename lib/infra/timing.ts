@@ -29,6 +29,13 @@ export interface HeartbeatWindow {
  * else ≤ 7 days. Schedules slower than daily use day-long periods spanning the run gap.
  */
 export function heartbeatWindow(runPeriodSeconds: number, missedRuns: number): HeartbeatWindow {
+  // The config rejects slower schedules (MAX_SCHEDULE_PERIOD_SECONDS); a window that cannot span
+  // one run gap would alarm between every two runs, so refuse rather than build it.
+  if (runPeriodSeconds > WEEK) {
+    throw new Error(
+      `heartbeatWindow: a run every ${runPeriodSeconds}s is slower than weekly; one CloudWatch alarm cannot cover it (see MAX_SCHEDULE_PERIOD_SECONDS)`,
+    );
+  }
   const periodSeconds = Math.min(
     DAY,
     Math.ceil(Math.max(MINUTE, runPeriodSeconds) / MINUTE) * MINUTE,

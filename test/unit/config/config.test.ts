@@ -8,6 +8,7 @@ import {
   findCluster,
   loadConfig,
   loadConfigFromEnvironment,
+  MAX_SCHEDULE_PERIOD_SECONDS,
   parseConfig,
   policyFor,
   toConfigDocument,
@@ -99,6 +100,19 @@ describe('normalization', () => {
       info: 604800,
     });
     expect(config.defaults.runbookBaseUrl).toBe('https://x.example/rb/');
+  });
+
+  it.each(['rate(7 days)', 'cron(0 8 ? * MON *)'])(
+    'accepts the weekly schedule %s, the slowest a heartbeat alarm covers',
+    (schedule) => {
+      const config = parseConfig(validWith('clusters.0.schedule', schedule));
+      expect(config.clusters[0]!.schedule.periodSeconds).toBe(MAX_SCHEDULE_PERIOD_SECONDS);
+    },
+  );
+
+  it('defaults an AMP workspace URL without auth to sigv4', () => {
+    const config = parseConfig(validWith('clusters.0.prometheus.auth', undefined));
+    expect(config.clusters[0]!.prometheus!.auth).toEqual({ type: 'sigv4', region: 'eu-west-1' });
   });
 
   it('resolves a cluster schedule override and the sigv4 region from the AMP URL', () => {
@@ -480,6 +494,54 @@ describe('strict validation: each problem names the path, the value and what is 
       /"yes" is not true or false/,
     ],
     ['no clusters', { clusters: [] }, 'clusters', /must list at least 1/],
+    [
+      'a secret ARN without the 6-character suffix',
+      validWith(
+        'clusters.1.kubernetes.tokenSecretArn',
+        'arn:aws:secretsmanager:eu-west-1:123456789012:secret:skewguard/token',
+      ),
+      'clusters[1].kubernetes.tokenSecretArn',
+      /"arn:aws:secretsmanager:eu-west-1:123456789012:secret:skewguard\/token" lacks the 6-character suffix .* copy the complete ARN that `aws secretsmanager create-secret` printed/,
+    ],
+    [
+      'a secret ARN whose suffix is too short',
+      validWith(
+        'clusters.1.kubernetes.tokenSecretArn',
+        'arn:aws:secretsmanager:eu-west-1:123456789012:secret:skewguard/token-AbCd',
+      ),
+      'clusters[1].kubernetes.tokenSecretArn',
+      /lacks the 6-character suffix/,
+    ],
+    [
+      'basic auth on an AMP workspace URL',
+      validWith('clusters.0.prometheus.auth', { type: 'basic', secretArn: SECRET }),
+      'clusters[0].prometheus.auth.type',
+      /"basic" cannot query an Amazon Managed Prometheus workspace: AMP accepts only SigV4-signed requests.*use auth: \{type: sigv4\} or leave auth out/,
+    ],
+    [
+      'no auth on an AMP workspace URL',
+      validWith('clusters.0.prometheus.auth', { type: 'none' }),
+      'clusters[0].prometheus.auth.type',
+      /"none" cannot query an Amazon Managed Prometheus workspace/,
+    ],
+    [
+      'bearer auth on an AMP workspace URL',
+      validWith('clusters.0.prometheus.auth', { type: 'bearer', secretArn: SECRET }),
+      'clusters[0].prometheus.auth.type',
+      /"bearer" cannot query an Amazon Managed Prometheus workspace/,
+    ],
+    [
+      'a schedule slower than weekly',
+      validWith('clusters.0.schedule', 'rate(8 days)'),
+      'clusters[0].schedule',
+      /"rate\(8 days\)": runs only every 8 days, but the heartbeat alarm can look back at most 7 days .* the slowest schedule allowed is weekly/,
+    ],
+    [
+      'a monthly cron default schedule',
+      { ...valid(), defaults: { schedule: 'cron(0 8 1 * ? *)' } },
+      'defaults.schedule',
+      /runs only every 31 days.*slowest schedule allowed is weekly/,
+    ],
   ])('rejects %s', (_what, doc, path, message) => {
     const issues = issuesOf(doc);
     const issue = issues.find((i) => i.path === path);

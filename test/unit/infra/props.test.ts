@@ -102,3 +102,9 @@ describe('heartbeat windows stay within CloudWatch limits', () => {
     expect(result.periodSeconds * result.evaluationPeriods).toBeLessThanOrEqual(limit);
   });
 });
+
+describe('heartbeat windows for schedules slower than weekly', () => {
+  it('are refused: one alarm cannot span the gap, so it would fire between runs', () => {
+    expect(() => heartbeatWindow(8 * 86400, 3)).toThrow(/slower than weekly/);
+  });
+});

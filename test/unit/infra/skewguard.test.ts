@@ -1,6 +1,10 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { CONFIG_ENV, loadConfigFromEnvironment } from '../../../lib/config';
 import { EKS_VIEW_POLICY_ARN, LEDGER_ACTIONS, READER_GROUP } from '../../../lib/infra';
+import { CONFIG_STAGING_PREFIX } from '../../../lib/infra/check-function';
 import type { Synthesized } from './support';
 import { ampUrl, resourcesOfType, secretArn, synth } from './support';
 
@@ -187,6 +191,14 @@ describe('least privilege', () => {
     for (const st of kms) expect(st.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
   });
 
+  it('grants exactly the DynamoDB actions the ledger store sends, nothing more', () => {
+    const source = readFileSync(join(__dirname, '../../../lib/ledger/dynamodb.ts'), 'utf8');
+    const sent = [...source.matchAll(/new (\w+)Command\(/g)].map((m) => `dynamodb:${m[1]}`);
+    const action = (name: string) =>
+      name === 'dynamodb:Put' || name === 'dynamodb:Delete' ? `${name}Item` : name;
+    expect([...new Set(sent.map(action))].sort()).toEqual([...LEDGER_ACTIONS].sort());
+  });
+
   it('lets the scheduler invoke the check functions only, and dead-letter to its queue', () => {
     s.template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
@@ -273,6 +285,29 @@ describe('the topic', () => {
     });
     s.template.hasResourceProperties('AWS::SNS::Topic', {
       KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('TopicKey'), 'Arn'] },
+    });
+  });
+
+  it('lets CloudWatch use the key only for this account’s alarms in the stack’s region', () => {
+    s.template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    Match.arrayWith([':cloudwatch:', { Ref: 'AWS::Region' }, ':alarm:*']),
+                  ],
+                },
+              },
+            },
+          }),
+        ]),
+      },
     });
   });
 
@@ -511,6 +546,46 @@ describe('an existing topic', () => {
         ]),
       },
     });
+  });
+});
+
+describe('an existing topic in another region', () => {
+  const topicArn = 'arn:aws:sns:us-east-1:123456789012:platform-alerts';
+  const build = (region?: string) =>
+    synth(
+      { notifications: { topicArn }, clusters: [FLEET.clusters[3]] },
+      region ? { env: { region, account: '123456789012' } } : {},
+    );
+
+  it('is rejected when the stack’s region is known, naming the key and both regions', () => {
+    expect(() => build('eu-west-1')).toThrow(
+      /notifications\.topicArn arn:aws:sns:us-east-1:123456789012:platform-alerts is in us-east-1, but the stack deploys to eu-west-1; CloudWatch alarms can only notify a topic in their own region/,
+    );
+  });
+
+  it('is accepted in the stack’s region', () => {
+    expect(() => build('us-east-1')).not.toThrow();
+  });
+
+  it('draws a warning on an environment-agnostic stack, whose region is chosen at deploy', () => {
+    const { stack } = build();
+    Annotations.fromStack(stack).hasWarning(
+      '*',
+      Match.stringLikeRegexp(
+        'notifications.topicArn .* is in us-east-1: deploy this stack to us-east-1',
+      ),
+    );
+  });
+});
+
+describe('a config too large for the environment', () => {
+  it('is staged for bundling in a temporary directory that is gone after synth', () => {
+    const staged = () =>
+      readdirSync(tmpdir()).filter((name) => name.startsWith(CONFIG_STAGING_PREFIX));
+    const before = staged();
+    const large = synth(FLEET, { maxInlineConfigBytes: 0 });
+    expect(large.stack.skewguard.checkFunctions.every((f) => f.configBundled)).toBe(true);
+    expect(staged()).toEqual(before);
   });
 });
 

@@ -7,7 +7,7 @@ import { RegionalSecretsManagerClient } from '../../lib/collect/regional-secrets
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/infra/metrics';
 import type { CheckSummary } from '../../lib/check';
 import { handleCheck } from './handler';
-import type { HandlerContext } from './handler';
+import type { HandlerContext, InvocationContext } from './handler';
 
 // Module scope: built once per container and reused by every invocation (STYLE.md #10).
 const logger = new Logger({ serviceName: SERVICE_NAME });
@@ -49,6 +49,8 @@ export function handlerContext(): HandlerContext {
   return context;
 }
 
-/** Lambda entry: `{cluster}` in, run summary out. */
-export const handler = async (event: unknown): Promise<CheckSummary> =>
-  handleCheck(event, handlerContext());
+/** Lambda entry: `{cluster}` in, run summary out; the invocation's deadline bounds its claims. */
+export const handler = async (
+  event: unknown,
+  invocation?: InvocationContext,
+): Promise<CheckSummary> => handleCheck(event, handlerContext(), invocation);

@@ -10,17 +10,17 @@ export interface ScheduleSpec {
 }
 
 /**
- * The slowest schedule skewguard accepts: one run a week. A cluster's heartbeat alarm must span
- * at least one run gap, and a CloudWatch alarm looks back at most 7 days, so a slower schedule
- * would alarm between every two runs.
+ * The slowest schedule skewguard accepts: one run every 6 days. A cluster's heartbeat alarm must
+ * span a run gap plus one alarm period (a day) of slack, and a CloudWatch alarm looks back at most
+ * 7 days; a weekly run would leave no slack and the alarm would flap before every run.
  */
-export const MAX_SCHEDULE_PERIOD_SECONDS = 7 * 86400;
+export const MAX_SCHEDULE_PERIOD_SECONDS = 6 * 86400;
 
-/** Why a schedule is too slow for its heartbeat alarm, or undefined when it is weekly or faster. */
+/** Why a schedule is too slow for its heartbeat alarm, or undefined when it runs often enough. */
 export function tooSlowForHeartbeat(spec: ScheduleSpec): string | undefined {
   if (spec.periodSeconds <= MAX_SCHEDULE_PERIOD_SECONDS) return undefined;
   const days = Math.round((spec.periodSeconds / 86400) * 10) / 10;
-  return `runs only every ${days} days, but the heartbeat alarm can look back at most 7 days (CloudWatch's limit) and would fire between runs; the slowest schedule allowed is weekly, e.g. rate(7 days) or cron(0 8 ? * MON *)`;
+  return `runs only every ${days} days, but the heartbeat alarm can look back at most 7 days (CloudWatch's limit) and needs a day of slack past the run gap, or it fires between runs; the slowest schedule allowed is every 6 days, e.g. rate(6 days) or cron(0 8 ? * MON,THU *)`;
 }
 
 /** What a schedule may look like, for error messages. */
@@ -60,11 +60,31 @@ function parseCron(expression: string, body: string): ScheduleSpec | string {
   }
   const bad = fields.find((f) => !CRON_FIELD.test(f));
   if (bad !== undefined) return `cron field "${bad}" has characters cron does not allow`;
-  const [minutes = '', hours = '', dayOfMonth = '', , dayOfWeek = ''] = fields;
+  const [minutes = '', hours = '', dayOfMonth = '', month = '', dayOfWeek = '', year = ''] = fields;
   if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
     return 'exactly one of day-of-month and day-of-week must be "?" (e.g. cron(0 8 * * ? *))';
   }
-  return { expression, periodSeconds: cronPeriod(minutes, hours, dayOfMonth, dayOfWeek) };
+  const period = restrictedToSomeMonths(month, year, dayOfMonth, dayOfWeek)
+    ? MONTH_SECONDS
+    : cronPeriod(minutes, hours, dayOfMonth, dayOfWeek);
+  return { expression, periodSeconds: period };
+}
+
+const MONTH_SECONDS = 28 * 86400;
+
+/**
+ * Whether a cron runs in some months or years only, or once a month (`MON#1`, `L`, `15W`): then
+ * the gap between some two runs is at least a month, whatever the finer fields say.
+ */
+function restrictedToSomeMonths(
+  month: string,
+  year: string,
+  dayOfMonth: string,
+  dayOfWeek: string,
+): boolean {
+  const every = (field: string): boolean => field === '*' || field === '?';
+  const everyMonth = every(month) || /^(1-12|JAN-DEC|\*\/1)$/i.test(month);
+  return !everyMonth || !every(year) || /[#L]/i.test(dayOfWeek) || /[LW]/i.test(dayOfMonth);
 }
 
 /**

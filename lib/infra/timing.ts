@@ -31,9 +31,9 @@ export interface HeartbeatWindow {
 export function heartbeatWindow(runPeriodSeconds: number, missedRuns: number): HeartbeatWindow {
   // The config rejects slower schedules (MAX_SCHEDULE_PERIOD_SECONDS); a window that cannot span
   // one run gap would alarm between every two runs, so refuse rather than build it.
-  if (runPeriodSeconds > WEEK) {
+  if (runPeriodSeconds > WEEK - DAY) {
     throw new Error(
-      `heartbeatWindow: a run every ${runPeriodSeconds}s is slower than weekly; one CloudWatch alarm cannot cover it (see MAX_SCHEDULE_PERIOD_SECONDS)`,
+      `heartbeatWindow: a run every ${runPeriodSeconds}s leaves no day of slack within CloudWatch's 7-day look-back (see MAX_SCHEDULE_PERIOD_SECONDS)`,
     );
   }
   const periodSeconds = Math.min(

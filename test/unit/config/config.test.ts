@@ -102,13 +102,29 @@ describe('normalization', () => {
     expect(config.defaults.runbookBaseUrl).toBe('https://x.example/rb/');
   });
 
-  it.each(['rate(7 days)', 'cron(0 8 ? * MON *)'])(
-    'accepts the weekly schedule %s, the slowest a heartbeat alarm covers',
+  it.each(['rate(6 days)', 'cron(0 8 ? * MON,THU *)', 'cron(0 8 ? 1-12 MON,THU *)'])(
+    'accepts %s: a run every 6 days at most is the slowest a heartbeat alarm covers',
     (schedule) => {
       const config = parseConfig(validWith('clusters.0.schedule', schedule));
-      expect(config.clusters[0]!.schedule.periodSeconds).toBe(MAX_SCHEDULE_PERIOD_SECONDS);
+      expect(config.clusters[0]!.schedule.periodSeconds).toBeLessThanOrEqual(
+        MAX_SCHEDULE_PERIOD_SECONDS,
+      );
     },
   );
+
+  it.each([
+    'rate(7 days)',
+    'cron(0 8 ? * MON *)',
+    'cron(0 8 ? * MON#1 *)',
+    'cron(0 8 ? 1 MON *)',
+    'cron(0 8 * 1 ? *)',
+    'cron(0 8 L * ? *)',
+    'cron(0 8 * * ? 2027)',
+  ])('rejects %s: its runs can be a week or more apart', (schedule) => {
+    expect(() => parseConfig(validWith('clusters.0.schedule', schedule))).toThrow(
+      /slowest schedule allowed is every 6 days/,
+    );
+  });
 
   it('defaults an AMP workspace URL without auth to sigv4', () => {
     const config = parseConfig(validWith('clusters.0.prometheus.auth', undefined));
@@ -534,13 +550,13 @@ describe('strict validation: each problem names the path, the value and what is 
       'a schedule slower than weekly',
       validWith('clusters.0.schedule', 'rate(8 days)'),
       'clusters[0].schedule',
-      /"rate\(8 days\)": runs only every 8 days, but the heartbeat alarm can look back at most 7 days .* the slowest schedule allowed is weekly/,
+      /"rate\(8 days\)": runs only every 8 days, but the heartbeat alarm can look back at most 7 days .* the slowest schedule allowed is every 6 days/,
     ],
     [
       'a monthly cron default schedule',
       { ...valid(), defaults: { schedule: 'cron(0 8 1 * ? *)' } },
       'defaults.schedule',
-      /runs only every 31 days.*slowest schedule allowed is weekly/,
+      /runs only every 31 days.*slowest schedule allowed is every 6 days/,
     ],
   ])('rejects %s', (_what, doc, path, message) => {
     const issues = issuesOf(doc);

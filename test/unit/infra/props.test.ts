@@ -93,8 +93,8 @@ describe('heartbeat windows stay within CloudWatch limits', () => {
     [1800, 10, { periodSeconds: 1800, evaluationPeriods: 10 }],
     [3600, 3, { periodSeconds: 3600, evaluationPeriods: 3 }],
     [86400, 3, { periodSeconds: 86400, evaluationPeriods: 3 }],
-    // Weekly: day-long periods, one missed run, capped at CloudWatch's 7 days.
-    [604800, 3, { periodSeconds: 86400, evaluationPeriods: 7 }],
+    // Every 6 days, the slowest allowed: day-long periods, capped at CloudWatch's 7 days.
+    [518400, 3, { periodSeconds: 86400, evaluationPeriods: 7 }],
   ])('a run every %is, alarm after %i missed runs', (period, missed, window) => {
     const result = heartbeatWindow(period, missed);
     expect(result).toEqual(window);
@@ -103,8 +103,9 @@ describe('heartbeat windows stay within CloudWatch limits', () => {
   });
 });
 
-describe('heartbeat windows for schedules slower than weekly', () => {
-  it('are refused: one alarm cannot span the gap, so it would fire between runs', () => {
-    expect(() => heartbeatWindow(8 * 86400, 3)).toThrow(/slower than weekly/);
+describe('heartbeat windows for schedules slower than every 6 days', () => {
+  it('are refused: one alarm cannot span the gap plus a day, so it would fire between runs', () => {
+    expect(() => heartbeatWindow(7 * 86400, 3)).toThrow(/leaves no day of slack/);
+    expect(heartbeatWindow(6 * 86400, 3)).toEqual({ periodSeconds: 86400, evaluationPeriods: 7 });
   });
 });

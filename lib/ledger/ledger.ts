@@ -206,23 +206,22 @@ export class Ledger {
 
   /** Records claimed transitions as notified; call only after they were published. */
   async confirm(claim: Claim, fingerprints?: readonly string[]): Promise<SettleResult> {
-    return this.settle(claim, fingerprints, (item, transition) =>
-      withoutClaim({
+    return this.settle(claim, fingerprints, (item, transition) => {
+      const heard = heardSeverities(item);
+      return withoutClaim({
         ...item,
         lastNotified: isoTime(claim.now),
         notifiedStatus: transition.kind === 'resolved' ? 'resolved' : 'firing',
         notifiedSeverity: item.severity,
         notifiedSeverities:
-          transition.kind === 'resolved'
-            ? item.notifiedSeverities
-            : withSeverity(item.notifiedSeverities, item.severity),
+          transition.kind === 'resolved' ? heard : withSeverity(heard, item.severity),
         notifyCount: item.notifyCount + 1,
         // A resolved item lives on only to recognise flaps; its TTL starts once the notice is out.
         ...(transition.kind === 'resolved'
           ? { expiresAt: epochSeconds(claim.now) + this.reconcileOptions.resolvedTtlSeconds }
           : {}),
-      }),
-    );
+      });
+    });
   }
 
   /** Gives up claimed transitions without recording them, so the next run owes them again. */
@@ -334,6 +333,17 @@ export class Ledger {
 }
 
 /** The episode's notified severities plus one, worst first and without repeats. */
+/**
+ * The severities an item's open episode was notified at. Items written before
+ * notifiedSeverities existed know only the last one, which must not be lost on a downgrade.
+ */
+function heardSeverities(item: LedgerItem): readonly Severity[] | undefined {
+  if (item.notifiedSeverities !== undefined) return item.notifiedSeverities;
+  return item.notifiedStatus === 'firing' && item.notifiedSeverity !== undefined
+    ? [item.notifiedSeverity]
+    : undefined;
+}
+
 function withSeverity(
   severities: readonly Severity[] | undefined,
   severity: Severity,

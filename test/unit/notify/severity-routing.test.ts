@@ -123,6 +123,26 @@ describe('severity routing over an episode', () => {
     expect(runs.map((inputs) => statusesFor(policy, inputs))).toEqual(expected);
   });
 
+  it('an episode fired before notifiedSeverities existed still pages its resolution', async () => {
+    const store = new MemoryLedgerStore();
+    const ledger = new Ledger(store);
+    await run(ledger, [mismatch('critical')], T0);
+    // Rewrite the item as the previous release stored it: the last severity only.
+    for (const stored of await store.load('prod')) {
+      const legacy = { ...stored } as LedgerItem & { notifiedSeverities?: unknown };
+      if (legacy.notifiedSeverities === undefined) continue;
+      delete legacy.notifiedSeverities;
+      await store.put({ ...legacy, version: legacy.version + 1 }, legacy.version);
+    }
+    const pager = filterPolicy('machine', ['critical']);
+    const downgrade = await run(ledger, [mismatch('warning')], T0 + HOUR);
+    const resolve = await run(ledger, [], T0 + 2 * HOUR);
+    expect([statusesFor(pager, downgrade), statusesFor(pager, resolve)]).toEqual([
+      ['firing'],
+      ['resolved'],
+    ]);
+  });
+
   it('a new episode starts routing afresh: a warning-only return does not page', async () => {
     const ledger = new Ledger(new MemoryLedgerStore());
     await run(ledger, [mismatch('critical')], T0);

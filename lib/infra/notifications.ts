@@ -71,15 +71,15 @@ export class Notifications extends Construct {
         removalPolicy: props.removalPolicy,
       });
       // CloudWatch alarms publish to the encrypted topic; without this the alarm actions fail.
-      // Limited to this account's alarms in this region (confused deputy): CloudWatch passes
-      // the alarm as the source to KMS, unlike EventBridge, whose deliveries carry no source keys.
+      // No source conditions here, as AWS documents the statement: it is not documented that
+      // CloudWatch's KMS calls carry aws:SourceArn, and a condition they fail would silence every
+      // alarm. The topic policy below limits who may publish (confused deputy) instead.
       key.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: 'AllowCloudWatchAlarmsToUseTheKey',
           principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
           actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
           resources: ['*'],
-          conditions: alarmSourceConditions(),
         }),
       );
       const topic = new sns.Topic(this, 'Topic', {

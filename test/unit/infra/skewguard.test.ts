@@ -288,9 +288,9 @@ describe('the topic', () => {
     });
   });
 
-  it('lets CloudWatch use the key only for this account’s alarms in the stack’s region', () => {
-    s.template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
+  it('admits only this account’s alarms in the stack’s region to the topic; the key as AWS documents it', () => {
+    s.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
             Principal: { Service: 'cloudwatch.amazonaws.com' },
@@ -309,6 +309,14 @@ describe('the topic', () => {
         ]),
       },
     });
+    const key = Object.values(s.template.findResources('AWS::KMS::Key'))[0] as {
+      Properties: { KeyPolicy: { Statement: { Sid?: string; Condition?: unknown }[] } };
+    };
+    const statement = key.Properties.KeyPolicy.Statement.find(
+      (st) => st.Sid === 'AllowCloudWatchAlarmsToUseTheKey',
+    );
+    expect(statement).toBeDefined();
+    expect(statement?.Condition).toBeUndefined();
   });
 
   it('refuses publishing without TLS and admits the alarms of this account', () => {

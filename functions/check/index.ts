@@ -3,6 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CHAT_SUBSCRIBED_ENV, loadConfigFromEnvironment, regionOfArn } from '../../lib/config';
+import { AWS_CALL_TIMEOUTS } from '../../lib/collect/aws-timeouts';
 import { RegionalSecretsManagerClient } from '../../lib/collect/regional-secrets';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/infra/metrics';
 import type { CheckSummary } from '../../lib/check';
@@ -36,13 +37,17 @@ export function handlerContext(): HandlerContext {
     tableName,
     topicArn,
     chat: process.env[CHAT_SUBSCRIBED_ENV] === 'true',
-    dynamodb: new DynamoDBClient({}),
+    dynamodb: new DynamoDBClient({ ...AWS_CALL_TIMEOUTS }),
     // The notifier retries on its own; keep the SDK's retries small so attempts stay bounded.
     // SNS accepts a publish only in the topic's region; the stack keeps that the function's own
     // (alarms need it too), and the client follows the ARN should the two ever differ.
-    sns: new SNSClient({ maxAttempts: 2, ...(topicRegion ? { region: topicRegion } : {}) }),
+    sns: new SNSClient({
+      maxAttempts: 2,
+      ...AWS_CALL_TIMEOUTS,
+      ...(topicRegion ? { region: topicRegion } : {}),
+    }),
     // Secrets are read in the region each ARN names (one client per region, made on first use).
-    secrets: new RegionalSecretsManagerClient({}),
+    secrets: new RegionalSecretsManagerClient({ ...AWS_CALL_TIMEOUTS }),
     logger,
     metrics,
   };

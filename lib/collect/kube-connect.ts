@@ -1,4 +1,5 @@
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { AWS_CALL_TIMEOUTS } from './aws-timeouts';
 import { SourceError } from './errors';
 import type { SignerCredentials } from './eks-token';
 import { mintEksToken } from './eks-token';
@@ -97,7 +98,7 @@ async function connectEks(
   maxSockets: number,
   aws: AwsDeps,
 ): Promise<ConnectedTarget> {
-  const eks = aws.eks ?? new EKSClient({ region: connection.region });
+  const eks = aws.eks ?? new EKSClient({ region: connection.region, ...AWS_CALL_TIMEOUTS });
   let endpoint: string | undefined;
   let caData: string | undefined;
   try {

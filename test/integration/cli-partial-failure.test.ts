@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CheckReport } from '../../lib/notify/report';
 import { cli } from '../support/cli';
-import type { KubeApiServer } from '../support/kube-api-server';
-import { startKubeApiServer } from '../support/kube-api-server';
+import { useKubeApiServer } from '../support/kube-api-server';
 import { clusterDocuments } from '../support/kube-objects';
 
 // A kubeadm-style cluster whose controller-manager is newer than its apiserver: a critical
@@ -24,7 +23,6 @@ const CLUSTER = clusterDocuments({
   kubelets: { 'cp-1': 'v1.30.4', 'w-1': 'v1.30.2' },
   kubeProxies: { 'cp-1': 'v1.30.4', 'w-1': 'v1.30.2' },
 });
-const [VERSION_DOC, ...OBJECT_DOCS] = CLUSTER as [Record<string, unknown>, ...unknown[]];
 
 // The demo cluster: stuck rollouts, so unhealthy workloads get their ReplicaSets read.
 const DEMO_OBJECTS = ['nodes', 'kube-system-pods', 'app-pods', 'workloads'].map(
@@ -41,24 +39,7 @@ const NODE_RULES = [
   'ComponentVersionMismatch',
 ];
 
-let server: KubeApiServer;
-let kubeconfig: string;
-
-beforeAll(async () => {
-  server = await startKubeApiServer({
-    objects: OBJECT_DOCS,
-    version: VERSION_DOC['serverVersion'] as Record<string, unknown>,
-  });
-  kubeconfig = await server.writeKubeconfig(mkdtempSync(join(tmpdir(), 'skewguard-kc-')));
-});
-afterAll(async () => {
-  await server.stop();
-});
-beforeEach(() => {
-  server.clearFaults();
-  server.clearRequests();
-  server.setObjects(OBJECT_DOCS);
-});
+const api = useKubeApiServer(CLUSTER);
 
 /** The stderr lines of a run. */
 function lines(stderr: string): string[] {
@@ -72,7 +53,7 @@ function exitFor(report: CheckReport): number {
 
 describe('skewguard check when one read of a source fails', () => {
   it('prints no warning when every read succeeds', async () => {
-    const run = await cli('check', '--kubeconfig', kubeconfig, '--output', 'json');
+    const run = await cli('check', '--kubeconfig', api.kubeconfig, '--output', 'json');
 
     expect(run.stderr).toBe('');
     const report = JSON.parse(run.stdout) as CheckReport;
@@ -83,9 +64,9 @@ describe('skewguard check when one read of a source fails', () => {
   });
 
   it('names the permission on stderr for a 403 on nodes; stdout stays one JSON object, exit by findings', async () => {
-    server.setFault({ path: '/api/v1/nodes', fault: { type: 'status', code: 403 } });
+    api.server.setFault({ path: '/api/v1/nodes', fault: { type: 'status', code: 403 } });
 
-    const run = await cli('check', '--kubeconfig', kubeconfig, '--output', 'json');
+    const run = await cli('check', '--kubeconfig', api.kubeconfig, '--output', 'json');
 
     // One line for the one failed read, though four rules need nodes.
     const warnings = lines(run.stderr);
@@ -113,12 +94,12 @@ describe('skewguard check when one read of a source fails', () => {
   });
 
   it('reports a 500 that outlasts the retries as a server error with the fix', async () => {
-    server.setFault({ path: '/apis/apps/v1/daemonsets', fault: { type: 'status', code: 500 } });
+    api.server.setFault({ path: '/apis/apps/v1/daemonsets', fault: { type: 'status', code: 500 } });
 
-    const run = await cli('check', '--kubeconfig', kubeconfig);
+    const run = await cli('check', '--kubeconfig', api.kubeconfig);
 
     // The CLI's request policy retried before giving up (1 request + 3 retries).
-    const attempts = server.requests.filter((r) => r.path === '/apis/apps/v1/daemonsets');
+    const attempts = api.server.requests.filter((r) => r.path === '/apis/apps/v1/daemonsets');
     expect(attempts.map((r) => r.fault)).toEqual(Array(4).fill('status:500'));
     const warnings = lines(run.stderr);
     expect(warnings).toEqual([
@@ -136,9 +117,9 @@ describe('skewguard check when one read of a source fails', () => {
   });
 
   it('reports truncated JSON on one list as a protocol error', async () => {
-    server.setFault({ path: '/apis/apps/v1/statefulsets', fault: { type: 'truncate' } });
+    api.server.setFault({ path: '/apis/apps/v1/statefulsets', fault: { type: 'truncate' } });
 
-    const run = await cli('check', '--kubeconfig', kubeconfig, '--output', 'json');
+    const run = await cli('check', '--kubeconfig', api.kubeconfig, '--output', 'json');
 
     expect(lines(run.stderr)).toEqual([
       expect.stringMatching(
@@ -149,13 +130,13 @@ describe('skewguard check when one read of a source fails', () => {
   });
 
   it('prints one line per distinct failed read, however many parts and rules it leaves missing', async () => {
-    server.setFault({ path: '/api/v1/nodes', fault: { type: 'status', code: 403 } });
-    server.setFault({
+    api.server.setFault({ path: '/api/v1/nodes', fault: { type: 'status', code: 403 } });
+    api.server.setFault({
       path: '/api/v1/namespaces/kube-system/pods',
       fault: { type: 'status', code: 403 },
     });
 
-    const run = await cli('check', '--kubeconfig', kubeconfig, '--output', 'json');
+    const run = await cli('check', '--kubeconfig', api.kubeconfig, '--output', 'json');
 
     const warnings = lines(run.stderr);
     expect(warnings).toHaveLength(2);
@@ -177,9 +158,9 @@ describe('skewguard check when one read of a source fails', () => {
       nodeGroups: { 'ip-10-0-1-10': 'ng-1' },
       kubeProxies: { 'ip-10-0-1-10': 'v1.30.4-eksbuild.1' },
     });
-    server.setObjects(eksObjects);
+    api.server.setObjects(eksObjects);
 
-    const run = await cli('check', '--kubeconfig', kubeconfig, '--output', 'json');
+    const run = await cli('check', '--kubeconfig', api.kubeconfig, '--output', 'json');
 
     const report = JSON.parse(run.stdout) as CheckReport;
     for (const ruleId of ['ControlPlaneVersionSkew', 'EtcdVersionMismatch']) {
@@ -210,13 +191,13 @@ describe('skewguard check when one read of a source fails', () => {
 });
 
 const deny = (path: RegExp): void =>
-  server.setFault({ path, fault: { type: 'status', code: 403 } });
+  api.server.setFault({ path, fault: { type: 'status', code: 403 } });
 
 describe('skewguard check when reads are denied', () => {
   it('names every denied list and every grant in one message when nothing could be listed', async () => {
     deny(/\/(nodes|pods|deployments|statefulsets|daemonsets|replicasets)$/);
 
-    const run = await cli('check', '--kubeconfig', kubeconfig);
+    const run = await cli('check', '--kubeconfig', api.kubeconfig);
 
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
@@ -227,12 +208,12 @@ describe('skewguard check when reads are denied', () => {
 
   it('names the other failures too when some lists are denied and the rest fail otherwise', async () => {
     deny(/\/(nodes|pods)$/);
-    server.setFault({
+    api.server.setFault({
       path: /\/(deployments|statefulsets|daemonsets)$/,
       fault: { type: 'status', code: 500 },
     });
 
-    const run = await cli('check', '--kubeconfig', kubeconfig);
+    const run = await cli('check', '--kubeconfig', api.kubeconfig);
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
@@ -243,10 +224,10 @@ describe('skewguard check when reads are denied', () => {
   });
 
   it('marks pods missing, not ReplicaSets, when only the pods of unhealthy workloads are denied', async () => {
-    server.setObjects(DEMO_OBJECTS);
+    api.server.setObjects(DEMO_OBJECTS);
     deny(/\/namespaces\/shop\/pods$/);
 
-    const run = await cli('check', '--kubeconfig', kubeconfig, '--output', 'json');
+    const run = await cli('check', '--kubeconfig', api.kubeconfig, '--output', 'json');
 
     expect(lines(run.stderr)).toEqual([
       expect.stringMatching(
@@ -269,10 +250,10 @@ describe('skewguard check when reads are denied', () => {
   });
 
   it('warns on stderr when only ReplicaSets are denied: rollout causes lose the new ReplicaSet', async () => {
-    server.setObjects(DEMO_OBJECTS);
+    api.server.setObjects(DEMO_OBJECTS);
     deny(/\/replicasets$/);
 
-    const run = await cli('check', '--kubeconfig', kubeconfig, '--output', 'json');
+    const run = await cli('check', '--kubeconfig', api.kubeconfig, '--output', 'json');
 
     expect(lines(run.stderr)).toEqual([
       expect.stringMatching(
@@ -297,7 +278,7 @@ describe('--save-snapshot', () => {
       const run = await cli(
         'check',
         '--kubeconfig',
-        kubeconfig,
+        api.kubeconfig,
         '--save-snapshot',
         '/dev/full',
         '--output',
@@ -316,7 +297,7 @@ describe('--save-snapshot', () => {
     const run = await cli(
       'check',
       '--kubeconfig',
-      kubeconfig,
+      api.kubeconfig,
       '--save-snapshot',
       '/nonexistent/dir/snap.json',
     );
@@ -325,6 +306,6 @@ describe('--save-snapshot', () => {
     expect(run.stderr).toContain(
       '--save-snapshot /nonexistent/dir/snap.json: the folder /nonexistent/dir does not exist',
     );
-    expect(server.requests).toEqual([]);
+    expect(api.server.requests).toEqual([]);
   });
 });

@@ -20,6 +20,15 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
   return { code, stdout, stderr };
 }
 
+/** `skewguard check --prometheus-url <url> --prometheus-selector <selector> …rest`. */
+function checkSelected(
+  url: string,
+  selector: string,
+  ...rest: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cli('check', '--prometheus-url', url, '--prometheus-selector', selector, ...rest);
+}
+
 interface JsonReport {
   cluster: string;
   sources: { source: string; status: string }[];
@@ -48,11 +57,8 @@ describeWithPrometheus('skewguard check --prometheus-url against a real Promethe
   });
 
   it('prints one JSON report of the selected cluster with its skew findings', async () => {
-    const run = await cli(
-      'check',
-      '--prometheus-url',
+    const run = await checkSelected(
       prometheus.url,
-      '--prometheus-selector',
       'cluster="ha"',
       '--cluster',
       'ha',
@@ -74,11 +80,8 @@ describeWithPrometheus('skewguard check --prometheus-url against a real Promethe
   });
 
   it('keeps a 4-minute generation mismatch pending and fires the 12-minute one, dated from history', async () => {
-    const run = await cli(
-      'check',
-      '--prometheus-url',
+    const run = await checkSelected(
       prometheus.url,
-      '--prometheus-selector',
       'cluster="rollout"',
       '--cluster',
       'rollout',
@@ -109,42 +112,18 @@ describeWithPrometheus('skewguard check --prometheus-url against a real Promethe
     expect(run.stderr).toContain('holds series of several clusters');
     expect(run.stderr).toContain('cluster="ha", "rollout"');
     expect(run.stderr).toContain(`--prometheus-selector 'cluster="ha"'`);
-    const loose = await cli(
-      'check',
-      '--prometheus-url',
-      prometheus.url,
-      '--prometheus-selector',
-      'cluster=~".+"',
-      '--cluster',
-      'x',
-    );
+    const loose = await checkSelected(prometheus.url, 'cluster=~".+"', '--cluster', 'x');
     expect(loose.code).toBe(2);
     expect(loose.stderr).toContain('the selector cluster=~".+" matches more than one');
   });
 
   it('names the cluster after the selector when --cluster is not given', async () => {
-    const run = await cli(
-      'check',
-      '--prometheus-url',
-      prometheus.url,
-      '--prometheus-selector',
-      'cluster="ha"',
-      '--output',
-      'json',
-    );
+    const run = await checkSelected(prometheus.url, 'cluster="ha"', '--output', 'json');
     expect((JSON.parse(run.stdout) as JsonReport).cluster).toBe('ha');
   });
 
   it('rejects a malformed selector before any request, with exit 2', async () => {
-    const run = await cli(
-      'check',
-      '--prometheus-url',
-      prometheus.url,
-      '--prometheus-selector',
-      'cluster=prod',
-      '--cluster',
-      'x',
-    );
+    const run = await checkSelected(prometheus.url, 'cluster=prod', '--cluster', 'x');
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^skewguard: .*selector/);
   });

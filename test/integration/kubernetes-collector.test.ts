@@ -12,8 +12,8 @@ import { DEFAULT_POLICY, evaluate, RULES } from '../../lib/rules';
 import { cli } from '../support/cli';
 import { freePort } from '../support/prometheus';
 import { NOW, snapshotOf } from '../support/evaluate';
-import type { Fault, KubeApiServer } from '../support/kube-api-server';
-import { startKubeApiServer } from '../support/kube-api-server';
+import type { Fault } from '../support/kube-api-server';
+import { useKubeApiServer } from '../support/kube-api-server';
 import { clusterDocuments, list, node } from '../support/kube-objects';
 
 // Fast bounds so fault tests finish in well under a second each.
@@ -33,29 +33,11 @@ const CLUSTER = clusterDocuments({
     'ip-10-0-2-20': 'v1.27.16-minimal-eksbuild.1',
   },
 });
-const [VERSION_DOC, ...OBJECT_DOCS] = CLUSTER as [Record<string, unknown>, ...unknown[]];
 
-let server: KubeApiServer;
-let kubeconfig: string;
-
-beforeAll(async () => {
-  server = await startKubeApiServer({
-    objects: OBJECT_DOCS,
-    version: VERSION_DOC['serverVersion'] as Record<string, unknown>,
-  });
-  kubeconfig = await server.writeKubeconfig(mkdtempSync(join(tmpdir(), 'skewguard-kc-')));
-});
-afterAll(async () => {
-  await server.stop();
-});
-beforeEach(() => {
-  server.clearFaults();
-  server.clearRequests();
-  server.setObjects(OBJECT_DOCS);
-});
+const api = useKubeApiServer(CLUSTER);
 
 async function collect(policy: RequestPolicy = FAST) {
-  const target = await connectKubeconfigFile({ file: kubeconfig });
+  const target = await connectKubeconfigFile({ file: api.kubeconfig });
   try {
     return await collectFromKubernetes({
       cluster: 'live',
@@ -93,7 +75,7 @@ function expectSkippedForLack(snapshot: ClusterSnapshot, part: SnapshotPart, why
 const summary = (findings: readonly { ruleId: string; severity: string; subject: unknown }[]) =>
   findings.map((f) => `${f.severity} ${f.ruleId} ${JSON.stringify(f.subject)}`).sort();
 
-describe('live collection through a kubeconfig with CA and token', () => {
+describe('live collection through a api.kubeconfig with CA and token', () => {
   it('gives the same findings as --from-file on the same objects', async () => {
     const { snapshot } = await collect();
     const live = evaluate(snapshot, DEFAULT_POLICY, NOW);
@@ -102,20 +84,26 @@ describe('live collection through a kubeconfig with CA and token', () => {
     expect(summary(live.findings)).toContain(
       'critical KubeletVersionSkew {"kind":"Kubelet","name":"v1.26"}',
     );
-    expect(server.requests.every((r) => r.authorization)).toBe(true);
+    expect(api.server.requests.every((r) => r.authorization)).toBe(true);
   });
+
+  /** A live check through the test api.kubeconfig, as JSON, saving its snapshot to `file`. */
+  function checkAndSave(file: string, ...extra: string[]) {
+    return cli(
+      'check',
+      '--kubeconfig',
+      api.kubeconfig,
+      '--save-snapshot',
+      file,
+      '--output',
+      'json',
+      ...extra,
+    );
+  }
 
   it('replays a saved snapshot under the live name, with the live notes', async () => {
     const saved = join(mkdtempSync(join(tmpdir(), 'skewguard-save-')), 'anything.json');
-    const live = await cli(
-      'check',
-      '--kubeconfig',
-      kubeconfig,
-      '--save-snapshot',
-      saved,
-      '--output',
-      'json',
-    );
+    const live = await checkAndSave(saved);
     const replay = await cli('check', '--from-file', saved, '--output', 'json');
     type Report = { cluster: string; notes: string[]; findings: { fingerprint: string }[] };
     const a = JSON.parse(live.stdout) as Report;
@@ -142,17 +130,7 @@ describe('live collection through a kubeconfig with CA and token', () => {
   it('round-trips through --save-snapshot and --from-file in the CLI', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skewguard-save-'));
     const saved = join(dir, 'snapshot.json');
-    const live = await cli(
-      'check',
-      '--kubeconfig',
-      kubeconfig,
-      '--save-snapshot',
-      saved,
-      '--output',
-      'json',
-      '--cluster',
-      'rt',
-    );
+    const live = await checkAndSave(saved, '--cluster', 'rt');
     expect(live.stderr).toBe('');
     expect(live.code).toBe(1);
     const replay = await cli('check', '--from-file', saved, '--output', 'json', '--cluster', 'rt');
@@ -172,12 +150,17 @@ describe('live collection through a kubeconfig with CA and token', () => {
 
   it.each<[string, () => KubeConnection]>([
     [
-      'a kubeconfig secret',
-      () => ({ kind: 'kubeconfigText', text: readFileSync(kubeconfig, 'utf8') }),
+      'a api.kubeconfig secret',
+      () => ({ kind: 'kubeconfigText', text: readFileSync(api.kubeconfig, 'utf8') }),
     ],
     [
       'a token and CA secret',
-      () => ({ kind: 'token', server: server.url, token: server.token, caPem: server.caPem }),
+      () => ({
+        kind: 'token',
+        server: api.server.url,
+        token: api.server.token,
+        caPem: api.server.caPem,
+      }),
     ],
   ])('the scheduled checker connects with %s and finds the same', async (_, connection) => {
     const target = await connect(connection());
@@ -192,7 +175,7 @@ describe('live collection through a kubeconfig with CA and token', () => {
       expect(summary(evaluate(snapshot, DEFAULT_POLICY, NOW).findings)).toEqual(
         summary(fromFiles.findings),
       );
-      expect(server.requests.every((r) => r.authorization)).toBe(true);
+      expect(api.server.requests.every((r) => r.authorization)).toBe(true);
     } finally {
       target.agent.destroy();
     }
@@ -220,7 +203,7 @@ describe('live collection through a kubeconfig with CA and token', () => {
 
   it('refuses a server whose certificate the configured CA did not sign', async () => {
     await expectFailure(
-      { kind: 'token', server: server.url, token: server.token },
+      { kind: 'token', server: api.server.url, token: api.server.token },
       'tls',
       "provide the cluster's CA bundle",
     );
@@ -229,7 +212,7 @@ describe('live collection through a kubeconfig with CA and token', () => {
   it('names a refused connection: nothing listens at the server URL', async () => {
     const url = `https://127.0.0.1:${await freePort()}`;
     await expectFailure(
-      { kind: 'token', server: url, token: 't', caPem: server.caPem },
+      { kind: 'token', server: url, token: 't', caPem: api.server.caPem },
       'connection',
       'refused',
     );
@@ -237,10 +220,10 @@ describe('live collection through a kubeconfig with CA and token', () => {
 
   it('pages through big lists with limit=500 and continue', async () => {
     const nodes = Array.from({ length: 1203 }, (_, i) => node(`n-${i}`, 'v1.30.1'));
-    server.setObjects([list(nodes)]);
+    api.server.setObjects([list(nodes)]);
     const { snapshot, stats } = await collect();
     expect(snapshot.nodes).toHaveLength(1203);
-    const nodePages = server.requests.filter((r) => r.path === '/api/v1/nodes');
+    const nodePages = api.server.requests.filter((r) => r.path === '/api/v1/nodes');
     expect(nodePages.map((r) => r.query['limit'])).toEqual(['500', '500', '500']);
     expect(nodePages.filter((r) => r.query['continue'])).toHaveLength(2);
     expect(stats.requests).toBeGreaterThanOrEqual(nodePages.length);
@@ -249,7 +232,7 @@ describe('live collection through a kubeconfig with CA and token', () => {
 
 describe('faults', () => {
   it('retries 429 with Retry-After and succeeds', async () => {
-    server.setFault({
+    api.server.setFault({
       path: '/api/v1/nodes',
       times: 1,
       fault: { type: 'status', code: 429, retryAfterSeconds: 1 },
@@ -262,12 +245,12 @@ describe('faults', () => {
   });
 
   it('retries 500 and 503 with backoff and succeeds', async () => {
-    server.setFault({
+    api.server.setFault({
       path: '/apis/apps/v1/deployments',
       times: 1,
       fault: { type: 'status', code: 500 },
     });
-    server.setFault({
+    api.server.setFault({
       path: '/apis/apps/v1/deployments',
       times: 1,
       fault: { type: 'status', code: 503 },
@@ -291,10 +274,10 @@ describe('faults', () => {
     ],
   ])('%s on one list', (_, fault, reason) => {
     const path = '/apis/apps/v1/statefulsets';
-    const attempts = () => server.requests.filter((r) => r.path === path);
+    const attempts = () => api.server.requests.filter((r) => r.path === path);
 
     it('is retried once and the list succeeds when it happens once', async () => {
-      server.setFault({ path, times: 1, fault });
+      api.server.setFault({ path, times: 1, fault });
       const { snapshot, stats } = await collect();
       expect(snapshot.parts.statefulsets).toEqual({ state: 'collected' });
       expect(attempts().map((r) => [r.fault, r.status])).toEqual([
@@ -310,7 +293,7 @@ describe('faults', () => {
     });
 
     it('marks the list missing after the bounded retries when it persists', async () => {
-      server.setFault({ path, fault });
+      api.server.setFault({ path, fault });
       const started = Date.now();
       const { snapshot, stats } = await collect();
       expect(Date.now() - started).toBeLessThan(1500);
@@ -356,13 +339,13 @@ describe('faults', () => {
   ])(
     'gives up on a persistent %s after the bounded retries and skips the rules needing it',
     async (_, path, part, fault, reason, [atLeastMs, atMostMs]) => {
-      server.setFault({ path, fault });
+      api.server.setFault({ path, fault });
       const started = Date.now();
       const { snapshot, stats } = await collect();
       const elapsed = Date.now() - started;
       expect(elapsed).toBeGreaterThanOrEqual(atLeastMs);
       expect(elapsed).toBeLessThan(atMostMs);
-      const attempts = server.requests.filter((r) => r.path === path);
+      const attempts = api.server.requests.filter((r) => r.path === path);
       expect(attempts.map((r) => r.status)).toEqual(
         Array.from({ length: FAST.maxRetries + 1 }, () => fault.code),
       );
@@ -377,8 +360,10 @@ describe('faults', () => {
   );
 
   it('restarts a list once when its continue token expires (410 mid-list)', async () => {
-    server.setObjects([list(Array.from({ length: 1100 }, (_, i) => node(`n-${i}`, 'v1.30.1')))]);
-    server.setFault({
+    api.server.setObjects([
+      list(Array.from({ length: 1100 }, (_, i) => node(`n-${i}`, 'v1.30.1'))),
+    ]);
+    api.server.setFault({
       path: '/api/v1/nodes',
       page: 2,
       times: 1,
@@ -386,12 +371,12 @@ describe('faults', () => {
     });
     const { snapshot } = await collect();
     expect(snapshot.nodes).toHaveLength(1100);
-    const nodeRequests = server.requests.filter((r) => r.path === '/api/v1/nodes');
+    const nodeRequests = api.server.requests.filter((r) => r.path === '/api/v1/nodes');
     expect(nodeRequests.filter((r) => !r.query['continue'])).toHaveLength(2);
   });
 
   it('fails the source with kind auth on 401', async () => {
-    const wrong = await server.writeKubeconfig(mkdtempSync(join(tmpdir(), 'skewguard-kc-')), {
+    const wrong = await api.server.writeKubeconfig(mkdtempSync(join(tmpdir(), 'skewguard-kc-')), {
       token: 'not-the-token',
     });
     const target = await connectKubeconfigFile({ file: wrong });
@@ -407,7 +392,7 @@ describe('faults', () => {
   });
 
   it('marks only the rules that need nodes as skipped on 403, naming the permission', async () => {
-    server.setFault({ path: '/api/v1/nodes', fault: { type: 'status', code: 403 } });
+    api.server.setFault({ path: '/api/v1/nodes', fault: { type: 'status', code: 403 } });
     const { snapshot } = await collect();
     const coverage = evaluate(snapshot, DEFAULT_POLICY, NOW).coverage;
     expect(coverage.find((c) => c.ruleId === 'KubeletVersionSkew')).toMatchObject({
@@ -420,7 +405,7 @@ describe('faults', () => {
   });
 
   it('reports a slow server as a timeout, without hanging', async () => {
-    server.setFault({ path: '/api/v1/nodes', fault: { type: 'delay', ms: 3000 } });
+    api.server.setFault({ path: '/api/v1/nodes', fault: { type: 'delay', ms: 3000 } });
     const started = Date.now();
     const { snapshot } = await collect({ ...FAST, maxRetries: 0 });
     expect(snapshot.parts.nodes).toMatchObject({
@@ -432,7 +417,7 @@ describe('faults', () => {
   });
 
   it('reports truncated JSON as a protocol error on that list', async () => {
-    server.setFault({ path: '/apis/apps/v1/daemonsets', fault: { type: 'truncate' } });
+    api.server.setFault({ path: '/apis/apps/v1/daemonsets', fault: { type: 'truncate' } });
     const { snapshot } = await collect();
     expect(snapshot.parts.daemonsets).toMatchObject({
       state: 'missing',
@@ -443,7 +428,7 @@ describe('faults', () => {
   });
 
   it('gives the CLI a clear message and exit 2 when the server rejects the token', async () => {
-    const wrong = await server.writeKubeconfig(mkdtempSync(join(tmpdir(), 'skewguard-kc-')), {
+    const wrong = await api.server.writeKubeconfig(mkdtempSync(join(tmpdir(), 'skewguard-kc-')), {
       token: 'nope',
     });
     const run = await cli('check', '--kubeconfig', wrong);

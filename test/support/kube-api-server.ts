@@ -6,11 +6,12 @@
  * method but GET is 405, and watches are refused.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testTls } from './tls';
 
@@ -1189,6 +1190,51 @@ export async function startKubeApiServer(
         server.closeAllConnections();
       });
       return stopped;
+    },
+  };
+}
+
+/** The suite's test API server and a kubeconfig for it, as `useKubeApiServer` keeps them. */
+export interface SuiteApiServer {
+  readonly server: KubeApiServer;
+  readonly kubeconfig: string;
+}
+
+/**
+ * One test API server for a Jest suite, serving `documents` (`kubectl version -o json` output
+ * first, then the object lists), reset to them with no faults or recorded requests before each
+ * test. Read `server` and `kubeconfig` inside tests, once `beforeAll` has run.
+ */
+export function useKubeApiServer(documents: readonly unknown[]): SuiteApiServer {
+  const [versionDoc, ...objects] = documents as [Record<string, unknown>, ...unknown[]];
+  let started: { server: KubeApiServer; kubeconfig: string } | undefined;
+  const current = (): { server: KubeApiServer; kubeconfig: string } => {
+    if (!started) throw new Error('the test API server is not started: use it inside tests');
+    return started;
+  };
+  beforeAll(async () => {
+    const server = await startKubeApiServer({
+      objects,
+      version: versionDoc['serverVersion'] as Record<string, unknown>,
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'skewguard-kc-'));
+    started = { server, kubeconfig: await server.writeKubeconfig(dir) };
+  });
+  afterAll(async () => {
+    await started?.server.stop();
+  });
+  beforeEach(() => {
+    const { server } = current();
+    server.clearFaults();
+    server.clearRequests();
+    server.setObjects(objects);
+  });
+  return {
+    get server() {
+      return current().server;
+    },
+    get kubeconfig() {
+      return current().kubeconfig;
     },
   };
 }

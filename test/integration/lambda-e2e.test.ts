@@ -7,17 +7,16 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { PublishCommandInput } from '@aws-sdk/client-sns';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { HandlerContext } from '../../functions/check/handler';
 import { EventError, handleCheck } from '../../functions/check/handler';
 import type { SkewguardConfig } from '../../lib/config';
 import { parseConfig } from '../../lib/config';
-import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/infra/metrics';
+import { METRIC_NAMES, SERVICE_NAME } from '../../lib/infra/metrics';
 import { DynamoDbLedgerStore, isFindingItem } from '../../lib/ledger';
 import type { Dynalite } from '../support/dynalite';
 import { startDynalite } from '../support/dynalite';
+import { testHandlerContext } from '../support/handler-context';
 import type { KubeApiServer } from '../support/kube-api-server';
 import { startKubeApiServer } from '../support/kube-api-server';
 import type { CapturedOutput, PublishedMessage } from '../support/pipeline';
@@ -35,7 +34,6 @@ import { describeWithPrometheus, startPrometheus } from '../support/prometheus';
 const TOKEN_ARN =
   'arn:aws:secretsmanager:eu-central-1:123456789012:secret:skewguard/lab/token-AbCdEf';
 const CA_ARN = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:skewguard/lab/ca-GhIjKl';
-const TOPIC_ARN = 'arn:aws:sns:eu-central-1:123456789012:skewguard';
 const TOKEN = 'skewguard-reader-token-7f3a9c1e';
 
 /** The same sources under three names: `for` overridden to 10m, defaults, and a race target. */
@@ -119,21 +117,7 @@ describeWithPrometheus('Lambda check handler end to end', () => {
 
   /** The handler's context for a run at `now`, with module-scope-style clients. */
   function context(now: number, withConfig = config): HandlerContext {
-    if (!dynamo) throw new Error('dynalite did not start');
-    const logger = new Logger({ serviceName: SERVICE_NAME });
-    return {
-      config: withConfig,
-      tableName: dynamo.tableName,
-      topicArn: TOPIC_ARN,
-      // As the stack sets SKEWGUARD_CHAT_SUBSCRIBED (asserted in the infra tests).
-      chat: withConfig.notifications.https.some((e) => e.audience === 'chat'),
-      dynamodb: dynamo.client,
-      sns: new SNSClient({ region: 'eu-central-1' }),
-      secrets: new SecretsManagerClient({ region: 'eu-central-1' }),
-      logger,
-      metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME, logger }),
-      now: () => now,
-    };
+    return testHandlerContext(withConfig, dynamo, now);
   }
 
   function published(): PublishedMessage[] {

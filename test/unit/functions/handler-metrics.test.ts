@@ -5,8 +5,6 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { HandlerContext } from '../../../functions/check/handler';
@@ -27,13 +25,13 @@ import { startKubeApiServer } from '../../support/kube-api-server';
 import { clusterDocuments } from '../../support/kube-objects';
 import type { CapturedOutput } from '../../support/pipeline';
 import { captureOutput } from '../../support/pipeline';
+import { testHandlerContext } from '../../support/handler-context';
 
 const TOKEN = 'skewguard-reader-token-metrics';
 const TOKEN_ARN =
   'arn:aws:secretsmanager:eu-central-1:123456789012:secret:skewguard/m/token-AbCdEf';
 const CA_ARN = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:skewguard/m/ca-GhIjKl';
 const PROM_ARN = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:skewguard/m/prom-MnOpQr';
-const TOPIC_ARN = 'arn:aws:sns:eu-central-1:123456789012:skewguard';
 const CLUSTER = 'metrics-lab';
 /** Both sources unreadable: the Kubernetes token's secret is denied too. */
 const BLIND = 'metrics-blind';
@@ -117,20 +115,7 @@ describe('check handler metrics', () => {
   afterEach(() => output.restore());
 
   function context(): HandlerContext {
-    if (!dynamo) throw new Error('dynalite did not start');
-    const logger = new Logger({ serviceName: SERVICE_NAME });
-    return {
-      config,
-      tableName: dynamo.tableName,
-      topicArn: TOPIC_ARN,
-      chat: false,
-      dynamodb: dynamo.client,
-      sns: new SNSClient({ region: 'eu-central-1' }),
-      secrets: new SecretsManagerClient({ region: 'eu-central-1' }),
-      logger,
-      metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME, logger }),
-      now: () => NOW,
-    };
+    return testHandlerContext(config, dynamo, NOW);
   }
 
   /** The EMF records that carry metric `name`. */

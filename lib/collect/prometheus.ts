@@ -769,11 +769,6 @@ function validJobs(jobs: PrometheusJobs): PrometheusJobs {
 
 export { forWindowsOf };
 
-/** SigV4 for Amazon Managed Prometheus URLs, no auth elsewhere: the CLI's default. */
-export function defaultPrometheusAuth(url: string): PrometheusAuth {
-  return regionFromUrl(url) !== undefined ? { type: 'sigv4' } : { type: 'none' };
-}
-
 /**
  * The auth of `skewguard check --prometheus-url`: SigV4 for AMP URLs, else a bearer token or
  * basic credentials from the environment (kept out of the command line, shell history and ps).

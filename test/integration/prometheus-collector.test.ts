@@ -1,7 +1,7 @@
 import type { PrometheusCollectOptions } from '../../lib/collect/prometheus';
 import {
   collectFromPrometheus,
-  defaultPrometheusAuth,
+  cliPrometheusAuth,
   forWindowsOf,
   PrometheusClient,
 } from '../../lib/collect/prometheus';
@@ -130,9 +130,9 @@ describe('Prometheus query templates', () => {
 
   it('signs with SigV4 by default only for Amazon Managed Prometheus URLs', () => {
     expect(
-      defaultPrometheusAuth('https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1'),
+      cliPrometheusAuth('https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1', {}),
     ).toEqual({ type: 'sigv4' });
-    expect(defaultPrometheusAuth('https://prometheus.example.com')).toEqual({ type: 'none' });
+    expect(cliPrometheusAuth('https://prometheus.example.com', {})).toEqual({ type: 'none' });
   });
 
   it('escapes selector values so they cannot break out of the string', () => {

@@ -10,12 +10,12 @@
  */
 import { runCheck } from '../lib/check';
 import type { SourceCollector } from '../lib/check';
-import { snapshotFromDocuments } from '../lib/collect/files';
-import { connectKubeconfigFile } from '../lib/collect/kubeconfig-file';
-import { collectFromKubernetes } from '../lib/collect/kubernetes';
-import { collectFromPrometheus, forWindowsOf } from '../lib/collect/prometheus';
-import { savedDocuments } from '../lib/collect/save';
-import type { KubeObjects } from '../lib/collect/snapshot';
+import { snapshotFromDocuments } from '../lib/collect/files/collect';
+import { connectKubeconfigFile } from '../lib/collect/kubernetes/kubeconfig-file';
+import { collectFromKubernetes } from '../lib/collect/kubernetes/collect';
+import { collectFromPrometheus, forWindowsOf } from '../lib/collect/prometheus/client';
+import { savedDocuments } from '../lib/collect/files/save';
+import type { KubeObjects } from '../lib/collect/kube-objects/snapshot';
 import { Ledger, MemoryLedgerStore } from '../lib/ledger';
 import { ConsoleNotifier } from '../lib/notify/console';
 import type { Finding } from '../lib/rules';

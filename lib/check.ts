@@ -1,6 +1,6 @@
 import { SourceError } from './collect/errors';
 import { mergeSnapshots } from './collect/merge';
-import { failedSnapshot } from './collect/snapshot';
+import { failedSnapshot } from './collect/kube-objects/snapshot';
 import type { DeliveryResult, Ledger, WriteFailure } from './ledger';
 import type { Notifier, PublishError } from './notify/publisher';
 import { stillFiring } from './notify/publisher';

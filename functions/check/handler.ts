@@ -7,7 +7,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CheckResult, CheckSummary } from '../../lib/check';
 import { runCheck } from '../../lib/check';
 import { collectorsFor } from '../../lib/collect/from-config';
-import { forWindowsOf } from '../../lib/collect/for-windows';
+import { forWindowsOf } from '../../lib/collect/prometheus/history-windows';
 import type { SkewguardConfig } from '../../lib/config';
 import { findCluster, policyFor } from '../../lib/config';
 import { DynamoDbLedgerStore, Ledger } from '../../lib/ledger';

@@ -1,18 +1,18 @@
 import { runCheck } from '../check';
 import type { SourceCollector } from '../check';
 import { SourceError } from '../collect/errors';
-import { collectFromFiles, defaultClusterName } from '../collect/files';
-import type * as KubeconfigFileModuleNs from '../collect/kubeconfig-file';
-import type * as KubernetesModuleNs from '../collect/kubernetes';
-import type * as PrometheusModuleNs from '../collect/prometheus';
-import type * as PrometheusQueriesNs from '../collect/prometheus-queries';
-import type * as SaveModuleNs from '../collect/save';
-import type { SnapshotInfo } from '../collect/save';
-import type { KubeObjects } from '../collect/snapshot';
+import { collectFromFiles, defaultClusterName } from '../collect/files/collect';
+import type * as KubeconfigFileModuleNs from '../collect/kubernetes/kubeconfig-file';
+import type * as KubernetesModuleNs from '../collect/kubernetes/collect';
+import type * as PrometheusModuleNs from '../collect/prometheus/client';
+import type * as PrometheusQueriesNs from '../collect/prometheus/queries';
+import type * as SaveModuleNs from '../collect/files/save';
+import type { SnapshotInfo } from '../collect/files/save';
+import type { KubeObjects } from '../collect/kube-objects/snapshot';
 import { isUrlOf, loadConfig, policyFor } from '../config';
 import { Ledger, MemoryLedgerStore } from '../ledger';
 import { ConsoleNotifier } from '../notify/console';
-import { renderJson, renderMarkdown, renderTable, toReport } from '../notify/report';
+import { renderJson, renderMarkdown, renderTable, toReport } from './report';
 import type { Policy, Severity } from '../rules';
 import { DEFAULT_POLICY, severityRank } from '../rules';
 import { snapshotPathProblem, snapshotWriteFailure } from './snapshot-path';
@@ -51,14 +51,14 @@ export interface CheckOptions {
 /* eslint-disable @typescript-eslint/no-require-imports */
 // Loaded on demand: @kubernetes/client-node and axios cost seconds to load; --from-file never needs them.
 const kubeconfigFile = (): typeof KubeconfigFileModuleNs =>
-  require('../collect/kubeconfig-file') as typeof KubeconfigFileModuleNs;
+  require('../collect/kubernetes/kubeconfig-file') as typeof KubeconfigFileModuleNs;
 const kubernetes = (): typeof KubernetesModuleNs =>
-  require('../collect/kubernetes') as typeof KubernetesModuleNs;
+  require('../collect/kubernetes/collect') as typeof KubernetesModuleNs;
 const prometheus = (): typeof PrometheusModuleNs =>
-  require('../collect/prometheus') as typeof PrometheusModuleNs;
+  require('../collect/prometheus/client') as typeof PrometheusModuleNs;
 const queries = (): typeof PrometheusQueriesNs =>
-  require('../collect/prometheus-queries') as typeof PrometheusQueriesNs;
-const save = (): typeof SaveModuleNs => require('../collect/save') as typeof SaveModuleNs;
+  require('../collect/prometheus/queries') as typeof PrometheusQueriesNs;
+const save = (): typeof SaveModuleNs => require('../collect/files/save') as typeof SaveModuleNs;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**

@@ -5,10 +5,10 @@ import type { ClusterConfig, PrometheusSource } from '../config';
 import { regionOfArn } from '../config';
 import type { RolloutCondition } from '../rules';
 import { SourceError } from './errors';
-import type { AwsDeps } from './kube-connect';
-import type { PrometheusAuth } from './prometheus';
+import type { AwsDeps } from './kubernetes/connect';
+import type { PrometheusAuth } from './prometheus/client';
 import type { SourceName } from '../rules';
-import type { SecretsReader } from './regional-secrets';
+import type { SecretsReader } from './aws/regional-secrets';
 
 /** AWS clients the collectors use; module-scope in the Lambda, fakes in tests. */
 export interface CollectorDeps {
@@ -60,8 +60,8 @@ export function collectorsFor(
                 } as const);
         // Loaded when a cluster uses the source: a function whose clusters have no Prometheus
         // never loads axios (nor the EKS client without EKS clusters), which keeps cold starts short.
-        const { connect } = await import('./kube-connect');
-        const { collectFromKubernetes } = await import('./kubernetes');
+        const { connect } = await import('./kubernetes/connect');
+        const { collectFromKubernetes } = await import('./kubernetes/collect');
         const target = await connect(connection, 8, deps.aws);
         try {
           return (await collectFromKubernetes({ cluster: cluster.name, target, collectedAt }))
@@ -80,7 +80,7 @@ export function collectorsFor(
         const caPem = prom.caSecretArn
           ? await secretString(deps.secrets, prom.caSecretArn, 'prometheus')
           : undefined;
-        const { collectFromPrometheus } = await import('./prometheus');
+        const { collectFromPrometheus } = await import('./prometheus/client');
         const result = await collectFromPrometheus({
           cluster: cluster.name,
           url: prom.url,

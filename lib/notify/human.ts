@@ -8,7 +8,7 @@ import type { Finding, Severity, Subject } from '../rules/model';
 import { SEVERITIES, severityRank } from '../rules/model';
 import type { MessageAttributes, NotificationBatch } from './publisher';
 import { transitionKey } from './publisher';
-import { wrap } from './report';
+import { wrap } from '../cli/report';
 import { severityAttribute } from './routing';
 import { byteLength, clip } from '../util/fit-details';
 

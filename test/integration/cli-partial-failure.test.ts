@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CheckReport } from '../../lib/notify/report';
+import type { CheckReport } from '../../lib/cli/report';
 import { cli } from '../support/cli';
 import { useKubeApiServer } from '../support/kube-api-server';
 import { clusterDocuments } from '../support/kube-objects';

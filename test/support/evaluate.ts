@@ -1,4 +1,4 @@
-import { snapshotFromDocuments } from '../../lib/collect/files';
+import { snapshotFromDocuments } from '../../lib/collect/files/collect';
 import type { ClusterSnapshot, Evaluation, Finding } from '../../lib/rules';
 import { DEFAULT_POLICY, evaluate } from '../../lib/rules';
 import type { ClusterSpec } from './kube-objects';

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { collectFromKubernetes } from '../../../lib/collect/kubernetes';
-import { connect } from '../../../lib/collect/kube-connect';
+import { collectFromKubernetes } from '../../../lib/collect/kubernetes/collect';
+import { connect } from '../../../lib/collect/kubernetes/connect';
 import { NOW } from '../../support/evaluate';
 import { startKubeApiServer } from '../../support/kube-api-server';
 import { clusterDocuments } from '../../support/kube-objects';

@@ -1,4 +1,4 @@
-import { RegionalSecretsManagerClient } from '../../../lib/collect/regional-secrets';
+import { RegionalSecretsManagerClient } from '../../../lib/collect/aws/regional-secrets';
 import { CONFIG_ENV } from '../../../lib/config';
 
 const CONFIG = {

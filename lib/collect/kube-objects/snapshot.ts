@@ -1,0 +1,354 @@
+import type {
+  ClusterSnapshot,
+  ControlPlaneComponent,
+  ControlPlaneInstance,
+  NodeInfo,
+  OwnerRef,
+  PartStatus,
+  PodInfo,
+  ReadFailure,
+  SnapshotPart,
+  SourceStatus,
+} from '../../rules/model';
+import {
+  normalizeDaemonSet,
+  normalizeDeployment,
+  normalizeNode,
+  normalizePod,
+  normalizeReplicaSet,
+  normalizeStatefulSet,
+} from './normalize';
+import type { Raw } from './raw';
+import { str } from './raw';
+
+/** The Kubernetes lists a collector can gather. */
+export type ListKind =
+  'nodes' | 'pods' | 'deployments' | 'statefulsets' | 'daemonsets' | 'replicasets';
+
+/** Raw objects from one collection, grouped by list. */
+export interface KubeObjects {
+  /** The `/version` response (`serverVersion` of `kubectl version -o json`). */
+  readonly version?: Raw;
+  readonly nodes: readonly Raw[];
+  readonly pods: readonly Raw[];
+  readonly deployments: readonly Raw[];
+  readonly statefulsets: readonly Raw[];
+  readonly daemonsets: readonly Raw[];
+  readonly replicasets: readonly Raw[];
+}
+
+/** Empty object lists, to build on. */
+export function emptyObjects(): KubeObjects {
+  return {
+    nodes: [],
+    pods: [],
+    deployments: [],
+    statefulsets: [],
+    daemonsets: [],
+    replicasets: [],
+  };
+}
+
+/** What the collector could gather: per list, collected or why not (and which read failed). */
+export type ListStatus =
+  | { readonly state: 'collected' }
+  | {
+      readonly state: 'missing';
+      readonly reason: string;
+      readonly failures?: readonly ReadFailure[];
+    };
+
+/** Input to buildSnapshot. */
+export interface BuildSnapshotInput {
+  readonly cluster: string;
+  readonly collectedAt: string;
+  readonly sources: readonly SourceStatus[];
+  readonly objects: KubeObjects;
+  readonly lists: Readonly<Record<ListKind, ListStatus>>;
+  /** Why the version is missing when `objects.version` is absent. */
+  readonly versionMissingReason?: string;
+  /** The failed read behind versionMissingReason, when a read failed. */
+  readonly versionFailure?: ReadFailure;
+  /** Where the objects came from, for provenance (`kubectl output`, `GET /version`). */
+  readonly origin: string;
+  readonly notes?: readonly string[];
+  /** Control-plane instances read elsewhere (EKS control-plane metrics endpoints). */
+  readonly extraControlPlane?: readonly ControlPlaneInstance[];
+  /** Why controller-manager/scheduler could not be read from extraControlPlane's source. */
+  readonly controlPlaneMissingReason?: string;
+}
+
+const CONTROL_PLANE: readonly ControlPlaneComponent[] = [
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'cloud-controller-manager',
+  'etcd',
+];
+
+const MANAGED: Readonly<Record<string, string>> = { eks: 'EKS', gke: 'GKE', aks: 'AKS' };
+
+/** Turns raw Kubernetes objects into the normalized ClusterSnapshot the rules read. */
+export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
+  const { objects, lists } = input;
+  const notes = [...(input.notes ?? [])];
+  const rsOwners = new Map<string, OwnerRef>();
+  const replicaSets = objects.replicasets.map(normalizeReplicaSet);
+  for (const rs of replicaSets) if (rs.owner) rsOwners.set(`${rs.namespace}/${rs.name}`, rs.owner);
+  const pods = objects.pods.map((p) => normalizePod(p, rsOwners));
+  const provider = detectProvider(objects);
+  const podsListed = lists.pods.state === 'collected';
+  const systemPods = pods.filter((p) => p.namespace === 'kube-system');
+
+  const controlPlane: ControlPlaneInstance[] = [];
+  for (const pod of systemPods) {
+    const component = controlPlaneComponentOf(pod);
+    if (!component) continue;
+    const image = imageOf(pod, component);
+    controlPlane.push({
+      component,
+      instance: pod.name,
+      version: { raw: image, source: `pod kube-system/${pod.name} image` },
+      ...(pod.nodeName ? { node: pod.nodeName } : {}),
+    });
+  }
+  controlPlane.push(...(input.extraControlPlane ?? []));
+  const hasApiserverPods = controlPlane.some((c) => c.component === 'kube-apiserver');
+  const gitVersion = str(objects.version, 'gitVersion');
+  if (!hasApiserverPods && gitVersion !== undefined) {
+    controlPlane.push({
+      component: 'kube-apiserver',
+      instance: 'serverVersion',
+      version: { raw: gitVersion, source: `${input.origin} serverVersion` },
+    });
+  }
+
+  const proxyByNode = new Map<string, { raw: string; source: string }>();
+  for (const pod of systemPods) {
+    if (!isKubeProxy(pod) || !pod.nodeName) continue;
+    proxyByNode.set(pod.nodeName, {
+      raw: imageOf(pod, 'kube-proxy'),
+      source: `pod kube-system/${pod.name} image`,
+    });
+  }
+  const nodes: NodeInfo[] = objects.nodes.map((raw) => {
+    const node = normalizeNode(raw);
+    const proxy = proxyByNode.get(node.name);
+    return proxy ? { ...node, kubeProxyVersion: proxy } : node;
+  });
+  const nodeNames = new Set(nodes.map((n) => n.name));
+  const orphanProxies = [...proxyByNode.keys()].filter((n) => !nodeNames.has(n));
+  if (orphanProxies.length > 0 && nodes.length > 0) {
+    notes.push(
+      `${orphanProxies.length} kube-proxy pod(s) run on nodes not in the input (${orphanProxies.slice(0, 3).join(', ')}); their versions are not checked.`,
+    );
+  }
+
+  const systemPodsState = podsListed
+    ? systemPods.length > 0
+      ? undefined
+      : 'the pods in the input include none from kube-system'
+    : `pods were not collected (${lists.pods.state === 'missing' ? lists.pods.reason : ''})`;
+  // Parts read from kube-system's pods are missing for the same failed read as the pods.
+  const systemPodsFailures = lists.pods.state === 'missing' ? lists.pods.failures : undefined;
+
+  const parts: Partial<Record<SnapshotPart, PartStatus>> = {
+    sources: { state: 'collected' },
+    nodes: listPart(lists.nodes),
+    pods: listPart(lists.pods),
+    deployments: listPart(lists.deployments),
+    statefulsets: listPart(lists.statefulsets),
+    daemonsets: listPart(lists.daemonsets),
+    replicasets: listPart(lists.replicasets),
+    apiserver:
+      hasApiserverPods || gitVersion !== undefined
+        ? { state: 'collected' }
+        : {
+            state: 'missing',
+            reason:
+              input.versionMissingReason ??
+              'no server version and no kube-apiserver pods in the input; add `kubectl version -o json` output',
+            ...(input.versionFailure ? { failures: [input.versionFailure] } : {}),
+          },
+    controlPlane: componentPart(
+      controlPlane.some((c) => c.component !== 'kube-apiserver' && c.component !== 'etcd'),
+      provider,
+      input.controlPlaneMissingReason ?? systemPodsState,
+      'kube-controller-manager and kube-scheduler',
+      input.controlPlaneMissingReason !== undefined,
+      input.controlPlaneMissingReason === undefined ? systemPodsFailures : undefined,
+    ),
+    etcd: componentPart(
+      controlPlane.some((c) => c.component === 'etcd'),
+      provider,
+      systemPodsState,
+      'etcd',
+      false,
+      systemPodsFailures,
+    ),
+    kubeProxy:
+      proxyByNode.size > 0
+        ? { state: 'collected' }
+        : provider === 'k3s' && !systemPodsState
+          ? {
+              state: 'notObservable',
+              reason:
+                'k3s runs kube-proxy inside its agent process, which has no pods to read it from',
+            }
+          : {
+              state: 'missing',
+              reason:
+                systemPodsState ??
+                'no kube-proxy pods in kube-system (expected when a kube-proxy replacement such as Cilium is used)',
+              ...(systemPodsFailures ? { failures: systemPodsFailures } : {}),
+            },
+  };
+  if (
+    objects.nodes.some((n) => str(n, 'status', 'nodeInfo', 'kubeProxyVersion') !== undefined) &&
+    proxyByNode.size === 0
+  ) {
+    notes.push(
+      'node status.nodeInfo.kubeProxyVersion is ignored: it is deprecated and only copies the kubelet version.',
+    );
+  }
+  return {
+    cluster: input.cluster,
+    collectedAt: input.collectedAt,
+    sources: input.sources,
+    parts,
+    ...(provider ? { provider } : {}),
+    controlPlane,
+    nodes,
+    workloads: [
+      ...objects.deployments.map(normalizeDeployment),
+      ...objects.statefulsets.map(normalizeStatefulSet),
+      ...objects.daemonsets.map(normalizeDaemonSet),
+    ],
+    replicaSets,
+    pods,
+    notes,
+  };
+}
+
+function listPart(status: ListStatus): PartStatus {
+  return status.state === 'collected'
+    ? { state: 'collected' }
+    : {
+        state: 'missing',
+        reason: status.reason,
+        ...(status.failures ? { failures: status.failures } : {}),
+      };
+}
+
+function componentPart(
+  found: boolean,
+  provider: string | undefined,
+  systemPodsProblem: string | undefined,
+  what: string,
+  preferProblem = false,
+  failures?: readonly ReadFailure[],
+): PartStatus {
+  if (found) return { state: 'collected' };
+  const managed = provider ? MANAGED[provider] : undefined;
+  if (managed && preferProblem && systemPodsProblem)
+    return { state: 'notObservable', reason: systemPodsProblem };
+  if (managed) {
+    return {
+      state: 'notObservable',
+      reason: `${managed} manages ${what} itself, out of sight of the pod list`,
+    };
+  }
+  if (provider === 'k3s' && !systemPodsProblem) {
+    // k3s runs the control plane (and its embedded etcd) inside its server process: no pods.
+    return {
+      state: 'notObservable',
+      reason: `k3s runs ${what} inside its server process, which has no pods to read them from`,
+    };
+  }
+  return {
+    state: 'missing',
+    reason:
+      systemPodsProblem ??
+      `no ${what} pods in kube-system (labels component=…, as kubeadm and rke2 set them)`,
+    ...(systemPodsProblem !== undefined && failures ? { failures } : {}),
+  };
+}
+
+/** The control-plane component a kube-system pod is, from kubeadm-style labels or its static-pod name. */
+function controlPlaneComponentOf(pod: PodInfo): ControlPlaneComponent | undefined {
+  const label = pod.labels['component'];
+  if (label && (CONTROL_PLANE as readonly string[]).includes(label))
+    return label as ControlPlaneComponent;
+  // Static (mirror) pods are owned by their Node and named `<component>-<node>`.
+  if (pod.owner?.kind !== 'Node') return undefined;
+  return CONTROL_PLANE.find((c) => pod.name.startsWith(`${c}-`));
+}
+
+function isKubeProxy(pod: PodInfo): boolean {
+  return (
+    pod.labels['k8s-app'] === 'kube-proxy' ||
+    pod.labels['component'] === 'kube-proxy' ||
+    (pod.owner?.kind === 'DaemonSet' && pod.owner.name === 'kube-proxy')
+  );
+}
+
+/** The image of the component's own container (same name), else the first container's. */
+function imageOf(pod: PodInfo, component: string): string {
+  const own = pod.containers.find((c) => c.name === component);
+  return (own ?? pod.containers[0])?.image ?? '';
+}
+
+/** eks | gke | aks | k3s | rke2 from the server version suffix or node provider labels. */
+function detectProvider(objects: KubeObjects): string | undefined {
+  const git = str(objects.version, 'gitVersion') ?? '';
+  if (/-eks-/.test(git)) return 'eks';
+  if (/-gke\./.test(git)) return 'gke';
+  if (/\+k3s/.test(git)) return 'k3s';
+  if (/\+rke2/.test(git)) return 'rke2';
+  for (const node of objects.nodes.slice(0, 20)) {
+    const labels = (node['metadata'] as Raw | undefined)?.['labels'] as Raw | undefined;
+    if (
+      labels?.['eks.amazonaws.com/nodegroup'] !== undefined ||
+      labels?.['eks.amazonaws.com/compute-type'] !== undefined
+    )
+      return 'eks';
+    if (labels?.['cloud.google.com/gke-nodepool'] !== undefined) return 'gke';
+    if (labels?.['kubernetes.azure.com/cluster'] !== undefined) return 'aks';
+  }
+  return undefined;
+}
+
+/** The snapshot of a run in which no source answered: every part missing, with the reasons. */
+export function failedSnapshot(
+  cluster: string,
+  collectedAt: string,
+  sources: readonly SourceStatus[],
+): ClusterSnapshot {
+  const reason = `every source failed (${sources.map((s) => `${s.source}: ${s.reason ?? 'failed'}`).join('; ')})`;
+  const parts: Partial<Record<SnapshotPart, PartStatus>> = { sources: { state: 'collected' } };
+  const missing: SnapshotPart[] = [
+    'apiserver',
+    'controlPlane',
+    'etcd',
+    'nodes',
+    'kubeProxy',
+    'deployments',
+    'statefulsets',
+    'daemonsets',
+    'replicasets',
+    'pods',
+  ];
+  for (const part of missing) parts[part] = { state: 'missing', reason };
+  return {
+    cluster,
+    collectedAt,
+    sources,
+    parts,
+    controlPlane: [],
+    nodes: [],
+    workloads: [],
+    replicaSets: [],
+    pods: [],
+    notes: [],
+  };
+}

@@ -8,6 +8,7 @@ import type {
 } from '../rules/model';
 import { SEVERITIES } from '../rules/model';
 import { formatDuration } from '../rules/duration';
+import { subjectText, wrap } from '../notify/text';
 
 /** What `skewguard check` reports: the documented `--output json` shape. */
 export interface CheckReport {
@@ -55,32 +56,6 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
 }
 
 /**
- * Wraps text at `width`, indenting continuation lines with `indent` and the first with
- * `firstIndent` (default the same). Words longer than a line (URLs, image references, commands)
- * are not split, so such a line may run past `width`.
- */
-export function wrap(text: string, width: number, indent: string, firstIndent = indent): string[] {
-  const lines: string[] = [];
-  let line = '';
-  const lead = (): string => (lines.length === 0 ? firstIndent : indent);
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line !== '' && lead().length + line.length + 1 + word.length > width) {
-      lines.push(lead() + line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  if (line !== '') lines.push(lead() + line);
-  return lines;
-}
-
-function subjectText(f: Finding): string {
-  const ns = f.subject.namespace ? `${f.subject.namespace}/` : '';
-  return `${f.subject.kind} ${ns}${f.subject.name}`;
-}
-
-/**
  * `--output table`: what the email would say (`digest`, the human rendering of this run's
  * notifications), then what holds but is still pending, then coverage. Text is wrapped at `width`
  * (80 columns); runbook URLs and kubectl commands are never broken, so they paste whole, and
@@ -107,7 +82,12 @@ export function renderTable(report: CheckReport, digest: string | undefined, wid
     );
     for (const f of pending) {
       out.push(
-        ...wrap(`[${f.severity.toUpperCase()}] ${f.ruleId} - ${subjectText(f)}`, width, '    ', ''),
+        ...wrap(
+          `[${f.severity.toUpperCase()}] ${f.ruleId} - ${subjectText(f.subject)}`,
+          width,
+          '    ',
+          '',
+        ),
       );
       out.push(...wrap(f.summary, width, '  '));
       const held = f.since ? `holding since ${f.since}; ` : '';
@@ -155,7 +135,7 @@ export function renderMarkdown(report: CheckReport): string {
   ];
   const head = '| Severity | Rule | Subject | Summary |';
   const row = (f: ReportedFinding): string =>
-    `| ${f.severity} | [${f.ruleId}](${f.runbookUrl}) | ${cell(subjectText(f))} | ${cell(f.summary)} |`;
+    `| ${f.severity} | [${f.ruleId}](${f.runbookUrl}) | ${cell(subjectText(f.subject))} | ${cell(f.summary)} |`;
   if (report.findings.length === 0) out.push('No findings.');
   if (firing.length > 0) {
     out.push(`#### Firing (${firing.length})`, '', head, '|---|---|---|---|');

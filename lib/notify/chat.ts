@@ -7,7 +7,7 @@
  * readable; `threadId` = cluster/rule puts a rule's updates in one thread.
  */
 import type { Transition, TransitionKind } from '../ledger/types';
-import { clip, commandsOf, relativeAge, sinceOf, subjectText, worstSeverity } from './human';
+import { clip, commandsOf, relativeAge, sinceOf, subjectText, worstSeverity } from './text';
 import type { MessageAttributes, NotificationBatch } from './publisher';
 import { transitionKey } from './publisher';
 import { severityAttribute } from './routing';

@@ -4,7 +4,7 @@
  */
 import type { HumanRenderOptions } from './human';
 import { renderHuman } from './human';
-import { wrap } from '../cli/report';
+import { wrap } from './text';
 import type { NotificationBatch, Notifier, PublishResult } from './publisher';
 import { NOTHING_PUBLISHED, PublishError, deliveryResult } from './publisher';
 

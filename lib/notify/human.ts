@@ -4,18 +4,24 @@
  * and the kubectl commands to look closer.
  */
 import type { LedgerItem, Transition, TransitionKind } from '../ledger/types';
-import type { Finding, Severity, Subject } from '../rules/model';
+import type { Severity } from '../rules/model';
 import { SEVERITIES, severityRank } from '../rules/model';
 import type { MessageAttributes, NotificationBatch } from './publisher';
 import { transitionKey } from './publisher';
-import { wrap } from '../cli/report';
 import { severityAttribute } from './routing';
-import { byteLength, clip } from '../util/fit-details';
-
-export { byteLength, clip } from '../util/fit-details';
-
-/** SNS rejects an email subject over 100 characters. */
-export const MAX_SUBJECT_LENGTH = 100;
+import {
+  MAX_SUBJECT_LENGTH,
+  asciiLine,
+  byteLength,
+  clip,
+  commandsOf,
+  relativeAge,
+  sinceOf,
+  subjectText,
+  timeText,
+  worstSeverity,
+  wrap,
+} from './text';
 
 /** Body budget: far below SNS's 256 KB, and short enough for any mail client. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -322,85 +328,8 @@ function moreLine(count: number): string {
   return `  ... and ${count} more; see the audience=machine messages or run skewguard check.`;
 }
 
-/** `Deployment shop/web`, `Kubelet v1.26`. */
-export function subjectText(subject: Subject): string {
-  const ns =
-    subject.namespace !== undefined && subject.namespace !== '' ? `${subject.namespace}/` : '';
-  return `${subject.kind} ${ns}${subject.name}`;
-}
-
-/** The worst of some severities; `info` for none. */
-export function worstSeverity(severities: readonly Severity[]): Severity {
-  let worst: Severity = 'info';
-  for (const s of severities) if (severityRank(s) > severityRank(worst)) worst = s;
-  return worst;
-}
-
-/** When the condition began: the rule's `since` when it could tell, else when the ledger first saw it. */
-export function sinceOf(finding: Finding, item: LedgerItem): { label: string; at: string } {
-  return finding.since !== undefined
-    ? { label: 'Since', at: finding.since }
-    : { label: 'First seen', at: item.firstSeen };
-}
-
 function beganAt(item: LedgerItem): string {
   return item.since ?? item.firstSeen;
-}
-
-/** The filled-in kubectl commands a rule put in `details.commands`, if any. */
-export function commandsOf(finding: Finding): string[] {
-  const commands = finding.details['commands'];
-  if (!Array.isArray(commands)) return [];
-  return commands.filter((c): c is string => typeof c === 'string' && c.trim() !== '');
-}
-
-/** `2024-05-01T08:40:00Z (3h 20m ago)`, or just the time when either side is not a date. */
-export function timeText(at: string, runAt: string): string {
-  const age = relativeAge(at, runAt);
-  return age === undefined ? at : `${at} (${age})`;
-}
-
-/**
- * How long before `runAt` the time `at` was: `3h 20m ago`, `2d 4h ago`, `under 1m ago`, or
- * `in 5m` when a clock ran ahead. Undefined when either is not a date.
- */
-export function relativeAge(at: string, runAt: string): string | undefined {
-  const from = Date.parse(at);
-  const to = Date.parse(runAt);
-  if (!Number.isFinite(from) || !Number.isFinite(to)) return undefined;
-  const diff = to - from;
-  const text = durationText(Math.abs(diff));
-  if (text === undefined) return 'under 1m ago';
-  return diff >= 0 ? `${text} ago` : `in ${text}`;
-}
-
-function durationText(ms: number): string | undefined {
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return undefined;
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  const mins = minutes % 60;
-  if (days > 0) return hours > 0 ? `${days}d ${hours}h` : `${days}d`;
-  if (hours > 0) return mins > 0 ? `${hours}h ${mins}m` : `${hours}h`;
-  return `${mins}m`;
-}
-
-/**
- * Printable ASCII on one line: accents dropped (`é` → `e`), other characters replaced by `?`,
- * whitespace runs (newlines included) collapsed. SNS rejects non-ASCII or multi-line subjects.
- */
-export function asciiLine(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .replace(/\s+/gu, ' ')
-    .replace(/[^\x20-\x7e]+/gu, '?')
-    .trim();
-}
-
-/** An ASCII subject line of at most 100 characters. */
-export function asciiSubject(text: string): string {
-  return clip(asciiLine(text), MAX_SUBJECT_LENGTH);
 }
 
 function severityOf(transition: Transition): Severity {

@@ -6,7 +6,7 @@
 import type { Transition, TransitionKind } from '../ledger/types';
 import type { Severity, Subject } from '../rules/model';
 import { byteLength, clip, fitDetails } from '../util/fit-details';
-import { asciiSubject, subjectText } from './human';
+import { asciiSubject, subjectText } from './text';
 import type { MessageAttributes } from './publisher';
 import { transitionKey } from './publisher';
 import { severityAttribute } from './routing';

@@ -1,5 +1,6 @@
 import type { CheckReport, ReportedFinding } from '../../../lib/cli/report';
-import { renderMarkdown, renderTable, wrap } from '../../../lib/cli/report';
+import { renderMarkdown, renderTable } from '../../../lib/cli/report';
+import { wrap } from '../../../lib/notify/text';
 import type { FindingSpec } from '../notify/build';
 import { CLUSTER, finding, RUN_AT } from '../notify/build';
 

@@ -1,11 +1,6 @@
 import fc from 'fast-check';
-import {
-  asciiLine,
-  digestSubject,
-  relativeAge,
-  renderHuman,
-  MAX_SUBJECT_LENGTH,
-} from '../../../lib/notify/human';
+import { digestSubject, renderHuman } from '../../../lib/notify/human';
+import { MAX_SUBJECT_LENGTH, asciiLine, relativeAge } from '../../../lib/notify/text';
 import { stillFiring } from '../../../lib/notify/publisher';
 import { batch, bytes, finding, item, manyTransitions, transition } from './build';
 

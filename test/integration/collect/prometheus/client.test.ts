@@ -3,11 +3,18 @@ import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { SourceError } from '../../../../lib/collect/errors';
-import type { PrometheusAuth, PrometheusClientOptions } from '../../../../lib/collect/prometheus/client';
+import type {
+  PrometheusAuth,
+  PrometheusClientOptions,
+} from '../../../../lib/collect/prometheus/client';
 import { collectFromPrometheus, PrometheusClient } from '../../../../lib/collect/prometheus/client';
 import { partialFailureWarnings } from '../../../../lib/cli/warnings';
 import { DEFAULT_POLICY, evaluate } from '../../../../lib/rules';
-import { KIND_LABEL, PRESENCE_FAMILIES, PROBE_LABEL } from '../../../../lib/collect/prometheus/queries';
+import {
+  KIND_LABEL,
+  PRESENCE_FAMILIES,
+  PROBE_LABEL,
+} from '../../../../lib/collect/prometheus/queries';
 import { testTls } from '../../../support/tls';
 
 /** What the fault server saw of one request. */

@@ -9,17 +9,15 @@
  * and of the cluster's full objects read as kubectl output must be identical.
  */
 import { runCheck } from '../lib/check';
-import type { SourceCollector } from '../lib/check';
-import { snapshotFromDocuments } from '../lib/collect/files/collect';
-import { connectKubeconfigFile } from '../lib/collect/kubernetes/kubeconfig-file';
-import { collectFromKubernetes } from '../lib/collect/kubernetes/collect';
-import { collectFromPrometheus, forWindowsOf } from '../lib/collect/prometheus/client';
-import { savedDocuments } from '../lib/collect/files/save';
-import type { KubeObjects } from '../lib/collect/kube-objects/snapshot';
+import type { SourceCollector } from '../lib/collect/source-collector';
+import { snapshotFromDocuments, savedDocuments } from '../lib/collect/files';
+import { connectKubeconfigFile, collectFromKubernetes } from '../lib/collect/kubernetes';
+import { collectFromPrometheus } from '../lib/collect/prometheus';
+import { forWindowsOf, DEFAULT_POLICY, evaluate } from '../lib/rules';
+import type { KubeObjects } from '../lib/collect/kube-objects';
 import { Ledger, MemoryLedgerStore } from '../lib/ledger';
 import { ConsoleNotifier } from '../lib/notify/console';
 import type { Finding } from '../lib/rules';
-import { DEFAULT_POLICY, evaluate } from '../lib/rules';
 import { kubeObjects } from './kube-objects';
 import type { SizeName } from './synthetic-cluster';
 import { clusterModel, SIZES } from './synthetic-cluster';

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { DEFAULT_CONCURRENCY } from '../lib/collect/kubernetes/collect';
+import { DEFAULT_CONCURRENCY } from '../lib/collect/kubernetes';
 import { heapFlags } from '../lib/infra/check-function';
 import type { CheckRequest, CheckRun } from './check-once';
 import type { ColdStart } from './cold-start';

@@ -1,24 +1,12 @@
 import { SourceError } from './collect/errors';
+import type { SourceCollector } from './collect/source-collector';
 import { mergeSnapshots } from './collect/merge';
-import { failedSnapshot } from './collect/kube-objects/snapshot';
+import { failedSnapshot } from './collect/kube-objects';
 import type { DeliveryResult, Ledger, WriteFailure } from './ledger';
 import type { Notifier, PublishError } from './notify/publisher';
 import { stillFiring } from './notify/publisher';
-import type {
-  ClusterSnapshot,
-  Evaluation,
-  Policy,
-  Severity,
-  SourceName,
-  SourceStatus,
-} from './rules';
+import type { ClusterSnapshot, Evaluation, Policy, Severity, SourceStatus } from './rules';
 import { evaluate } from './rules';
-
-/** One configured source of a cluster, ready to collect (connections and secrets resolved). */
-export interface SourceCollector {
-  readonly source: SourceName;
-  collect(): Promise<ClusterSnapshot>;
-}
 
 /** What a run needs besides the cluster name: sources, state, notifications, policy. */
 export interface CheckDeps {

@@ -7,13 +7,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CheckResult, CheckSummary } from '../../lib/check';
 import { runCheck } from '../../lib/check';
 import { collectorsFor } from '../../lib/collect/from-config';
-import { forWindowsOf } from '../../lib/collect/prometheus/history-windows';
+import { forWindowsOf } from '../../lib/rules/for-windows';
 import type { SkewguardConfig } from '../../lib/config';
 import { findCluster, policyFor } from '../../lib/config';
 import { DynamoDbLedgerStore, Ledger } from '../../lib/ledger';
 import { PublishError } from '../../lib/notify/publisher';
 import { SnsNotifier } from '../../lib/notify/sns';
-import { METRIC_NAMES } from '../../lib/infra/metrics';
+import { METRIC_NAMES } from '../../lib/util/metrics';
 import { SEVERITIES } from '../../lib/rules';
 
 /** The schedule's event: `{ "cluster": "<name from the config>" }`. */
@@ -172,7 +172,7 @@ function emitMetrics(metrics: Metrics, summary: CheckSummary): void {
   ): void => {
     metrics.singleMetric().addDimensions(dimensions).addMetric(name, unit, value);
   };
-  // Names and dimensions are the contract the alarms and dashboard match (lib/infra/metrics.ts).
+  // Names and dimensions are the contract the alarms and dashboard match (lib/util/metrics.ts).
   single({ cluster: summary.cluster }, METRIC_NAMES.checkCompleted, MetricUnit.Count, 1);
   single(
     { cluster: summary.cluster },

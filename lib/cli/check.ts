@@ -1,20 +1,17 @@
 import { runCheck } from '../check';
-import type { SourceCollector } from '../check';
+import type { SourceCollector } from '../collect/source-collector';
 import { SourceError } from '../collect/errors';
-import { collectFromFiles, defaultClusterName } from '../collect/files/collect';
-import type * as KubeconfigFileModuleNs from '../collect/kubernetes/kubeconfig-file';
-import type * as KubernetesModuleNs from '../collect/kubernetes/collect';
-import type * as PrometheusModuleNs from '../collect/prometheus/client';
-import type * as PrometheusQueriesNs from '../collect/prometheus/queries';
-import type * as SaveModuleNs from '../collect/files/save';
-import type { SnapshotInfo } from '../collect/files/save';
-import type { KubeObjects } from '../collect/kube-objects/snapshot';
+import type { SnapshotInfo } from '../collect/files';
+import { collectFromFiles, defaultClusterName, saveSnapshot } from '../collect/files';
+import type * as KubernetesModuleNs from '../collect/kubernetes';
+import type * as PrometheusModuleNs from '../collect/prometheus';
+import type { KubeObjects } from '../collect/kube-objects';
 import { isUrlOf, loadConfig, policyFor } from '../config';
 import { Ledger, MemoryLedgerStore } from '../ledger';
 import { ConsoleNotifier } from '../notify/console';
 import { renderJson, renderMarkdown, renderTable, toReport } from './report';
 import type { Policy, Severity } from '../rules';
-import { DEFAULT_POLICY, severityRank } from '../rules';
+import { DEFAULT_POLICY, forWindowsOf, severityRank } from '../rules';
 import { snapshotPathProblem, snapshotWriteFailure } from './snapshot-path';
 import { partialFailureWarnings } from './warnings';
 
@@ -50,15 +47,10 @@ export interface CheckOptions {
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // Loaded on demand: @kubernetes/client-node and axios cost seconds to load; --from-file never needs them.
-const kubeconfigFile = (): typeof KubeconfigFileModuleNs =>
-  require('../collect/kubernetes/kubeconfig-file') as typeof KubeconfigFileModuleNs;
 const kubernetes = (): typeof KubernetesModuleNs =>
-  require('../collect/kubernetes/collect') as typeof KubernetesModuleNs;
+  require('../collect/kubernetes') as typeof KubernetesModuleNs;
 const prometheus = (): typeof PrometheusModuleNs =>
-  require('../collect/prometheus/client') as typeof PrometheusModuleNs;
-const queries = (): typeof PrometheusQueriesNs =>
-  require('../collect/prometheus/queries') as typeof PrometheusQueriesNs;
-const save = (): typeof SaveModuleNs => require('../collect/files/save') as typeof SaveModuleNs;
+  require('../collect/prometheus') as typeof PrometheusModuleNs;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
@@ -111,7 +103,7 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
   }
   if (live) {
     // Connecting only loads the kubeconfig (no network); it names the cluster after the context.
-    const target = await kubeconfigFile().connectKubeconfigFile({
+    const target = await kubernetes().connectKubeconfigFile({
       ...(opts.kubeconfig !== undefined ? { file: opts.kubeconfig } : {}),
       ...(opts.context !== undefined ? { context: opts.context } : {}),
     });
@@ -141,7 +133,7 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
     // between clusters that share one Prometheus.
     const fromSelector =
       opts.prometheusSelector !== undefined
-        ? queries().clusterNameOfSelector(opts.prometheusSelector)
+        ? prometheus().clusterNameOfSelector(opts.prometheusSelector)
         : undefined;
     const name = (cluster ??= fromSelector ?? new URL(url).hostname);
     collectors.push({
@@ -154,7 +146,7 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
             auth: prom.cliPrometheusAuth(url),
             ...(opts.prometheusSelector !== undefined ? { selector: opts.prometheusSelector } : {}),
             collectedAt,
-            forWindows: prom.forWindowsOf(policy),
+            forWindows: forWindowsOf(policy),
             // One clock for the whole run: Prometheus is queried at the time the check evaluates.
             at: now,
           })
@@ -232,7 +224,7 @@ async function writeSnapshot(
   info: SnapshotInfo,
 ): Promise<string | undefined> {
   try {
-    await save().saveSnapshot(file, objects, info);
+    await saveSnapshot(file, objects, info);
     return undefined;
   } catch (error) {
     return snapshotWriteFailure(file, error);
@@ -259,7 +251,7 @@ function validate(opts: CheckOptions, fromFiles: boolean, live: boolean): void {
     if (opts.prometheusUrl === undefined)
       throw new UsageError('--prometheus-selector needs --prometheus-url');
     try {
-      queries().parseSelector(opts.prometheusSelector);
+      prometheus().parseSelector(opts.prometheusSelector);
     } catch (error) {
       throw new UsageError(error instanceof SourceError ? error.message : String(error));
     }

@@ -1,13 +1,12 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SourceCollector } from '../check';
+import type { SourceCollector } from './source-collector';
 import type { ClusterConfig, PrometheusSource } from '../config';
 import { regionOfArn } from '../config';
-import type { RolloutCondition } from '../rules';
+import type { RolloutCondition, SourceName } from '../rules';
 import { SourceError } from './errors';
 import type { AwsDeps } from './kubernetes/connect';
-import type { PrometheusAuth } from './prometheus/client';
-import type { SourceName } from '../rules';
+import type { PrometheusAuth } from './prometheus';
 import type { SecretsReader } from './aws/regional-secrets';
 
 /** AWS clients the collectors use; module-scope in the Lambda, fakes in tests. */
@@ -60,6 +59,8 @@ export function collectorsFor(
                 } as const);
         // Loaded when a cluster uses the source: a function whose clusters have no Prometheus
         // never loads axios (nor the EKS client without EKS clusters), which keeps cold starts short.
+        // Not the folder's index: that also exports the kubeconfig-file reader, whose
+        // @kubernetes/client-node (0.9 MB) the Lambda must not bundle.
         const { connect } = await import('./kubernetes/connect');
         const { collectFromKubernetes } = await import('./kubernetes/collect');
         const target = await connect(connection, 8, deps.aws);
@@ -80,7 +81,8 @@ export function collectorsFor(
         const caPem = prom.caSecretArn
           ? await secretString(deps.secrets, prom.caSecretArn, 'prometheus')
           : undefined;
-        const { collectFromPrometheus } = await import('./prometheus/client');
+        // The one module, not the index: a dynamic import keeps every export of its target.
+        const { collectFromPrometheus } = await import('./prometheus/collect');
         const result = await collectFromPrometheus({
           cluster: cluster.name,
           url: prom.url,

@@ -17,7 +17,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { ClusterConfig, SkewguardConfig, VpcPlacement } from '../config';
 import { CHAT_SUBSCRIBED_ENV, CONFIG_ENV, CONFIG_FILE_ENV, toConfigDocument } from '../config';
-import { METRICS_NAMESPACE, SERVICE_NAME } from './metrics';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../util/metrics';
 import { eksClusterArn, resourcesOf, workspaceArn } from './permissions';
 
 /** What lib/ledger/dynamodb.ts calls: conditional puts and deletes, queries by cluster. */

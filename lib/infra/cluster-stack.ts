@@ -14,7 +14,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ClusterConfig } from '../config';
-import { heartbeatDimensions, METRIC_NAMES, METRICS_NAMESPACE } from './metrics';
+import { heartbeatDimensions, METRIC_NAMES, METRICS_NAMESPACE } from '../util/metrics';
 import { heartbeatWindow, scheduleEventAgeSeconds } from './timing';
 
 /** The Kubernetes group the access entry maps the checker's role to (deploy/rbac/skewguard-reader.yaml). */

@@ -7,7 +7,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC_NAMES, METRICS_NAMESPACE } from './metrics';
+import { METRIC_NAMES, METRICS_NAMESPACE } from '../util/metrics';
 
 /** Props of {@link SkewguardDashboard}. */
 export interface SkewguardDashboardProps {

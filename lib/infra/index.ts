@@ -7,7 +7,7 @@ export { CheckFunction, BUNDLED_CONFIG_PATH, LEDGER_ACTIONS } from './check-func
 export { ClusterStack, READER_GROUP, EKS_VIEW_POLICY_ARN } from './cluster-stack';
 export { Notifications, filterPolicy, severitiesFrom } from './notifications';
 export { SkewguardDashboard } from './dashboard';
-export * from './metrics';
+export * from '../util/metrics';
 export { heartbeatWindow, scheduleEventAgeSeconds, lambdaEventAgeSeconds } from './timing';
 export { groupByPlacement, bucketClusters } from './placement';
 export { resourcesOf } from './permissions';

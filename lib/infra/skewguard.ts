@@ -17,7 +17,7 @@ import { ClusterStack, RESOURCES_PER_CLUSTER } from './cluster-stack';
 import { SkewguardDashboard } from './dashboard';
 import { Notifications } from './notifications';
 import { bucketClusters, groupByPlacement } from './placement';
-import { fleetDimensions, METRIC_NAMES, METRICS_NAMESPACE } from './metrics';
+import { fleetDimensions, METRIC_NAMES, METRICS_NAMESPACE } from '../util/metrics';
 import { heartbeatWindow, lambdaEventAgeSeconds } from './timing';
 
 /** The check handler in this repository. */

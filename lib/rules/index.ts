@@ -6,5 +6,7 @@ export * from './version';
 export * from './skew-policy';
 export { evaluate, sortFindings } from './evaluate';
 export { RULES, findRule } from './registry';
+export { forWindowsOf } from './for-windows';
 export { fingerprint } from './fingerprint';
 export { formatDuration } from './duration';
+export { PROBLEM_WAITING_REASONS } from './rollout/pods';

@@ -62,18 +62,22 @@ export interface MissingMetric {
  * The parts of a snapshot a rule can depend on. A rule lists the parts it `needs`; a part
  * that was not collected makes the rule `skipped`, never passed.
  */
-export type SnapshotPart =
-  | 'apiserver'
-  | 'controlPlane'
-  | 'etcd'
-  | 'nodes'
-  | 'kubeProxy'
-  | 'deployments'
-  | 'statefulsets'
-  | 'daemonsets'
-  | 'replicasets'
-  | 'pods'
-  | 'sources';
+export const SNAPSHOT_PARTS = [
+  'apiserver',
+  'controlPlane',
+  'etcd',
+  'nodes',
+  'kubeProxy',
+  'deployments',
+  'statefulsets',
+  'daemonsets',
+  'replicasets',
+  'pods',
+  'sources',
+] as const;
+
+/** One of SNAPSHOT_PARTS. */
+export type SnapshotPart = (typeof SNAPSHOT_PARTS)[number];
 
 /**
  * A read that failed (permission denied, server error, timeout, bad answer) while its source as a
@@ -156,13 +160,17 @@ export interface OwnerRef {
  * Rollout conditions a source with history (Prometheus) can date: when each began, so `for`
  * durations hold in a one-shot run.
  */
-export type RolloutCondition =
-  | 'generationMismatch'
-  | 'replicasMismatch'
-  | 'rolloutStuck'
-  | 'updateNotRolledOut'
-  | 'notScheduled'
-  | 'misscheduled';
+export const ROLLOUT_CONDITIONS = [
+  'generationMismatch',
+  'replicasMismatch',
+  'rolloutStuck',
+  'updateNotRolledOut',
+  'notScheduled',
+  'misscheduled',
+] as const;
+
+/** One of ROLLOUT_CONDITIONS. */
+export type RolloutCondition = (typeof ROLLOUT_CONDITIONS)[number];
 
 /** Fields every workload shares. */
 export interface WorkloadBase {

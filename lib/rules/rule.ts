@@ -1,4 +1,4 @@
-import type { ClusterSnapshot, Severity, SnapshotPart, Subject } from './model';
+import type { ClusterSnapshot, RolloutCondition, Severity, SnapshotPart, Subject } from './model';
 import type { Policy } from './policy';
 
 /** What a rule returns for one problem; the engine adds fingerprint, runbook and overrides. */
@@ -52,6 +52,11 @@ export interface Rule {
   readonly forSeconds: number;
   /** For checker rules counted in runs rather than time. */
   readonly forRuns?: number;
+  /**
+   * The condition whose start a source with history (Prometheus) reads to date this rule's
+   * findings; the source reads back at least this rule's `for`.
+   */
+  readonly dates?: RolloutCondition;
   /** Snapshot parts that must be collected for the rule to decide. */
   readonly needs: readonly SnapshotPart[];
   /** Runbook file name under docs/runbooks. */

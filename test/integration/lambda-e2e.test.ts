@@ -12,7 +12,7 @@ import type { HandlerContext } from '../../functions/check/handler';
 import { EventError, handleCheck } from '../../functions/check/handler';
 import type { SkewguardConfig } from '../../lib/config';
 import { parseConfig } from '../../lib/config';
-import { METRIC_NAMES, SERVICE_NAME } from '../../lib/infra/metrics';
+import { METRIC_NAMES, SERVICE_NAME } from '../../lib/util/metrics';
 import { DynamoDbLedgerStore, isFindingItem } from '../../lib/ledger';
 import type { Dynalite } from '../support/dynalite';
 import { startDynalite } from '../support/dynalite';

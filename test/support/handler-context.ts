@@ -9,7 +9,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { HandlerContext } from '../../functions/check/handler';
 import type { SkewguardConfig } from '../../lib/config';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/infra/metrics';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/util/metrics';
 import type { Dynalite } from './dynalite';
 
 /** The topic the tests' handler publishes to (SNS is mocked). */

@@ -5,7 +5,7 @@
  * test serves from the Kubernetes API test server and the real Prometheus.
  */
 import type { PublishCommandInput } from '@aws-sdk/client-sns';
-import type { SourceCollector } from '../../lib/check';
+import type { SourceCollector } from '../../lib/collect/source-collector';
 import type { LedgerStore, StoredItem, Transition, WriteOutcome } from '../../lib/ledger';
 import type { NotificationBatch, Notifier, PublishResult } from '../../lib/notify/publisher';
 import { deliveryResult, PublishError, transitionKey } from '../../lib/notify/publisher';

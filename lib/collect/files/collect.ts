@@ -10,10 +10,8 @@ import { InputError } from '../errors';
 import { parseJsonInput } from './json-input';
 import type { SnapshotInfo } from './save';
 import { SNAPSHOT_INFO } from './save';
-import type { Raw } from '../kube-objects/raw';
-import { isRecord, str } from '../kube-objects/raw';
-import type { KubeObjects, ListKind, ListStatus } from '../kube-objects/snapshot';
-import { buildSnapshot } from '../kube-objects/snapshot';
+import type { Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
+import { isRecord, str, buildSnapshot } from '../kube-objects';
 
 /** One parsed input document and the file it came from. */
 export interface InputDocument {

@@ -4,9 +4,8 @@
  * becomes "2 nodes" and one finding is reported twice under one fingerprint.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Raw } from '../kube-objects/raw';
-import { at, str } from '../kube-objects/raw';
-import type { ListKind } from '../kube-objects/snapshot';
+import type { Raw, ListKind } from '../kube-objects';
+import { at, str } from '../kube-objects';
 
 /** What de-duplication dropped: copies in all, and how many of them differed from the copy kept. */
 export interface DuplicateCount {

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import type { KubeObjects } from '../kube-objects/snapshot';
+import type { KubeObjects } from '../kube-objects';
 
 /** The apiVersion and kind of the document that describes a saved snapshot. */
 export const SNAPSHOT_INFO = { apiVersion: 'skewguard.io/v1', kind: 'SkewguardSnapshot' } as const;

@@ -1,3 +1,4 @@
+/** Normalizers: raw Kubernetes objects (from the API or kubectl output) into the model types the rules read. */
 import type {
   Condition,
   ContainerInfo,
@@ -12,9 +13,11 @@ import type {
   StatefulSetInfo,
   WorkloadBase,
 } from '../../rules/model';
+import { opt } from '../../util/opt';
+import { containerStateOf } from './container-state';
+import { workloadOfOwner } from './owners';
 import type { Raw } from './raw';
 import { arr, at, bool, isRecord, num, str, strMap } from './raw';
-import type { ListKind } from './snapshot';
 
 /** Node-group labels of the common providers, most specific first. */
 export const NODE_GROUP_LABELS: readonly string[] = [
@@ -177,7 +180,7 @@ export function normalizePod(
     ...opt('nodeName', str(obj, 'spec', 'nodeName')),
     phase: str(obj, 'status', 'phase') ?? 'Unknown',
     ...opt('owner', owner),
-    ...opt('workload', workloadOf(namespace, owner, replicaSetOwners)),
+    ...opt('workload', workloadOfOwner(namespace, owner, replicaSetOwners)),
     labels: strMap(obj, 'metadata', 'labels'),
     conditions: normalizeConditions(arr(obj, 'status', 'conditions')),
     containers: containers(obj, 'containers', 'containerStatuses'),
@@ -185,22 +188,6 @@ export function normalizePod(
     ...opt('createdAt', str(obj, 'metadata', 'creationTimestamp')),
     ...opt('startTime', str(obj, 'status', 'startTime')),
   };
-}
-
-function workloadOf(
-  namespace: string,
-  owner: OwnerRef | undefined,
-  replicaSetOwners: ReadonlyMap<string, OwnerRef>,
-): PodInfo['workload'] {
-  if (!owner) return undefined;
-  if (owner.kind === 'StatefulSet' || owner.kind === 'DaemonSet' || owner.kind === 'Deployment') {
-    return { kind: owner.kind, name: owner.name };
-  }
-  if (owner.kind === 'ReplicaSet') {
-    const rsOwner = replicaSetOwners.get(`${namespace}/${owner.name}`);
-    if (rsOwner?.kind === 'Deployment') return { kind: 'Deployment', name: rsOwner.name };
-  }
-  return undefined;
 }
 
 function containers(pod: Raw, specKey: string, statusKey: string): ContainerInfo[] {
@@ -229,20 +216,23 @@ function containers(pod: Raw, specKey: string, statusKey: string): ContainerInfo
 }
 
 function containerState(state: unknown): ContainerState {
-  if (isRecord(at(state, 'waiting'))) {
-    const w = at(state, 'waiting');
-    return {
-      kind: 'waiting',
-      ...opt('reason', str(w, 'reason')),
-      ...opt('message', str(w, 'message')),
-    };
-  }
-  if (isRecord(at(state, 'running'))) {
-    return { kind: 'running', ...opt('startedAt', str(state, 'running', 'startedAt')) };
-  }
-  const t = at(state, 'terminated');
-  if (isRecord(t)) return { kind: 'terminated', ...termination(t) };
-  return { kind: 'unknown' };
+  const waiting = at(state, 'waiting');
+  const terminated = at(state, 'terminated');
+  return containerStateOf({
+    ...opt(
+      'waiting',
+      isRecord(waiting)
+        ? { reason: str(waiting, 'reason'), message: str(waiting, 'message') }
+        : undefined,
+    ),
+    ...opt(
+      'running',
+      isRecord(at(state, 'running'))
+        ? { startedAt: str(state, 'running', 'startedAt') }
+        : undefined,
+    ),
+    ...opt('terminated', isRecord(terminated) ? termination(terminated) : undefined),
+  });
 }
 
 function termination(t: Raw): LastTermination {
@@ -251,178 +241,5 @@ function termination(t: Raw): LastTermination {
     ...opt('exitCode', num(t, 'exitCode')),
     ...opt('startedAt', str(t, 'startedAt')),
     ...opt('finishedAt', str(t, 'finishedAt')),
-  };
-}
-
-/** `{key: value}` when value is defined, else `{}` — keeps optional fields truly absent. */
-export function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return value === undefined ? {} : ({ [key]: value } as { [P in K]: V });
-}
-
-/**
- * Which fields of a raw object to keep: `true` keeps the value whole, an object keeps the named
- * fields (recursively), `[spec]` keeps those fields of every array element.
- */
-export type FieldSpec = true | { readonly [field: string]: FieldSpec } | readonly [FieldSpec];
-
-const CONDITIONS: FieldSpec = [
-  {
-    type: true,
-    status: true,
-    reason: true,
-    message: true,
-    lastTransitionTime: true,
-    lastUpdateTime: true,
-  },
-];
-const METADATA = {
-  name: true,
-  namespace: true,
-  uid: true,
-  generation: true,
-  creationTimestamp: true,
-  labels: true,
-  ownerReferences: [{ apiVersion: true, kind: true, name: true, uid: true, controller: true }],
-} as const;
-const REVISION = { annotations: { 'deployment.kubernetes.io/revision': true } } as const;
-const CONTAINERS: FieldSpec = [{ name: true, image: true }];
-const CONTAINER_STATUSES: FieldSpec = [
-  {
-    name: true,
-    image: true,
-    ready: true,
-    restartCount: true,
-    state: true,
-    lastState: { terminated: true },
-  },
-];
-
-/**
- * Exactly the fields the normalizers above and buildSnapshot read, per list. The collector keeps
- * only these of each listed object (managedFields, pod specs and node image lists make up most of
- * a list and nothing reads them), and the slim objects still replay through `--from-file`.
- */
-export const NORMALIZED_FIELDS: Readonly<Record<ListKind, FieldSpec>> = {
-  nodes: {
-    metadata: { name: true, uid: true, creationTimestamp: true, labels: true },
-    status: {
-      nodeInfo: {
-        kubeletVersion: true,
-        // Read only to say it is ignored (it merely copies the kubelet version).
-        kubeProxyVersion: true,
-        containerRuntimeVersion: true,
-        osImage: true,
-        architecture: true,
-      },
-    },
-  },
-  pods: {
-    metadata: METADATA,
-    spec: { nodeName: true, containers: CONTAINERS, initContainers: CONTAINERS },
-    status: {
-      phase: true,
-      startTime: true,
-      conditions: CONDITIONS,
-      containerStatuses: CONTAINER_STATUSES,
-      initContainerStatuses: CONTAINER_STATUSES,
-    },
-  },
-  deployments: {
-    metadata: { ...METADATA, ...REVISION },
-    spec: {
-      replicas: true,
-      paused: true,
-      progressDeadlineSeconds: true,
-      selector: { matchLabels: true },
-      strategy: { type: true },
-    },
-    status: {
-      observedGeneration: true,
-      replicas: true,
-      updatedReplicas: true,
-      readyReplicas: true,
-      availableReplicas: true,
-      unavailableReplicas: true,
-      conditions: CONDITIONS,
-    },
-  },
-  statefulsets: {
-    metadata: METADATA,
-    spec: {
-      replicas: true,
-      selector: { matchLabels: true },
-      updateStrategy: { type: true, rollingUpdate: { partition: true } },
-    },
-    status: {
-      observedGeneration: true,
-      replicas: true,
-      readyReplicas: true,
-      currentReplicas: true,
-      updatedReplicas: true,
-      availableReplicas: true,
-      currentRevision: true,
-      updateRevision: true,
-      conditions: CONDITIONS,
-    },
-  },
-  daemonsets: {
-    metadata: METADATA,
-    spec: { selector: { matchLabels: true }, updateStrategy: { type: true } },
-    status: {
-      observedGeneration: true,
-      desiredNumberScheduled: true,
-      currentNumberScheduled: true,
-      updatedNumberScheduled: true,
-      numberAvailable: true,
-      numberReady: true,
-      numberMisscheduled: true,
-      numberUnavailable: true,
-      conditions: CONDITIONS,
-    },
-  },
-  replicasets: {
-    metadata: { ...METADATA, ...REVISION },
-    spec: { replicas: true, template: { spec: { containers: CONTAINERS } } },
-    status: {
-      replicas: true,
-      readyReplicas: true,
-      availableReplicas: true,
-      conditions: CONDITIONS,
-    },
-  },
-};
-
-/** The parts of `value` that `spec` names; values of the wrong shape are kept as they are. */
-export function project(value: unknown, spec: FieldSpec): unknown {
-  if (spec === true) return value;
-  if (isFieldList(spec)) {
-    if (!Array.isArray(value)) return value;
-    const [each] = spec;
-    return value.map((v: unknown) => (isRecord(v) ? project(v, each) : v));
-  }
-  if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(spec)) {
-    const v = value[key];
-    const sub = spec[key];
-    if (v !== undefined && sub !== undefined) out[key] = project(v, sub);
-  }
-  return out;
-}
-
-function isFieldList(spec: FieldSpec): spec is readonly [FieldSpec] {
-  return Array.isArray(spec);
-}
-
-/**
- * A listed object reduced to NORMALIZED_FIELDS of its list, with `kind` and `apiVersion`
- * (list items omit them; the files collector needs `kind` to replay the object).
- */
-export function slimObject(list: ListKind, obj: Raw, kind: string, apiVersion: string): Raw {
-  const slim = project(obj, NORMALIZED_FIELDS[list]) as Record<string, unknown>;
-  return {
-    kind: typeof obj['kind'] === 'string' ? obj['kind'] : kind,
-    apiVersion: typeof obj['apiVersion'] === 'string' ? obj['apiVersion'] : apiVersion,
-    ...slim,
   };
 }

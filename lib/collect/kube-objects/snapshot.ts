@@ -1,3 +1,7 @@
+/**
+ * The snapshot builder every Kubernetes-object source shares (live API, kubectl files): normalized
+ * objects, versions with provenance, provider, and the status of each snapshot part.
+ */
 import type {
   ClusterSnapshot,
   ControlPlaneComponent,
@@ -10,6 +14,7 @@ import type {
   SnapshotPart,
   SourceStatus,
 } from '../../rules/model';
+import { SNAPSHOT_PARTS } from '../../rules/model';
 import {
   normalizeDaemonSet,
   normalizeDeployment,
@@ -18,45 +23,10 @@ import {
   normalizeReplicaSet,
   normalizeStatefulSet,
 } from './normalize';
+import { MANAGED_PLATFORMS, detectProvider } from './provider';
 import type { Raw } from './raw';
 import { str } from './raw';
-
-/** The Kubernetes lists a collector can gather. */
-export type ListKind =
-  'nodes' | 'pods' | 'deployments' | 'statefulsets' | 'daemonsets' | 'replicasets';
-
-/** Raw objects from one collection, grouped by list. */
-export interface KubeObjects {
-  /** The `/version` response (`serverVersion` of `kubectl version -o json`). */
-  readonly version?: Raw;
-  readonly nodes: readonly Raw[];
-  readonly pods: readonly Raw[];
-  readonly deployments: readonly Raw[];
-  readonly statefulsets: readonly Raw[];
-  readonly daemonsets: readonly Raw[];
-  readonly replicasets: readonly Raw[];
-}
-
-/** Empty object lists, to build on. */
-export function emptyObjects(): KubeObjects {
-  return {
-    nodes: [],
-    pods: [],
-    deployments: [],
-    statefulsets: [],
-    daemonsets: [],
-    replicasets: [],
-  };
-}
-
-/** What the collector could gather: per list, collected or why not (and which read failed). */
-export type ListStatus =
-  | { readonly state: 'collected' }
-  | {
-      readonly state: 'missing';
-      readonly reason: string;
-      readonly failures?: readonly ReadFailure[];
-    };
+import type { KubeObjects, ListKind, ListStatus } from './objects';
 
 /** Input to buildSnapshot. */
 export interface BuildSnapshotInput {
@@ -86,8 +56,6 @@ const CONTROL_PLANE: readonly ControlPlaneComponent[] = [
   'etcd',
 ];
 
-const MANAGED: Readonly<Record<string, string>> = { eks: 'EKS', gke: 'GKE', aks: 'AKS' };
-
 /** Turns raw Kubernetes objects into the normalized ClusterSnapshot the rules read. */
 export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
   const { objects, lists } = input;
@@ -96,7 +64,7 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
   const replicaSets = objects.replicasets.map(normalizeReplicaSet);
   for (const rs of replicaSets) if (rs.owner) rsOwners.set(`${rs.namespace}/${rs.name}`, rs.owner);
   const pods = objects.pods.map((p) => normalizePod(p, rsOwners));
-  const provider = detectProvider(objects);
+  const provider = providerOfObjects(objects);
   const podsListed = lists.pods.state === 'collected';
   const systemPods = pods.filter((p) => p.namespace === 'kube-system');
 
@@ -249,7 +217,7 @@ function componentPart(
   failures?: readonly ReadFailure[],
 ): PartStatus {
   if (found) return { state: 'collected' };
-  const managed = provider ? MANAGED[provider] : undefined;
+  const managed = provider ? MANAGED_PLATFORMS[provider] : undefined;
   if (managed && preferProblem && systemPodsProblem)
     return { state: 'notObservable', reason: systemPodsProblem };
   if (managed) {
@@ -299,23 +267,14 @@ function imageOf(pod: PodInfo, component: string): string {
 }
 
 /** eks | gke | aks | k3s | rke2 from the server version suffix or node provider labels. */
-function detectProvider(objects: KubeObjects): string | undefined {
-  const git = str(objects.version, 'gitVersion') ?? '';
-  if (/-eks-/.test(git)) return 'eks';
-  if (/-gke\./.test(git)) return 'gke';
-  if (/\+k3s/.test(git)) return 'k3s';
-  if (/\+rke2/.test(git)) return 'rke2';
-  for (const node of objects.nodes.slice(0, 20)) {
-    const labels = (node['metadata'] as Raw | undefined)?.['labels'] as Raw | undefined;
-    if (
-      labels?.['eks.amazonaws.com/nodegroup'] !== undefined ||
-      labels?.['eks.amazonaws.com/compute-type'] !== undefined
-    )
-      return 'eks';
-    if (labels?.['cloud.google.com/gke-nodepool'] !== undefined) return 'gke';
-    if (labels?.['kubernetes.azure.com/cluster'] !== undefined) return 'aks';
-  }
-  return undefined;
+function providerOfObjects(objects: KubeObjects): string | undefined {
+  return detectProvider(
+    [str(objects.version, 'gitVersion') ?? ''],
+    objects.nodes.map((node) => {
+      const labels = (node['metadata'] as Raw | undefined)?.['labels'] as Raw | undefined;
+      return (label: string) => labels?.[label] !== undefined;
+    }),
+  );
 }
 
 /** The snapshot of a run in which no source answered: every part missing, with the reasons. */
@@ -326,19 +285,8 @@ export function failedSnapshot(
 ): ClusterSnapshot {
   const reason = `every source failed (${sources.map((s) => `${s.source}: ${s.reason ?? 'failed'}`).join('; ')})`;
   const parts: Partial<Record<SnapshotPart, PartStatus>> = { sources: { state: 'collected' } };
-  const missing: SnapshotPart[] = [
-    'apiserver',
-    'controlPlane',
-    'etcd',
-    'nodes',
-    'kubeProxy',
-    'deployments',
-    'statefulsets',
-    'daemonsets',
-    'replicasets',
-    'pods',
-  ];
-  for (const part of missing) parts[part] = { state: 'missing', reason };
+  for (const part of SNAPSHOT_PARTS)
+    if (part !== 'sources') parts[part] = { state: 'missing', reason };
   return {
     cluster,
     collectedAt,

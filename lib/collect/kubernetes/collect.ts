@@ -1,15 +1,18 @@
-import { Agent } from 'node:https';
-import type { ClusterSnapshot, ControlPlaneInstance, ReadFailure } from '../../rules/model';
+/**
+ * The live Kubernetes collection: nodes, kube-system pods and every workload list in bounded pages,
+ * then targeted reads for unhealthy workloads, built into a ClusterSnapshot.
+ */
+import type { ClusterSnapshot, ReadFailure } from '../../rules/model';
+import { semaphore } from '../../util/concurrency';
 import { readFailureOf, SourceError } from '../errors';
 import type { ClientStats, KubeTarget, RequestPolicy } from './client';
-import { DEFAULT_REQUEST_POLICY, KubeClient, KubeHttpError } from './client';
+import { DEFAULT_REQUEST_POLICY, KubeClient } from './client';
 import type { KeepItem, ListRequest } from './lists';
 import { combineDenials, listAll, ListDeniedError } from './lists';
-import type { Raw } from '../kube-objects/raw';
-import { isRecord, num, str, strMap } from '../kube-objects/raw';
-import { slimObject } from '../kube-objects/normalize';
-import type { KubeObjects, ListKind, ListStatus } from '../kube-objects/snapshot';
-import { buildSnapshot } from '../kube-objects/snapshot';
+import type { Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
+import { isRecord, str, slimObject, providerOfVersion, buildSnapshot } from '../kube-objects';
+import { readEksControlPlane } from './eks-control-plane';
+import { looksUnhealthy, targetedReads } from './targets';
 
 /** Options of one live collection. */
 export interface KubernetesCollectOptions {
@@ -113,7 +116,7 @@ export async function collectFromKubernetes(
     }
   };
 
-  const eks = /-eks-/.test(str(version, 'gitVersion') ?? '');
+  const eks = providerOfVersion(str(version, 'gitVersion') ?? '') === 'eks';
   const eksControlPlane = eks ? readEksControlPlane(client, limit) : Promise.resolve(undefined);
   await Promise.all([
     fetchList('nodes', { resource: 'nodes', group: '' }),
@@ -228,115 +231,6 @@ function everyListFailed(failed: readonly [SourceError, ...SourceError[]]): Sour
   );
 }
 
-/** A workload whose rollout is not visibly complete and healthy. */
-export function looksUnhealthy(w: Raw): boolean {
-  const generation = num(w, 'metadata', 'generation');
-  const observed = num(w, 'status', 'observedGeneration');
-  if (generation !== undefined && observed !== undefined && observed < generation) return true;
-  const kind = str(w, 'kind');
-  if (kind === 'DaemonSet') {
-    const desired = num(w, 'status', 'desiredNumberScheduled') ?? 0;
-    return (
-      (num(w, 'status', 'numberUnavailable') ?? 0) > 0 ||
-      (num(w, 'status', 'updatedNumberScheduled') ?? 0) < desired ||
-      (num(w, 'status', 'currentNumberScheduled') ?? 0) < desired ||
-      (num(w, 'status', 'numberMisscheduled') ?? 0) > 0
-    );
-  }
-  const replicas = num(w, 'spec', 'replicas') ?? 1;
-  if (replicas === 0) return false;
-  if (kind === 'StatefulSet') {
-    return (
-      (num(w, 'status', 'readyReplicas') ?? 0) < replicas ||
-      (num(w, 'status', 'updatedReplicas') ?? 0) < replicas ||
-      str(w, 'status', 'currentRevision') !== str(w, 'status', 'updateRevision')
-    );
-  }
-  return (
-    (num(w, 'status', 'availableReplicas') ?? 0) < replicas ||
-    (num(w, 'status', 'updatedReplicas') ?? 0) < replicas ||
-    (num(w, 'status', 'replicas') ?? 0) > replicas
-  );
-}
-
-/** One targeted list: pods or ReplicaSets of some unhealthy workloads in a namespace. */
-export interface TargetedRead {
-  readonly list: 'pods' | 'replicasets';
-  readonly namespace: string;
-  readonly selector: string;
-}
-
-// Values per `key in (...)` selector: keeps URLs far below proxies' limits (8 KB is common).
-const MAX_SET_VALUES = 50;
-
-/**
- * The reads that fetch the pods (and, for Deployments, the ReplicaSets) of `workloads`.
- * Workloads of one namespace whose selectors are one label with the same key share a read,
- * `key in (a,b,…)`, whose answer is exactly the union of theirs: one request instead of one
- * per workload. Other selectors get a read each.
- */
-export function targetedReads(
-  workloads: readonly Raw[],
-  options: { readonly skipPodsIn?: string } = {},
-): { reads: TargetedRead[]; notes: string[] } {
-  const notes: string[] = [];
-  const single = new Map<
-    string,
-    { namespace: string; key: string; pods: string[]; rs: string[] }
-  >();
-  const reads: TargetedRead[] = [];
-  const add = (list: TargetedRead['list'], namespace: string, selector: string): void => {
-    if (list === 'pods' && namespace === options.skipPodsIn) return;
-    reads.push({ list, namespace, selector });
-  };
-  for (const workload of workloads) {
-    const namespace = str(workload, 'metadata', 'namespace') ?? 'default';
-    const kind = str(workload, 'kind');
-    const labels = Object.entries(strMap(workload, 'spec', 'selector', 'matchLabels'));
-    const [first] = labels;
-    if (!first) {
-      notes.push(
-        `${kind} ${namespace}/${str(workload, 'metadata', 'name')} has no matchLabels selector; its pods were not read.`,
-      );
-      continue;
-    }
-    const [key, value] = first;
-    // An empty value cannot stand in a set (`key in (a,)`); it keeps a read of its own.
-    if (labels.length > 1 || value === '') {
-      const selector = labels.map(([k, v]) => `${k}=${v}`).join(',');
-      add('pods', namespace, selector);
-      if (kind === 'Deployment') add('replicasets', namespace, selector);
-      continue;
-    }
-    const groupKey = `${namespace}\u0000${key}`;
-    const group = single.get(groupKey) ?? { namespace, key, pods: [], rs: [] };
-    single.set(groupKey, group);
-    group.pods.push(value);
-    if (kind === 'Deployment') group.rs.push(value);
-  }
-  for (const { namespace, key, pods, rs } of single.values()) {
-    for (const values of chunks(unique(pods), MAX_SET_VALUES))
-      add('pods', namespace, setSelector(key, values));
-    for (const values of chunks(unique(rs), MAX_SET_VALUES))
-      add('replicasets', namespace, setSelector(key, values));
-  }
-  return { reads, notes };
-}
-
-function setSelector(key: string, values: readonly string[]): string {
-  return values.length === 1 ? `${key}=${values[0] ?? ''}` : `${key} in (${values.join(',')})`;
-}
-
-function unique(values: readonly string[]): string[] {
-  return [...new Set(values)];
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /** Keeps of each listed object only what the normalizers read (see NORMALIZED_FIELDS). */
 function slimmer(list: ListKind): KeepItem<Raw> {
   return (item, kind, apiVersion) => slimObject(list, item, kind, apiVersion);
@@ -362,86 +256,4 @@ function dedupe(lists: Record<ListKind, Raw[]>): Record<ListKind, Raw[]> {
     });
   }
   return out;
-}
-
-const EKS_METRICS: readonly { component: ControlPlaneInstance['component']; path: string }[] = [
-  {
-    component: 'kube-controller-manager',
-    path: '/apis/metrics.eks.amazonaws.com/v1/kcm/container/metrics',
-  },
-  { component: 'kube-scheduler', path: '/apis/metrics.eks.amazonaws.com/v1/ksh/container/metrics' },
-];
-
-/** Reads controller-manager and scheduler versions from EKS's control-plane metrics endpoints. */
-async function readEksControlPlane(
-  client: KubeClient,
-  limit: <T>(fn: () => Promise<T>) => Promise<T>,
-): Promise<{ instances: ControlPlaneInstance[]; problem?: string }> {
-  const instances: ControlPlaneInstance[] = [];
-  const problems: string[] = [];
-  await Promise.all(
-    EKS_METRICS.map(async ({ component, path }) => {
-      try {
-        const text = await limit(() => client.getText(path));
-        const versions = buildInfoVersions(text);
-        if (versions.length === 0) problems.push(`${path} has no kubernetes_build_info series`);
-        versions.forEach((raw, i) =>
-          instances.push({
-            component,
-            instance: `eks-${component}${versions.length > 1 ? `-${i}` : ''}`,
-            version: { raw, source: `GET ${path} kubernetes_build_info` },
-          }),
-        );
-      } catch (error) {
-        if (error instanceof KubeHttpError && (error.status === 403 || error.status === 404)) {
-          problems.push(
-            error.status === 403
-              ? `EKS control-plane metrics are not permitted: grant get on metrics.eks.amazonaws.com kcm/metrics and ksh/metrics (see deploy/rbac/skewguard-reader.yaml)`
-              : `EKS control-plane metrics endpoints answered 404: this cluster does not serve metrics.eks.amazonaws.com yet (EKS adds it with Kubernetes 1.28 and later platform versions; an older platform version of the same Kubernetes version lacks it until EKS updates the cluster)`,
-          );
-          return;
-        }
-        problems.push(`reading ${path} failed: ${(error as Error).message}`);
-      }
-    }),
-  );
-  return {
-    instances,
-    ...(problems.length > 0 ? { problem: [...new Set(problems)].join('; ') } : {}),
-  };
-}
-
-/** git_version label values of `kubernetes_build_info` samples in Prometheus text format. */
-export function buildInfoVersions(text: string): string[] {
-  const versions = new Set<string>();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('kubernetes_build_info{')) continue;
-    const match = /git_version="([^"]*)"/.exec(line);
-    if (match?.[1]) versions.add(match[1]);
-  }
-  return [...versions];
-}
-
-/** Limits concurrent async work to `max` at a time. */
-export function semaphore(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-    active += 1;
-    try {
-      return await fn();
-    } finally {
-      active -= 1;
-      waiting.shift()?.();
-    }
-  };
-}
-
-/** A keep-alive TLS agent that always verifies the server (no insecure mode exists). */
-export function verifyingAgent(
-  tls: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; servername?: string },
-  maxSockets: number,
-): Agent {
-  return new Agent({ keepAlive: true, maxSockets, rejectUnauthorized: true, ...tls });
 }

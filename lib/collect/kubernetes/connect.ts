@@ -6,7 +6,7 @@ import { mintEksToken } from '../aws/eks-token';
 import type { KubeTarget } from './client';
 import type { StaticKubeconfig } from './kubeconfig-text';
 import { parseKubeconfigText } from './kubeconfig-text';
-import { verifyingAgent } from './collect';
+import { verifyingAgent } from './tls';
 
 /**
  * How the scheduled checker reaches a cluster's API server: everything it needs is in the config

@@ -8,7 +8,7 @@ import { isUrlOf } from '../../config';
 import { SourceError } from '../errors';
 import { ExecPluginTimeoutError, kubeconfigUseError } from './kubeconfig-errors';
 import type { ConnectedTarget } from './connect';
-import { verifyingAgent } from './collect';
+import { verifyingAgent } from './tls';
 
 /** A kubeconfig file and context, as kubectl takes them (default: KUBECONFIG or ~/.kube/config). */
 export interface KubeconfigFileConnection {

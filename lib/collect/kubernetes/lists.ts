@@ -1,7 +1,7 @@
 import type { KubeClient } from './client';
 import { KubeHttpError } from './client';
-import type { Raw } from '../kube-objects/raw';
-import { arr, isRecord, str } from '../kube-objects/raw';
+import type { Raw } from '../kube-objects';
+import { arr, isRecord, str } from '../kube-objects';
 
 /** One list call: which resource, where, and how to name it in a permission message. */
 export interface ListRequest {

@@ -4,102 +4,12 @@
  * queries never depends on the cluster's size; each is filtered server-side so that, apart from
  * the version inventory, only offending workloads and pods come back.
  */
-import type { RolloutCondition, SnapshotPart } from '../../rules/model';
-import { SourceError } from '../errors';
-
-/** One label matcher of a selector, e.g. `cluster="prod"`. */
-export interface LabelMatcher {
-  readonly name: string;
-  readonly op: '=' | '!=' | '=~' | '!~';
-  readonly value: string;
-}
-
-const MATCHER =
-  /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)\s*(,|$)/;
-
-/**
- * Parses a label selector such as `cluster="prod"` or `{cluster="prod",env=~"eu-.*"}` (the value
- * of `--prometheus-selector`); throws a config SourceError naming the bad part and the fix.
- */
-export function parseSelector(text: string): LabelMatcher[] {
-  let rest = text.trim();
-  if (rest.startsWith('{') && rest.endsWith('}')) rest = rest.slice(1, -1).trim();
-  const matchers: LabelMatcher[] = [];
-  while (rest.length > 0) {
-    const match = MATCHER.exec(rest);
-    if (!match) {
-      throw new SourceError(
-        'prometheus',
-        'config',
-        `the Prometheus selector ${JSON.stringify(text)} cannot be parsed at ${JSON.stringify(rest.slice(0, 40))}; ` +
-          'write label matchers separated by commas, e.g. cluster="prod" or cluster="prod",region=~"eu-.*"',
-      );
-    }
-    const [whole, name = '', op = '=', quoted = '""'] = match;
-    if (name === '__name__') {
-      throw new SourceError(
-        'prometheus',
-        'config',
-        'the Prometheus selector may not match __name__: skewguard chooses the metrics itself; select the cluster by its labels, e.g. cluster="prod"',
-      );
-    }
-    matchers.push({ name, op: op as LabelMatcher['op'], value: unquote(quoted) });
-    rest = rest.slice(whole.length).trim();
-  }
-  return matchers;
-}
-
-function unquote(quoted: string): string {
-  const body = quoted.slice(1, -1);
-  if (quoted.startsWith('`')) return body;
-  return body.replace(/\\(.)/g, (_, c: string) =>
-    c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c,
-  );
-}
-
-/**
- * Labels that name the cluster a series came from: the kubernetes-mixin and Thanos/Mimir
- * convention, and the OpenTelemetry `k8s.cluster.name` resource attribute as Prometheus spells it.
- */
-export const CLUSTER_LABELS: readonly string[] = ['cluster', 'cluster_name', 'k8s_cluster_name'];
-
-/**
- * The cluster a selector picks by name (`cluster="prod"` and the like), to name the cluster
- * after it when no --cluster is given; undefined when it picks none by equality.
- */
-export function clusterNameOfSelector(text: string): string | undefined {
-  return parseSelector(text).find((m) => m.op === '=' && CLUSTER_LABELS.includes(m.name) && m.value)
-    ?.value;
-}
-
-/** A matcher as PromQL text, its value always double-quoted and escaped. */
-export function formatMatcher(matcher: LabelMatcher): string {
-  return `${matcher.name}${matcher.op}${quote(matcher.value)}`;
-}
-
-/** A PromQL double-quoted string literal. */
-export function quote(value: string): string {
-  return JSON.stringify(value);
-}
-
-/** Builds vector selectors that always carry the cluster selector. */
-export class SelectorInjector {
-  private readonly selector: readonly string[];
-
-  constructor(selector: readonly LabelMatcher[]) {
-    this.selector = selector.map(formatMatcher);
-  }
-
-  /** `metric{<selector>,<extra>}`; the only way queries name a series. */
-  v(metric: string, ...extra: readonly string[]): string {
-    return `${metric}{${[...this.selector, ...extra].join(', ')}}`;
-  }
-
-  /** `{__name__=~"<pattern>",<selector>,<extra>}`: several metrics in one selector, names kept. */
-  names(pattern: string, ...extra: readonly string[]): string {
-    return this.v('', `__name__=~${quote(pattern)}`, ...extra);
-  }
-}
+import type { SnapshotPart } from '../../rules/model';
+import { PROBLEM_WAITING_REASONS } from '../../rules/rollout/pods';
+import type { Agg, KindSpec } from './kinds';
+import { KINDS } from './kinds';
+import type { LabelMatcher } from './selector';
+import { MAX_SET_VALUES, SelectorInjector, escapeRegex, quote, setMatcher } from './selector';
 
 /** Regular expressions (PromQL `=~`, fully anchored) naming the scrape jobs of each component. */
 export interface PrometheusJobs {
@@ -143,127 +53,6 @@ export const DEFAULT_QUERY_SETTINGS: QuerySettings = {
   presenceLookbackSeconds: 3600,
   restartWindowSeconds: 900,
 };
-
-/** The workload kinds kube-state-metrics reports, and how each is queried. */
-export interface KindSpec {
-  readonly kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
-  /** The label kube-state-metrics puts the object's name in. */
-  readonly label: 'deployment' | 'statefulset' | 'daemonset';
-  readonly prefix: string;
-  readonly part: SnapshotPart;
-  /** Metric name suffixes read for an offending workload. */
-  readonly fields: readonly string[];
-  /** Each rollout condition as a filter: the workloads for which it holds. */
-  readonly conditions: Readonly<Partial<Record<RolloutCondition, (m: Agg) => string>>>;
-}
-
-/**
- * `max by (namespace, <kind>, ...by) (<prefix>_<suffix>{selector, ...matchers})`: one series per
- * object, whichever kube-state-metrics replica or scrape job reported it.
- */
-export type Agg = (suffix: string, matchers?: readonly string[], by?: readonly string[]) => string;
-
-/** The kube-state-metrics families per workload kind. */
-export const KINDS: readonly KindSpec[] = [
-  {
-    kind: 'Deployment',
-    label: 'deployment',
-    prefix: 'kube_deployment',
-    part: 'deployments',
-    fields: [
-      'metadata_generation',
-      'status_observed_generation',
-      'spec_replicas',
-      'status_replicas',
-      'status_replicas_ready',
-      'status_replicas_available',
-      'status_replicas_unavailable',
-      'status_replicas_updated',
-      'status_condition',
-      'spec_paused',
-      'spec_strategy_rollingupdate_max_unavailable',
-      'created',
-      'annotations',
-    ],
-    conditions: {
-      generationMismatch: (m) => `${m('metadata_generation')} > ${m('status_observed_generation')}`,
-      replicasMismatch: (m) => `${m('spec_replicas')} > ${m('status_replicas_available')}`,
-      // The deployment controller sets Progressing=False only with ProgressDeadlineExceeded.
-      rolloutStuck: (m) =>
-        `${m('status_condition', ['condition="Progressing"', 'status="false"'])} == 1`,
-    },
-  },
-  {
-    kind: 'StatefulSet',
-    label: 'statefulset',
-    prefix: 'kube_statefulset',
-    part: 'statefulsets',
-    fields: [
-      'metadata_generation',
-      'status_observed_generation',
-      'replicas',
-      'status_replicas',
-      'status_replicas_ready',
-      'status_replicas_current',
-      'status_replicas_updated',
-      'status_replicas_available',
-      'status_current_revision',
-      'status_update_revision',
-      'created',
-    ],
-    conditions: {
-      generationMismatch: (m) => `${m('metadata_generation')} > ${m('status_observed_generation')}`,
-      replicasMismatch: (m) => `${m('replicas')} > ${m('status_replicas_ready')}`,
-      updateNotRolledOut: (m) =>
-        `(count by (namespace, statefulset) (${m('status_current_revision', [], ['revision'])} unless on (namespace, statefulset, revision) ${m('status_update_revision', [], ['revision'])}))` +
-        ` and on (namespace, statefulset) (${m('status_replicas_updated')} < ${m('replicas')})`,
-    },
-  },
-  {
-    kind: 'DaemonSet',
-    label: 'daemonset',
-    prefix: 'kube_daemonset',
-    part: 'daemonsets',
-    fields: [
-      'metadata_generation',
-      'status_observed_generation',
-      'status_desired_number_scheduled',
-      'status_current_number_scheduled',
-      'status_updated_number_scheduled',
-      'status_number_available',
-      'status_number_ready',
-      'status_number_misscheduled',
-      'status_number_unavailable',
-      'created',
-    ],
-    conditions: {
-      generationMismatch: (m) => `${m('metadata_generation')} > ${m('status_observed_generation')}`,
-      rolloutStuck: (m) =>
-        `(${m('status_desired_number_scheduled')} > ${m('status_updated_number_scheduled')})` +
-        ` or (${m('status_desired_number_scheduled')} > ${m('status_number_available')})`,
-      notScheduled: (m) =>
-        `${m('status_desired_number_scheduled')} > ${m('status_current_number_scheduled')}`,
-      misscheduled: (m) => `${m('status_number_misscheduled')} > 0`,
-    },
-  },
-];
-
-/**
- * Waiting reasons that make a pod worth reading wherever it runs (crash loops, image pulls,
- * container config errors); the rollout rules' pod diagnosis knows each of them.
- */
-export const PROBLEM_WAITING_REASONS: readonly string[] = [
-  'CrashLoopBackOff',
-  'ErrImagePull',
-  'ImagePullBackOff',
-  'InvalidImageName',
-  'ErrImageNeverPull',
-  'RegistryUnavailable',
-  'SignatureValidationFailed',
-  'CreateContainerConfigError',
-  'CreateContainerError',
-  'RunContainerError',
-];
 
 /** kube-system containers whose image gives a component version when it is not scraped. */
 export const SYSTEM_CONTAINERS: readonly string[] = [
@@ -337,25 +126,6 @@ export const objectKey = (namespace: string, name: string): string => `${namespa
 export interface Offenders {
   readonly workloads: Readonly<Record<KindSpec['kind'], ReadonlySet<string>>>;
   readonly problemPods: ReadonlySet<string>;
-}
-
-/**
- * Values per `label=~"a|b|…"` matcher. Above it the matcher is left out: the query then reads the
- * whole family (slower, same answer: results are filtered by key anyway) and the request stays
- * far below the size limits of proxies and managed services.
- */
-export const MAX_SET_VALUES = 1000;
-
-/** `label=~"v1|v2|…"` matching exactly these values (escaped), or nothing when too many or none. */
-export function setMatcher(label: string, values: Iterable<string>): string[] {
-  const unique = [...new Set(values)].sort();
-  if (unique.length === 0 || unique.length > MAX_SET_VALUES) return [];
-  return [`${label}=~${quote(unique.map(escapeRegex).join('|'))}`];
-}
-
-/** A literal as an RE2 pattern. */
-export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const namespacesOf = (keys: Iterable<string>): string[] =>

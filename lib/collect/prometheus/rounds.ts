@@ -4,18 +4,12 @@
  * offenders (narrowed selectors match by name, so they may also match namesakes elsewhere).
  */
 import type { SourceError } from '../errors';
-import type { Sample } from './client';
-import type { KindSpec, Offenders, PodTargets, QueryId } from './queries';
-import {
-  CLUSTER_LABELS,
-  KIND_LABEL,
-  KINDS,
-  PRESENCE_FAMILIES,
-  PROBE_LABEL,
-  kindQueryIds,
-  objectKey,
-} from './queries';
-import type { QueryOutcome } from './snapshot';
+import type { Sample, QueryOutcome } from './types';
+import type { KindSpec } from './kinds';
+import type { Offenders, PodTargets, QueryId } from './queries';
+import { CLUSTER_LABELS } from './selector';
+import { KIND_LABEL, PRESENCE_FAMILIES, PROBE_LABEL, kindQueryIds, objectKey } from './queries';
+import { KINDS } from './kinds';
 
 type Outcomes = Partial<Record<QueryId, QueryOutcome>>;
 type Kind = KindSpec['kind'];

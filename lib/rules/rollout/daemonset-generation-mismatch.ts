@@ -11,6 +11,7 @@ export const DaemonSetGenerationMismatch = defineRule({
   category: 'rollout',
   severity: 'critical',
   forSeconds: 10 * MINUTE,
+  dates: 'generationMismatch',
   needs: ['daemonsets'],
   evaluate(snapshot) {
     return workloadsOfKind(snapshot, 'DaemonSet').flatMap((w) =>

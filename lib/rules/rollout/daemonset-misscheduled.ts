@@ -12,6 +12,7 @@ export const DaemonSetMisScheduled = defineRule({
   category: 'rollout',
   severity: 'warning',
   forSeconds: 15 * MINUTE,
+  dates: 'misscheduled',
   needs: ['daemonsets'],
   evaluate(snapshot) {
     return workloadsOfKind(snapshot, 'DaemonSet')

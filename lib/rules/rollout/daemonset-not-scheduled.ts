@@ -21,6 +21,7 @@ export const DaemonSetNotScheduled = defineRule({
   category: 'rollout',
   severity: 'warning',
   forSeconds: 10 * MINUTE,
+  dates: 'notScheduled',
   needs: ['daemonsets'],
   evaluate(snapshot, ctx) {
     const findings: RuleFinding[] = [];

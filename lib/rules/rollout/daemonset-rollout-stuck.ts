@@ -21,6 +21,7 @@ export const DaemonSetRolloutStuck = defineRule({
   severity: 'warning',
   otherSeverities: [{ severity: 'info', when: 'OnDelete pods, all available, wait for deletion' }],
   forSeconds: 15 * MINUTE,
+  dates: 'rolloutStuck',
   needs: ['daemonsets'],
   evaluate(snapshot, ctx) {
     const findings: RuleFinding[] = [];

@@ -11,6 +11,7 @@ export const DeploymentGenerationMismatch = defineRule({
   category: 'rollout',
   severity: 'critical',
   forSeconds: 10 * MINUTE,
+  dates: 'generationMismatch',
   needs: ['deployments'],
   evaluate(snapshot) {
     return workloadsOfKind(snapshot, 'Deployment').flatMap((w) =>

@@ -25,6 +25,7 @@ export const DeploymentReplicasMismatch = defineRule({
   severity: 'warning',
   otherSeverities: [{ severity: 'critical', when: 'no replica is available' }],
   forSeconds: 15 * MINUTE,
+  dates: 'replicasMismatch',
   needs: ['deployments'],
   evaluate(snapshot, ctx) {
     const findings: RuleFinding[] = [];

@@ -20,6 +20,7 @@ export const DeploymentRolloutStuck = defineRule({
   category: 'rollout',
   severity: 'critical',
   forSeconds: 0,
+  dates: 'rolloutStuck',
   needs: ['deployments'],
   evaluate(snapshot, ctx) {
     const findings: RuleFinding[] = [];

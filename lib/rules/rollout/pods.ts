@@ -27,6 +27,16 @@ export const CONFIG_ERROR_REASONS: ReadonlySet<string> = new Set([
   'RunContainerError',
 ]);
 
+/**
+ * Every waiting reason the pod diagnosis treats as a problem wherever the pod runs: what a source
+ * with server-side filters (Prometheus) selects problem pods by.
+ */
+export const PROBLEM_WAITING_REASONS: readonly string[] = [
+  'CrashLoopBackOff',
+  ...IMAGE_PULL_REASONS,
+  ...CONFIG_ERROR_REASONS,
+];
+
 /** What is wrong with one pod, as far as its status tells. */
 export type PodProblemKind = 'ImagePull' | 'ConfigError' | 'CrashLoop' | 'Unschedulable';
 

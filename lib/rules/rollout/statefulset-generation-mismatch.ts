@@ -11,6 +11,7 @@ export const StatefulSetGenerationMismatch = defineRule({
   category: 'rollout',
   severity: 'critical',
   forSeconds: 10 * MINUTE,
+  dates: 'generationMismatch',
   needs: ['statefulsets'],
   evaluate(snapshot) {
     return workloadsOfKind(snapshot, 'StatefulSet').flatMap((w) =>

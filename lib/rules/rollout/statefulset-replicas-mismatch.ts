@@ -20,6 +20,7 @@ export const StatefulSetReplicasMismatch = defineRule({
   severity: 'warning',
   otherSeverities: [{ severity: 'critical', when: 'no replica is ready' }],
   forSeconds: 15 * MINUTE,
+  dates: 'replicasMismatch',
   needs: ['statefulsets'],
   evaluate(snapshot, ctx) {
     const findings: RuleFinding[] = [];

@@ -26,6 +26,7 @@ export const StatefulSetUpdateNotRolledOut = defineRule({
   severity: 'warning',
   otherSeverities: [{ severity: 'info', when: 'OnDelete or a partition holds pods on purpose' }],
   forSeconds: 15 * MINUTE,
+  dates: 'updateNotRolledOut',
   needs: ['statefulsets'],
   evaluate(snapshot, ctx) {
     const findings: RuleFinding[] = [];

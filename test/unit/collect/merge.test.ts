@@ -6,20 +6,9 @@ import type {
   NodeInfo,
   SnapshotPart,
 } from '../../../lib/rules';
+import { SNAPSHOT_PARTS } from '../../../lib/rules';
 
-const ALL_PARTS: readonly SnapshotPart[] = [
-  'apiserver',
-  'controlPlane',
-  'etcd',
-  'nodes',
-  'kubeProxy',
-  'deployments',
-  'statefulsets',
-  'daemonsets',
-  'replicasets',
-  'pods',
-  'sources',
-];
+const ALL_PARTS: readonly SnapshotPart[] = SNAPSHOT_PARTS;
 
 function snapshot(
   source: 'kubernetes' | 'prometheus',

@@ -16,7 +16,7 @@ import {
 import { PublishError } from '../../../lib/notify/publisher';
 import type { SkewguardConfig } from '../../../lib/config';
 import { parseConfig } from '../../../lib/config';
-import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME } from '../../../lib/infra/metrics';
+import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME } from '../../../lib/util/metrics';
 import type { Dynalite } from '../../support/dynalite';
 import { startDynalite } from '../../support/dynalite';
 import { NOW } from '../../support/evaluate';

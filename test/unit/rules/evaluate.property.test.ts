@@ -23,6 +23,7 @@ import type {
   Workload,
 } from '../../../lib/rules';
 import {
+  SNAPSHOT_PARTS,
   DEFAULT_POLICY,
   evaluate,
   fingerprint,
@@ -74,19 +75,7 @@ const partStatus: fc.Arbitrary<PartStatus> = fc.oneof(
   { arbitrary: fc.constant({ state: 'missing' as const, reason: 'not in input' }), weight: 1 },
   { arbitrary: fc.constant({ state: 'notObservable' as const, reason: 'managed' }), weight: 1 },
 );
-const PARTS: readonly SnapshotPart[] = [
-  'apiserver',
-  'controlPlane',
-  'etcd',
-  'nodes',
-  'kubeProxy',
-  'pods',
-  'deployments',
-  'statefulsets',
-  'daemonsets',
-  'replicasets',
-  'sources',
-];
+const PARTS: readonly SnapshotPart[] = SNAPSHOT_PARTS;
 
 /** ISO times around NOW, and now and then one that does not parse. */
 const timestamp = fc.oneof(

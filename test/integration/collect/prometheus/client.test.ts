@@ -3,11 +3,10 @@ import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { SourceError } from '../../../../lib/collect/errors';
-import type {
-  PrometheusAuth,
-  PrometheusClientOptions,
-} from '../../../../lib/collect/prometheus/client';
-import { collectFromPrometheus, PrometheusClient } from '../../../../lib/collect/prometheus/client';
+import type { PrometheusAuth } from '../../../../lib/collect/prometheus/auth';
+import type { PrometheusClientOptions } from '../../../../lib/collect/prometheus/client';
+import { collectFromPrometheus } from '../../../../lib/collect/prometheus/collect';
+import { PrometheusClient } from '../../../../lib/collect/prometheus/client';
 import { partialFailureWarnings } from '../../../../lib/cli/warnings';
 import { DEFAULT_POLICY, evaluate } from '../../../../lib/rules';
 import {

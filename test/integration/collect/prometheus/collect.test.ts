@@ -1,17 +1,15 @@
-import type { PrometheusCollectOptions } from '../../../../lib/collect/prometheus/client';
-import {
-  collectFromPrometheus,
-  cliPrometheusAuth,
-  forWindowsOf,
-  PrometheusClient,
-} from '../../../../lib/collect/prometheus/client';
-import type { LabelMatcher } from '../../../../lib/collect/prometheus/queries';
+import type { PrometheusCollectOptions } from '../../../../lib/collect/prometheus/collect';
+import { collectFromPrometheus } from '../../../../lib/collect/prometheus/collect';
+import { cliPrometheusAuth } from '../../../../lib/collect/prometheus/auth';
+import { PrometheusClient } from '../../../../lib/collect/prometheus/client';
+import { forWindowsOf, DEFAULT_POLICY, evaluate, RULES } from '../../../../lib/rules';
+import type { LabelMatcher } from '../../../../lib/collect/prometheus/selector';
 import {
   firstRoundQueries,
-  parseSelector,
   secondRoundQueries,
   thirdRoundQueries,
 } from '../../../../lib/collect/prometheus/queries';
+import { parseSelector } from '../../../../lib/collect/prometheus/selector';
 
 /** Every query of the three rounds, with an offender of each kind. */
 function allQueries(selector: readonly LabelMatcher[]): Record<string, string> {
@@ -35,7 +33,6 @@ function allQueries(selector: readonly LabelMatcher[]): Record<string, string> {
 }
 import { reconcile } from '../../../../lib/ledger';
 import type { ClusterSnapshot, Evaluation, Finding, Rule } from '../../../../lib/rules';
-import { DEFAULT_POLICY, evaluate, RULES } from '../../../../lib/rules';
 import { CHECKER_RULES } from '../../../../lib/rules/checker';
 import {
   describeWithPrometheus,

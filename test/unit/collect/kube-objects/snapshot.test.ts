@@ -1,5 +1,6 @@
-import type { ListStatus } from '../../../../lib/collect/kube-objects/snapshot';
-import { buildSnapshot, emptyObjects } from '../../../../lib/collect/kube-objects/snapshot';
+import type { ListStatus } from '../../../../lib/collect/kube-objects/objects';
+import { buildSnapshot } from '../../../../lib/collect/kube-objects/snapshot';
+import { emptyObjects } from '../../../../lib/collect/kube-objects/objects';
 import { node, versionOutput } from '../../../support/kube-objects';
 
 const collected: ListStatus = { state: 'collected' };

@@ -1,4 +1,4 @@
-import { cliPrometheusAuth } from '../../../../lib/collect/prometheus/client';
+import { cliPrometheusAuth } from '../../../../lib/collect/prometheus/auth';
 
 const PLAIN = 'https://prometheus.example.com';
 const AMP = 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1';

@@ -1,13 +1,15 @@
 import { SourceError } from '../../../../lib/collect/errors';
-import type { Sample } from '../../../../lib/collect/prometheus/client';
+import type { Sample, QueryOutcome } from '../../../../lib/collect/prometheus/types';
 import type { Offenders } from '../../../../lib/collect/prometheus/queries';
 import {
   clusterNameOfSelector,
-  KIND_LABEL,
   MAX_SET_VALUES,
   escapeRegex,
-  secondRoundQueries,
   setMatcher,
+} from '../../../../lib/collect/prometheus/selector';
+import {
+  KIND_LABEL,
+  secondRoundQueries,
   thirdRoundQueries,
 } from '../../../../lib/collect/prometheus/queries';
 import {
@@ -17,7 +19,6 @@ import {
   podTargetsOf,
   settleNarrowedOutcomes,
 } from '../../../../lib/collect/prometheus/rounds';
-import type { QueryOutcome } from '../../../../lib/collect/prometheus/snapshot';
 
 const answer = (...metrics: Record<string, string>[]): QueryOutcome => ({
   ok: true,

@@ -1,7 +1,7 @@
 /**
- * The metric contract between the check function and the alarms and dashboard. Kept free of
- * CDK imports so the handler can import it too. Powertools Metrics adds the `service`
- * dimension to every metric, so alarms match on `service` + `cluster`.
+ * The metric contract between the check function and the alarms and dashboard: a neutral module
+ * the stack and the handler both import (the Lambda never imports lib/infra). Powertools Metrics
+ * adds the `service` dimension to every metric, so alarms match on `service` + `cluster`.
  */
 
 /** CloudWatch namespace of skewguard's metrics (POWERTOOLS_METRICS_NAMESPACE). */

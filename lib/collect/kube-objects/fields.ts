@@ -1,0 +1,175 @@
+/**
+ * The fields of each Kubernetes list that the normalizers read, as one spec per list: what a live
+ * read keeps of each object (slimObject) and what --save-snapshot writes.
+ */
+import type { Raw } from './raw';
+import { isRecord } from './raw';
+import type { ListKind } from './objects';
+
+/**
+ * Which fields of a raw object to keep: `true` keeps the value whole, an object keeps the named
+ * fields (recursively), `[spec]` keeps those fields of every array element.
+ */
+export type FieldSpec = true | { readonly [field: string]: FieldSpec } | readonly [FieldSpec];
+
+const CONDITIONS: FieldSpec = [
+  {
+    type: true,
+    status: true,
+    reason: true,
+    message: true,
+    lastTransitionTime: true,
+    lastUpdateTime: true,
+  },
+];
+const METADATA = {
+  name: true,
+  namespace: true,
+  uid: true,
+  generation: true,
+  creationTimestamp: true,
+  labels: true,
+  ownerReferences: [{ apiVersion: true, kind: true, name: true, uid: true, controller: true }],
+} as const;
+const REVISION = { annotations: { 'deployment.kubernetes.io/revision': true } } as const;
+const CONTAINERS: FieldSpec = [{ name: true, image: true }];
+const CONTAINER_STATUSES: FieldSpec = [
+  {
+    name: true,
+    image: true,
+    ready: true,
+    restartCount: true,
+    state: true,
+    lastState: { terminated: true },
+  },
+];
+
+/**
+ * Exactly the fields the normalizers above and buildSnapshot read, per list. The collector keeps
+ * only these of each listed object (managedFields, pod specs and node image lists make up most of
+ * a list and nothing reads them), and the slim objects still replay through `--from-file`.
+ */
+export const NORMALIZED_FIELDS: Readonly<Record<ListKind, FieldSpec>> = {
+  nodes: {
+    metadata: { name: true, uid: true, creationTimestamp: true, labels: true },
+    status: {
+      nodeInfo: {
+        kubeletVersion: true,
+        // Read only to say it is ignored (it merely copies the kubelet version).
+        kubeProxyVersion: true,
+        containerRuntimeVersion: true,
+        osImage: true,
+        architecture: true,
+      },
+    },
+  },
+  pods: {
+    metadata: METADATA,
+    spec: { nodeName: true, containers: CONTAINERS, initContainers: CONTAINERS },
+    status: {
+      phase: true,
+      startTime: true,
+      conditions: CONDITIONS,
+      containerStatuses: CONTAINER_STATUSES,
+      initContainerStatuses: CONTAINER_STATUSES,
+    },
+  },
+  deployments: {
+    metadata: { ...METADATA, ...REVISION },
+    spec: {
+      replicas: true,
+      paused: true,
+      progressDeadlineSeconds: true,
+      selector: { matchLabels: true },
+      strategy: { type: true },
+    },
+    status: {
+      observedGeneration: true,
+      replicas: true,
+      updatedReplicas: true,
+      readyReplicas: true,
+      availableReplicas: true,
+      unavailableReplicas: true,
+      conditions: CONDITIONS,
+    },
+  },
+  statefulsets: {
+    metadata: METADATA,
+    spec: {
+      replicas: true,
+      selector: { matchLabels: true },
+      updateStrategy: { type: true, rollingUpdate: { partition: true } },
+    },
+    status: {
+      observedGeneration: true,
+      replicas: true,
+      readyReplicas: true,
+      currentReplicas: true,
+      updatedReplicas: true,
+      availableReplicas: true,
+      currentRevision: true,
+      updateRevision: true,
+      conditions: CONDITIONS,
+    },
+  },
+  daemonsets: {
+    metadata: METADATA,
+    spec: { selector: { matchLabels: true }, updateStrategy: { type: true } },
+    status: {
+      observedGeneration: true,
+      desiredNumberScheduled: true,
+      currentNumberScheduled: true,
+      updatedNumberScheduled: true,
+      numberAvailable: true,
+      numberReady: true,
+      numberMisscheduled: true,
+      numberUnavailable: true,
+      conditions: CONDITIONS,
+    },
+  },
+  replicasets: {
+    metadata: { ...METADATA, ...REVISION },
+    spec: { replicas: true, template: { spec: { containers: CONTAINERS } } },
+    status: {
+      replicas: true,
+      readyReplicas: true,
+      availableReplicas: true,
+      conditions: CONDITIONS,
+    },
+  },
+};
+
+/** The parts of `value` that `spec` names; values of the wrong shape are kept as they are. */
+export function project(value: unknown, spec: FieldSpec): unknown {
+  if (spec === true) return value;
+  if (isFieldList(spec)) {
+    if (!Array.isArray(value)) return value;
+    const [each] = spec;
+    return value.map((v: unknown) => (isRecord(v) ? project(v, each) : v));
+  }
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(spec)) {
+    const v = value[key];
+    const sub = spec[key];
+    if (v !== undefined && sub !== undefined) out[key] = project(v, sub);
+  }
+  return out;
+}
+
+function isFieldList(spec: FieldSpec): spec is readonly [FieldSpec] {
+  return Array.isArray(spec);
+}
+
+/**
+ * A listed object reduced to NORMALIZED_FIELDS of its list, with `kind` and `apiVersion`
+ * (list items omit them; the files collector needs `kind` to replay the object).
+ */
+export function slimObject(list: ListKind, obj: Raw, kind: string, apiVersion: string): Raw {
+  const slim = project(obj, NORMALIZED_FIELDS[list]) as Record<string, unknown>;
+  return {
+    kind: typeof obj['kind'] === 'string' ? obj['kind'] : kind,
+    apiVersion: typeof obj['apiVersion'] === 'string' ? obj['apiVersion'] : apiVersion,
+    ...slim,
+  };
+}

@@ -1,0 +1,11 @@
+/** The Kubernetes object model every source shares: raw objects, their normalizers and the snapshot builder. */
+export type { Raw } from './raw';
+export { arr, at, isRecord, num, str, strMap } from './raw';
+export type { KubeObjects, ListKind, ListStatus } from './objects';
+export type { BuildSnapshotInput } from './snapshot';
+export { buildSnapshot, failedSnapshot } from './snapshot';
+export { slimObject } from './fields';
+export { NODE_GROUP_LABELS } from './normalize';
+export { containerStateOf } from './container-state';
+export { workloadOfOwner } from './owners';
+export { MANAGED_PLATFORMS, detectProvider, providerOfVersion } from './provider';

@@ -1,0 +1,46 @@
+/** The shapes Prometheus answers are read into, shared by the client, the query rounds and the snapshot builder. */
+import type { SourceError } from '../errors';
+import type { PrometheusJobs, QueryId, QuerySettings } from './queries';
+
+/** One series of a vector result. */
+export interface Sample {
+  readonly metric: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+/** One series of a matrix result. */
+export interface RangeSeries {
+  readonly metric: Readonly<Record<string, string>>;
+  /** [epoch ms, value] pairs. */
+  readonly values: readonly (readonly [number, number])[];
+}
+
+/** An instant query's series and the warnings Prometheus attached. */
+export interface InstantResult {
+  readonly samples: readonly Sample[];
+  readonly warnings: readonly string[];
+  /** The evaluation time the server reported (epoch ms), when the result had a sample. */
+  readonly evaluatedAt?: number;
+}
+
+/** Counters a caller reads after a collection. */
+export interface PrometheusStats {
+  requests: number;
+  bytes: number;
+  retries: number;
+}
+
+/** The answer to one query: its result, or why it failed. */
+export type QueryOutcome =
+  ({ readonly ok: true } & InstantResult) | { readonly ok: false; readonly error: SourceError };
+
+/** Everything buildPrometheusSnapshot reads. */
+export interface PrometheusSnapshotInput {
+  readonly cluster: string;
+  readonly collectedAt: string;
+  readonly outcomes: Readonly<Partial<Record<QueryId, QueryOutcome>>>;
+  readonly jobs: PrometheusJobs;
+  readonly settings: QuerySettings;
+  /** The selector as the user gave it, for hints. */
+  readonly selectorText: string;
+}

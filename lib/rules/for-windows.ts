@@ -1,0 +1,27 @@
+/** The `for` windows of the conditions a source with history dates, derived from the rules that declare them. */
+import type { RolloutCondition } from './model';
+import { ROLLOUT_CONDITIONS } from './model';
+import type { Policy } from './policy';
+import { DEFAULT_POLICY } from './policy';
+import type { Rule } from './rule';
+import { RULES } from './registry';
+
+/**
+ * The longest `for` (seconds) per rollout condition under a policy, over the rules whose
+ * metadata says they date that condition: how far back a source must read to date it.
+ */
+export function forWindowsOf(
+  policy: Policy = DEFAULT_POLICY,
+  rules: readonly Rule[] = RULES,
+): Record<RolloutCondition, number> {
+  const windows = Object.fromEntries(ROLLOUT_CONDITIONS.map((c) => [c, 0])) as Record<
+    RolloutCondition,
+    number
+  >;
+  for (const rule of rules) {
+    if (rule.dates === undefined) continue;
+    const seconds = policy.rules[rule.id]?.forSeconds ?? rule.forSeconds;
+    windows[rule.dates] = Math.max(windows[rule.dates], seconds);
+  }
+  return windows;
+}

@@ -110,8 +110,7 @@ function unmetNeeds(snapshot: ClusterSnapshot, needs: readonly SnapshotPart[]): 
       // Parts no collector fills yet name what would supply them.
       const supplier = PART_SUPPLIERS[part];
       reasons.push(`${part} not collected${supplier ? `: ${supplier}` : ''}`);
-    }
-    else if (status.state === 'missing') reasons.push(`${part} missing: ${status.reason}`);
+    } else if (status.state === 'missing') reasons.push(`${part} missing: ${status.reason}`);
     else if (status.state === 'notObservable')
       reasons.push(`${part} not observable: ${status.reason}`);
   }

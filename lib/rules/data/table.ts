@@ -42,7 +42,7 @@ export function staleNote(table: DataTable, now: number): string {
 /** Appended to finding summaries built on a stale table, so the doubt travels with the finding. */
 export function staleSuffix(table: DataTable, now: number): string {
   return isStale(table, now)
-    ? ` (skewguard's ${table.name.toLowerCase()} table only covers checks until ${table.coversUntil}: verify the dates.)`
+    ? ` (skewguard's table "${table.name}" only covers checks until ${table.coversUntil}: verify the dates.)`
     : '';
 }
 

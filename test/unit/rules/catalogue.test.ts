@@ -23,6 +23,10 @@ const CATALOGUE = [
   'DaemonSetNotScheduled',
   'DaemonSetMisScheduled',
   'PodCrashLooping',
+  'VersionEndOfSupport',
+  'DeprecatedApiInUse',
+  'AddonIncompatible',
+  'NodeOsEndOfLife',
   'SourceUnavailable',
   'MetricsMissing',
 ];

@@ -84,9 +84,11 @@ export const VersionEndOfSupport = defineRule({
             },
       ];
     }
+    // The minor to move to, with its own support, is named by both verdicts.
+    const next = minorWithStatus(platform, minor + 1, ctx.now);
     const finding = isEks(platform)
-      ? eksFinding(platform, lookup.dates, ctx.now)
-      : upstreamFinding(platform, lookup.dates, ctx.now);
+      ? eksFinding(platform, lookup.dates, next, ctx.now)
+      : upstreamFinding(platform, lookup.dates, next, ctx.now);
     if (!finding) return [];
     return [
       {
@@ -104,10 +106,10 @@ type Verdict = Pick<RuleFinding, 'summary' | 'details'> & { readonly severity: S
 function eksFinding(
   platform: PlatformSupport,
   dates: SupportDates,
+  next: string,
   now: number,
 ): Verdict | undefined {
   const minor = dates.minor;
-  const next = minorWithStatus(platform, minor + 1, now);
   const policy: EksSupportType | undefined = platform.upgradePolicy?.supportType;
   const policyRead = policy !== undefined;
   const std = dates.endOfSupport;
@@ -176,11 +178,10 @@ function eksFinding(
 function upstreamFinding(
   platform: PlatformSupport,
   dates: SupportDates,
+  next: string,
   now: number,
 ): Verdict | undefined {
-  const minor = dates.minor;
-  const next = minorWithStatus(platform, minor + 1, now);
-  const eol = dates.endOfSupport;
+  const { minor, endOfSupport: eol } = dates;
   const planned = dates.planned ? ' (the planned date)' : '';
   // Vendors (GKE, AKS, distributions) often support a minor past upstream's end of life.
   const vendor =

@@ -1,3 +1,4 @@
+/** What `skewguard check` reports, and its table, JSON and markdown renderings. */
 import type {
   ClusterSnapshot,
   CoverageEntry,

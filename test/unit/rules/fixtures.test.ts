@@ -1,3 +1,4 @@
+/** Runs every rule fixture (fires.*, quiet.*, skipped.*) under test/fixtures/rules through the engine. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterSnapshot, Finding, Policy } from '../../../lib/rules';

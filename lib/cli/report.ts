@@ -1,3 +1,4 @@
+/** What `skewguard check` reports, and its table, JSON and markdown renderings. */
 import type {
   ClusterSnapshot,
   CoverageEntry,
@@ -17,7 +18,7 @@ export interface CheckReport {
   readonly sources: readonly SourceStatus[];
   readonly findings: readonly ReportedFinding[];
   readonly coverage: readonly CoverageEntry[];
-  /** Remarks about the input (ignored kinds, deprecated fields). */
+  /** Remarks about the input (ignored kinds, deprecated fields) and the data tables used. */
   readonly notes: readonly string[];
 }
 
@@ -39,7 +40,8 @@ export function toReport(
     sources: snapshot.sources,
     findings: evaluation.findings.map((f) => ({ ...f, status: statusOf(f) })),
     coverage: evaluation.coverage,
-    notes: snapshot.notes,
+    // The input's remarks, then the engine's: the data tables the rules used, and stale ones.
+    notes: [...snapshot.notes, ...(evaluation.notes ?? [])],
   };
 }
 

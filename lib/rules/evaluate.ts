@@ -1,3 +1,6 @@
+/** The engine: runs every rule of the registry on a snapshot and records what each decided. */
+import type { DataTable } from './data/table';
+import { isStale, staleNote, usedNote } from './data/table';
 import { fingerprint } from './fingerprint';
 import type {
   ClusterSnapshot,
@@ -7,7 +10,7 @@ import type {
   PartStatus,
   SnapshotPart,
 } from './model';
-import { severityRank } from './model';
+import { PART_SUPPLIERS, severityRank } from './model';
 import type { Policy } from './policy';
 import type { Rule, RuleContext } from './rule';
 import { isSkip } from './rule';
@@ -28,6 +31,7 @@ export function evaluate(
   const ctx: RuleContext = { cluster: snapshot.cluster, now, policy };
   const findings: Finding[] = [];
   const coverage: CoverageEntry[] = [];
+  const tables = new Set<DataTable>();
   for (const rule of rules) {
     const override = policy.rules[rule.id] ?? {};
     if (override.disabled) {
@@ -55,6 +59,7 @@ export function evaluate(
       continue;
     }
     coverage.push({ ruleId: rule.id, status: 'evaluated' });
+    for (const table of rule.tables ?? []) tables.add(table);
     for (const f of result) {
       findings.push({
         ruleId: rule.id,
@@ -69,7 +74,17 @@ export function evaluate(
       });
     }
   }
-  return { findings: sortFindings(findings), coverage };
+  const notes = tableNotes(tables, now);
+  return { findings: sortFindings(findings), coverage, ...(notes.length > 0 ? { notes } : {}) };
+}
+
+/** Each table the evaluated rules read, once: its date and sources, then whether it is stale. */
+function tableNotes(tables: ReadonlySet<DataTable>, now: number): string[] {
+  const used = [...tables];
+  return [
+    ...used.map(usedNote),
+    ...used.filter((t) => isStale(t, now)).map((t) => staleNote(t, now)),
+  ];
 }
 
 /** Worst first, then by rule id and subject, so output is stable run to run. */
@@ -91,8 +106,11 @@ function unmetNeeds(snapshot: ClusterSnapshot, needs: readonly SnapshotPart[]): 
   const reasons: string[] = [];
   for (const part of needs) {
     const status: PartStatus | undefined = snapshot.parts[part];
-    if (!status) reasons.push(`${part} not collected`);
-    else if (status.state === 'missing') reasons.push(`${part} missing: ${status.reason}`);
+    if (!status) {
+      // Parts no collector fills yet name what would supply them.
+      const supplier = PART_SUPPLIERS[part];
+      reasons.push(`${part} not collected${supplier ? `: ${supplier}` : ''}`);
+    } else if (status.state === 'missing') reasons.push(`${part} missing: ${status.reason}`);
     else if (status.state === 'notObservable')
       reasons.push(`${part} not observable: ${status.reason}`);
   }

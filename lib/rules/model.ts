@@ -2,6 +2,9 @@
  * The normalized cluster model the rules read, and the findings and coverage they produce.
  * Collectors build a ClusterSnapshot; rules never see raw API objects.
  */
+import type { DeprecatedApiRequest, EksAddon, PlatformSupport } from './readiness-model';
+
+export * from './readiness-model';
 
 /** How bad a finding is; ordered critical > warning > info. */
 export type Severity = 'critical' | 'warning' | 'info';
@@ -59,8 +62,8 @@ export interface MissingMetric {
 }
 
 /**
- * The parts of a snapshot a rule can depend on. A rule lists the parts it `needs`; a part
- * that was not collected makes the rule `skipped`, never passed.
+ * The parts of a snapshot a rule can depend on, as one list. A rule lists the parts it `needs`;
+ * a part that was not collected makes the rule `skipped`, never passed.
  */
 export const SNAPSHOT_PARTS = [
   'apiserver',
@@ -74,10 +77,29 @@ export const SNAPSHOT_PARTS = [
   'replicasets',
   'pods',
   'sources',
+  /** `ClusterSnapshot.platform`: support dates and upgrade policy (eks:DescribeClusterVersions, DescribeCluster). */
+  'platform',
+  /** `ClusterSnapshot.deprecatedApis`: deprecated APIs requested, with their traffic. */
+  'deprecatedApis',
+  /** `ClusterSnapshot.addons`: EKS add-ons and the versions offered per minor. */
+  'addons',
 ] as const;
 
-/** One of SNAPSHOT_PARTS. */
+/** One part of a snapshot (see SNAPSHOT_PARTS). */
 export type SnapshotPart = (typeof SNAPSHOT_PARTS)[number];
+
+/**
+ * What supplies the parts that no collector fills yet, for the skipped reason: a part left out
+ * of `parts` is reported as `<part> not collected: <this>`, so the reader knows what to add.
+ */
+export const PART_SUPPLIERS: Readonly<Partial<Record<SnapshotPart, string>>> = {
+  platform:
+    'supply the platform: on EKS eks:DescribeClusterVersions and eks:DescribeCluster (upgradePolicy); elsewhere the provider, for upstream dates',
+  deprecatedApis:
+    'supply deprecated API requests: Prometheus apiserver_requested_deprecated_apis joined with rate(apiserver_request_total), the API server /metrics, or on EKS eks:ListInsights/DescribeInsight',
+  addons:
+    'supply EKS add-ons: eks:ListAddons, eks:DescribeAddon and eks:DescribeAddonVersions for the current and next minor',
+};
 
 /**
  * A read that failed (permission denied, server error, timeout, bad answer) while its source as a
@@ -134,8 +156,12 @@ export interface NodeInfo {
   readonly kubeProxyVersion?: VersionRef;
   /** Node group / pool from well-known labels (EKS, GKE, AKS, Karpenter, kOps). */
   readonly nodeGroup?: string;
+  /** `nodeInfo.containerRuntimeVersion` / kube_node_info `container_runtime_version`. */
   readonly containerRuntime?: string;
+  /** `nodeInfo.osImage` / kube_node_info `os_image`: what NodeOsEndOfLife matches. */
   readonly osImage?: string;
+  /** `nodeInfo.kernelVersion` / kube_node_info `kernel_version` (evidence: `…amzn2…` is AL2). */
+  readonly kernelVersion?: string;
   readonly architecture?: string;
   readonly createdAt?: string;
 }
@@ -322,6 +348,12 @@ export interface ClusterSnapshot {
   readonly notes: readonly string[];
   /** Series Prometheus lacks; the rules that need them are skipped and MetricsMissing fires. */
   readonly metricsMissing?: readonly MissingMetric[];
+  /** Support facts of the platform (part `platform`). */
+  readonly platform?: PlatformSupport;
+  /** Deprecated APIs requested, from every source that saw them (part `deprecatedApis`). */
+  readonly deprecatedApis?: readonly DeprecatedApiRequest[];
+  /** EKS managed add-ons (part `addons`). */
+  readonly addons?: readonly EksAddon[];
 }
 
 /** What a finding is about; part of its fingerprint. */
@@ -357,4 +389,6 @@ export type CoverageEntry =
 export interface Evaluation {
   readonly findings: readonly Finding[];
   readonly coverage: readonly CoverageEntry[];
+  /** What the run relied on besides the snapshot: the shipped data tables used, and when stale. */
+  readonly notes?: readonly string[];
 }

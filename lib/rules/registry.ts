@@ -1,5 +1,7 @@
+/** The catalogue as one ordered array, and lookup by id. */
 import { CHECKER_RULES } from './checker';
 import { SourceUnavailable } from './checker/source-unavailable';
+import { READINESS_RULES } from './readiness';
 import type { Rule } from './rule';
 import { ROLLOUT_RULES } from './rollout';
 import { SKEW_RULES } from './skew';
@@ -8,6 +10,7 @@ import { SKEW_RULES } from './skew';
 export const RULES: readonly Rule[] = [
   ...SKEW_RULES,
   ...ROLLOUT_RULES,
+  ...READINESS_RULES,
   SourceUnavailable,
   ...CHECKER_RULES,
 ];

@@ -1,3 +1,5 @@
+/** What a rule is: metadata beside a pure evaluate function, and the helpers to declare one. */
+import type { DataTable } from './data/table';
 import type { ClusterSnapshot, RolloutCondition, Severity, SnapshotPart, Subject } from './model';
 import type { Policy } from './policy';
 
@@ -34,7 +36,7 @@ export interface SeverityForm {
 }
 
 /** Which half of the catalogue a rule belongs to. */
-export type RuleCategory = 'skew' | 'rollout' | 'checker';
+export type RuleCategory = 'skew' | 'rollout' | 'readiness' | 'checker';
 
 /** A rule: metadata beside its logic (STYLE.md #1). */
 export interface Rule {
@@ -59,6 +61,11 @@ export interface Rule {
   readonly dates?: RolloutCondition;
   /** Snapshot parts that must be collected for the rule to decide. */
   readonly needs: readonly SnapshotPart[];
+  /**
+   * Shipped data tables the rule reads (lib/rules/data): an evaluated rule puts each table's
+   * date and sources in the run's notes, and says so there when the table is stale.
+   */
+  readonly tables?: readonly DataTable[];
   /** Runbook file name under docs/runbooks. */
   readonly runbook: string;
   /** Pure: snapshot and context in, findings (or a reason it cannot decide) out. */

@@ -1,37 +1,37 @@
+/** NextUpgradeBlocked: nothing stands in the way of the next control-plane minor: skew, removed APIs still called, add-ons, node OSes, the target's support. */
+import { NODE_OS_TABLE } from '../data/node-os';
+import { severityRank } from '../model';
+import type { Blocker } from '../readiness/blockers';
+import { readinessBlockers } from '../readiness/blockers';
 import { defineRule, skip } from '../rule';
 import { nodeComponentWindow } from '../skew-policy';
-import { groupBy, listNames, plural } from '../text';
+import { groupBy, plural } from '../text';
 import type { ParsedNodeComponent } from './inventory';
 import { apiserverBoundsMissing, inventory } from './inventory';
 import { oldestAllowedMinor, whereToAct } from './node-component';
 
-/** One thing that stands in the way of the next control-plane minor upgrade. */
-interface Blocker {
-  readonly component: string;
-  readonly minor: string;
-  readonly count: number;
-  readonly reason: string;
-  readonly action: string;
-  readonly nodes?: readonly string[];
-  readonly instances?: readonly string[];
-}
+/** Blockers shown in the summary; the rest are in `details.lines`. */
+const SUMMARY_LINES = 5;
 
-/** The control plane can move to the next minor without putting any node component or controller out of policy. */
+/** The control plane can move to the next minor without breaking policy, clients, add-ons or nodes. */
 export const NextUpgradeBlocked = defineRule({
   id: 'NextUpgradeBlocked',
-  title: 'Next control-plane upgrade would break the skew policy',
+  title: 'Next control-plane upgrade is blocked',
   description:
-    'Upgrading the control plane to the next minor keeps every kubelet and kube-proxy within policy, and controller-manager/scheduler already match the newest kube-apiserver.',
+    'Upgrading the control plane to the next minor keeps every kubelet and kube-proxy within policy, controller-manager/scheduler already match the newest kube-apiserver, no API it removes is still called, every EKS add-on and node OS has a build for it, and the platform offers it.',
   category: 'skew',
   severity: 'warning',
   forSeconds: 0,
   needs: ['apiserver', 'nodes'],
-  evaluate(snapshot) {
+  // Node OS groups are read on every run; the support and API tables are noted by
+  // VersionEndOfSupport and DeprecatedApiInUse, which run whenever their data is here.
+  tables: [NODE_OS_TABLE],
+  evaluate(snapshot, ctx) {
     const inv = inventory(snapshot);
     const missing = apiserverBoundsMissing(inv);
     if (missing !== undefined || inv.aMax === undefined) return skip(missing ?? '');
     const target = inv.aMax + 1;
-    const blockers: Blocker[] = [
+    const skew: Blocker[] = [
       ...nodeBlockers('kubelet', inv.kubelets, target),
       ...nodeBlockers('kube-proxy', inv.kubeProxies, target),
     ];
@@ -42,7 +42,9 @@ export const NextUpgradeBlocked = defineRule({
     )) {
       const first = members[0];
       if (!first) continue;
-      blockers.push({
+      skew.push({
+        kind: 'skew',
+        severity: 'critical',
         component: first.component,
         minor: `1.${first.version.minor}`,
         count: members.length,
@@ -51,28 +53,40 @@ export const NextUpgradeBlocked = defineRule({
         instances: members.map((m) => m.instance).sort(),
       });
     }
+    const readiness = readinessBlockers(snapshot, aMax, ctx.now);
+    // Worst first; a stable sort keeps skew before the others of the same severity.
+    const blockers = [...skew, ...readiness.blockers].sort(
+      (a, b) => severityRank(b.severity) - severityRank(a.severity),
+    );
     if (blockers.length === 0) return [];
     const notObserved = (['controlPlane', 'kubeProxy'] as const).filter(
       (p) => snapshot.parts[p]?.state !== 'collected',
     );
-    const what = blockers.map((b) => `${b.component} ${b.minor} (${b.reason})`);
+    const lines = blockers.map((b) => `${b.component} ${lineReason(b)}: ${b.action}`);
+    const shown = lines.slice(0, SUMMARY_LINES).map((l, i) => `(${i + 1}) ${l}`);
+    const more = lines.length > SUMMARY_LINES ? `; and ${lines.length - SUMMARY_LINES} more` : '';
     return [
       {
         subject: { kind: 'ControlPlaneUpgrade', name: `v1.${target}` },
-        summary: `Upgrading the control plane to 1.${target} is blocked by ${listNames(what, 3)}. First ${listNames(
-          blockers.map((b) => b.action),
-          3,
-        )}.`,
+        summary: `Upgrading the control plane to 1.${target} is blocked by ${plural(blockers.length, 'thing')}, worst first: ${shown.join('; ')}${more}.`,
         details: {
           currentMinor: `1.${aMax}`,
           targetMinor: `1.${target}`,
           blockers,
+          lines,
           ...(notObserved.length > 0 ? { notChecked: notObserved } : {}),
+          ...(readiness.notChecked.length > 0 ? { readinessNotChecked: readiness.notChecked } : {}),
+          ...(readiness.targetSupport ? { targetSupport: readiness.targetSupport } : {}),
         },
       },
     ];
   },
 });
+
+/** `1.27 (1 node, would be 4 minors behind; …)` for skew, `(reason)` for the others. */
+function lineReason(b: Blocker): string {
+  return b.kind === 'skew' ? `${b.minor} (${b.reason})` : `(${b.reason})`;
+}
 
 function nodeBlockers(
   component: string,
@@ -86,6 +100,8 @@ function nodeBlockers(
     if (behind <= window) continue;
     const nodes = group.map((m) => m.node);
     blockers.push({
+      kind: 'skew',
+      severity: 'critical',
       component,
       minor: `1.${minor}`,
       count: nodes.length,

@@ -1,3 +1,4 @@
+/** Pins the rule catalogue and checks each rule has its metadata, runbook, fixtures and README row. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from '../../../lib/rules';
@@ -23,6 +24,10 @@ const CATALOGUE = [
   'DaemonSetNotScheduled',
   'DaemonSetMisScheduled',
   'PodCrashLooping',
+  'VersionEndOfSupport',
+  'DeprecatedApiInUse',
+  'AddonIncompatible',
+  'NodeOsEndOfLife',
   'SourceUnavailable',
   'MetricsMissing',
 ];

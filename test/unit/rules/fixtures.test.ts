@@ -1,3 +1,4 @@
+/** Runs every rule fixture (fires.*, quiet.*, skipped.*) under test/fixtures/rules through the engine. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterSnapshot, Finding, Policy } from '../../../lib/rules';
@@ -11,11 +12,19 @@ interface RuleFixture {
   readonly policy?: Partial<Policy>;
   readonly documents: readonly unknown[];
   /**
-   * Snapshot fields kubectl input cannot carry (source failure counts, missing metrics), merged
-   * over the snapshot the documents build. Only for checker rules.
+   * Snapshot fields kubectl input cannot carry (source failure counts, missing metrics, what the
+   * AWS and metrics reads of the readiness rules return), merged over the snapshot the documents
+   * build; `parts` is merged part by part.
    */
-  readonly snapshot?: Partial<Pick<ClusterSnapshot, 'sources' | 'metricsMissing'>>;
+  readonly snapshot?: Partial<
+    Pick<
+      ClusterSnapshot,
+      'sources' | 'metricsMissing' | 'parts' | 'platform' | 'deprecatedApis' | 'addons'
+    >
+  >;
   readonly expect?: readonly Record<string, unknown>[];
+  /** For `skipped.*` fixtures: what the skipped reason must contain. */
+  readonly expectSkipReason?: string;
 }
 
 const ROOT = join(__dirname, '../../fixtures/rules');
@@ -27,7 +36,7 @@ function fixtureFiles(): [string, string][] {
     .filter((d) => d.isDirectory())
     .flatMap((d) =>
       readdirSync(join(ROOT, d.name))
-        .filter((f) => /^(fires|quiet)\..+\.json$/.test(f))
+        .filter((f) => /^(fires|quiet|skipped)\..+\.json$/.test(f))
         .map((f): [string, string] => [d.name, f]),
     );
 }
@@ -47,9 +56,24 @@ describe('rule fixtures', () => {
     expect(findRule(ruleId)).toBeDefined();
     const now = Date.parse(fixture.now ?? '2026-11-21T12:00:00Z');
     const policy: Policy = { ...DEFAULT_POLICY, ...fixture.policy };
-    const snapshot = { ...snapshotOf(fixture.documents, 'fixture'), ...fixture.snapshot };
+    const base = snapshotOf(fixture.documents, 'fixture');
+    const snapshot = {
+      ...base,
+      ...fixture.snapshot,
+      parts: { ...base.parts, ...fixture.snapshot?.parts },
+    };
     const result = evaluate(snapshot, policy, now);
     const coverage = result.coverage.find((c) => c.ruleId === ruleId);
+    if (file.startsWith('skipped.')) {
+      // Missing data is reported as skipped with what to supply, never as a pass.
+      expect(coverage).toMatchObject({ ruleId, status: 'skipped' });
+      expect(coverage?.status === 'skipped' ? coverage.reason : '').toContain(
+        fixture.expectSkipReason ?? '',
+      );
+      expect(fixture.expectSkipReason?.length ?? 0).toBeGreaterThan(0);
+      expect(result.findings.filter((f) => f.ruleId === ruleId)).toEqual([]);
+      return;
+    }
     expect(coverage).toEqual({ ruleId, status: 'evaluated' });
     const findings = result.findings.filter((f) => f.ruleId === ruleId);
     if (file.startsWith('quiet.')) {

@@ -50,7 +50,7 @@ export interface CheckResult {
 }
 
 /**
- * The pipeline (ARCHITECTURE.md): collect from every source concurrently (one failing source
+ * The pipeline (docs/architecture.md, "Data flow"): collect from every source concurrently (one failing source
  * never stops the other), merge, record source health, evaluate, reconcile with the ledger and
  * publish what changed. A failed digest (nothing published) propagates as PublishError after
  * the ledger released its claims; other failed messages are returned in `publishFailures`.

@@ -9,7 +9,7 @@ import type { CheckSummary } from '../../lib/check';
 import { handleCheck } from './handler';
 import type { HandlerContext, InvocationContext } from './handler';
 
-// Module scope: built once per container and reused by every invocation (STYLE.md #10).
+// Module scope: built once per container and reused by every invocation (docs/architecture.md, Conventions #10).
 const logger = new Logger({ serviceName: SERVICE_NAME });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
 

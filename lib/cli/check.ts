@@ -25,7 +25,7 @@ export interface CliIo {
   readonly progress?: (message: string) => void;
 }
 
-/** Exit codes of ARCHITECTURE.md: 0 clean, 1 findings at/above --fail-on, 2 usage or input error. */
+/** Exit codes (docs/architecture.md, "CLI JSON"): 0 clean, 1 findings at/above --fail-on, 2 usage or input error. */
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
 
 /** A usage problem the user fixes by changing the command line (exit 2). */

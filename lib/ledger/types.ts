@@ -1,6 +1,6 @@
 /**
  * The ledger's data: what is stored per finding and per source, what a run must notify, and
- * the tiny storage interface the DynamoDB and in-memory backends implement (STYLE.md #12).
+ * the tiny storage interface the DynamoDB and in-memory backends implement (docs/architecture.md, Conventions #12).
  */
 import type {
   Finding,

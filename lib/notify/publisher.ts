@@ -11,7 +11,7 @@ export type Audience = 'human' | 'machine' | 'chat';
 /** A message's `status` attribute: a transition kind, or `changed` for the human digest. */
 export type MessageStatus = TransitionKind | 'changed';
 
-/** The SNS message attributes every message carries (ARCHITECTURE.md "SNS messages"). */
+/** The SNS message attributes every message carries (docs/architecture.md, "SNS messages"). */
 export interface MessageAttributes {
   readonly audience: Audience;
   /**

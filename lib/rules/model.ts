@@ -20,7 +20,7 @@ export function severityRank(severity: Severity): number {
 /** Where a snapshot's data came from. */
 export type SourceName = 'kubernetes' | 'prometheus' | 'files';
 
-/** Error classes a source failure is sorted into (STYLE.md #11). */
+/** Error classes a source failure is sorted into (docs/architecture.md, Conventions #11). */
 export type SourceErrorKind =
   | 'dns'
   | 'tls'
@@ -363,7 +363,7 @@ export interface Subject {
   readonly name: string;
 }
 
-/** One problem a rule found (ARCHITECTURE.md "Finding"). */
+/** One problem a rule found (docs/architecture.md, "Finding"). */
 export interface Finding {
   readonly ruleId: string;
   readonly severity: Severity;

@@ -6,7 +6,7 @@ import type { Rule } from './rule';
 import { ROLLOUT_RULES } from './rollout';
 import { SKEW_RULES } from './skew';
 
-/** Every rule skewguard evaluates, in RULES.md order: a plain array (STYLE.md #1). */
+/** Every rule skewguard evaluates, in the order of the README's rule table: a plain array (docs/architecture.md, Conventions #1). */
 export const RULES: readonly Rule[] = [
   ...SKEW_RULES,
   ...ROLLOUT_RULES,

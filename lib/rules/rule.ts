@@ -38,7 +38,7 @@ export interface SeverityForm {
 /** Which half of the catalogue a rule belongs to. */
 export type RuleCategory = 'skew' | 'rollout' | 'readiness' | 'checker';
 
-/** A rule: metadata beside its logic (STYLE.md #1). */
+/** A rule: metadata beside its logic (docs/architecture.md, Conventions #1). */
 export interface Rule {
   /** Stable PascalCase id. */
   readonly id: string;
@@ -46,7 +46,7 @@ export interface Rule {
   /** The healthy state the rule checks for, in one sentence. */
   readonly description: string;
   readonly category: RuleCategory;
-  /** Default severity, as the catalogue (RULES.md) gives it. */
+  /** Default severity, as the README's rule table gives it. */
   readonly severity: Severity;
   /** The other severities a finding of this rule can take, and when: shown by `skewguard rules`. */
   readonly otherSeverities?: readonly SeverityForm[];

@@ -1,5 +1,5 @@
 /**
- * The Kubernetes Version Skew Policy as data (STYLE.md #3), each row with its source.
+ * The Kubernetes Version Skew Policy as data (docs/architecture.md, Conventions #3), each row with its source.
  * https://kubernetes.io/releases/version-skew-policy/
  */
 

@@ -1,5 +1,5 @@
 import type { Rule } from '../rule';
 import { MetricsMissing } from './metrics-missing';
 
-/** The checker's own rules that this module registers (RULES.md "The checker itself"). */
+/** The checker's own rules that this module registers (docs/architecture.md, "The rule catalogue"). */
 export const CHECKER_RULES: readonly Rule[] = [MetricsMissing];

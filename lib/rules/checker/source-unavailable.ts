@@ -2,7 +2,7 @@ import type { SourceStatus } from '../model';
 import { defineRule } from '../rule';
 import { plural } from '../text';
 
-/** Failed runs in a row before a failing source alerts (RULES.md: `for` = 3 runs). */
+/** Failed runs in a row before a failing source alerts (docs/runbooks/SourceUnavailable.md: `for` = 3 runs). */
 export const SOURCE_FAILURE_RUNS = 3;
 
 const LABEL: Readonly<Record<SourceStatus['source'], string>> = {

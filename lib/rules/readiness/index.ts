@@ -5,7 +5,7 @@ import { DeprecatedApiInUse } from './deprecated-api-in-use';
 import { NodeOsEndOfLife } from './node-os-end-of-life';
 import { VersionEndOfSupport } from './version-end-of-support';
 
-/** The readiness rules, in RULES.md order. */
+/** The readiness rules, in the order of the README's rule table. */
 export const READINESS_RULES: readonly Rule[] = [
   VersionEndOfSupport,
   DeprecatedApiInUse,

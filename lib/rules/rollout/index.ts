@@ -11,7 +11,7 @@ import { StatefulSetGenerationMismatch } from './statefulset-generation-mismatch
 import { StatefulSetReplicasMismatch } from './statefulset-replicas-mismatch';
 import { StatefulSetUpdateNotRolledOut } from './statefulset-update-not-rolled-out';
 
-/** The rollout half of the catalogue, in RULES.md order. */
+/** The rollout half of the catalogue, in the order of the README's rule table. */
 export const ROLLOUT_RULES: readonly Rule[] = [
   DeploymentGenerationMismatch,
   StatefulSetGenerationMismatch,

@@ -8,7 +8,7 @@ import { KubeletVersionSkew } from './kubelet-version-skew';
 import { NextUpgradeBlocked } from './next-upgrade-blocked';
 import { VersionUnparseable } from './version-unparseable';
 
-/** The version-skew half of the catalogue, in RULES.md order. */
+/** The version-skew half of the catalogue, in the order of the README's rule table. */
 export const SKEW_RULES: readonly Rule[] = [
   ApiServerVersionSkew,
   KubeletVersionSkew,

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from '../../../lib/rules';
 
-/** The catalogue of RULES.md, pinned: adding, renaming or dropping a rule must change this list. */
+/** The catalogue of the README's rule table, pinned: adding, renaming or dropping a rule must change this list. */
 const CATALOGUE = [
   'ApiServerVersionSkew',
   'KubeletVersionSkew',

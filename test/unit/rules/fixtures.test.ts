@@ -5,7 +5,7 @@ import type { ClusterSnapshot, Finding, Policy } from '../../../lib/rules';
 import { DEFAULT_POLICY, evaluate, findRule } from '../../../lib/rules';
 import { snapshotOf } from '../../support/evaluate';
 
-/** The fixture file format (STYLE.md #6): kubectl documents in, expected findings of one rule out. */
+/** The fixture file format (docs/architecture.md, Conventions #6): kubectl documents in, expected findings of one rule out. */
 interface RuleFixture {
   readonly description: string;
   readonly now?: string;

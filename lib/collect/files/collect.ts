@@ -11,7 +11,7 @@ import { parseJsonInput } from './json-input';
 import type { SnapshotInfo } from './save';
 import { SNAPSHOT_INFO } from './save';
 import type { Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
-import { isRecord, str, buildSnapshot } from '../kube-objects';
+import { isRecord, str, buildSnapshot, perList } from '../kube-objects';
 
 /** One parsed input document and the file it came from. */
 export interface InputDocument {
@@ -133,14 +133,7 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
   seen: Set<ListKind>;
   notes: string[];
 } {
-  const lists: Record<ListKind, Raw[]> = {
-    nodes: [],
-    pods: [],
-    deployments: [],
-    statefulsets: [],
-    daemonsets: [],
-    replicasets: [],
-  };
+  const lists = perList<Raw[]>(() => []);
   const seen = new Set<ListKind>();
   // Keyed by the singular, with the plural beside it for the note.
   const ignored = new Map<string, { plural: string; count: number }>();

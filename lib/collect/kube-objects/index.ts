@@ -2,6 +2,7 @@
 export type { Raw } from './raw';
 export { arr, at, isRecord, num, str, strMap } from './raw';
 export type { KubeObjects, ListKind, ListStatus } from './objects';
+export { perList } from './objects';
 export type { BuildSnapshotInput } from './snapshot';
 export { buildSnapshot, failedSnapshot } from './snapshot';
 export { slimObject } from './fields';

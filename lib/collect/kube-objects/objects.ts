@@ -3,31 +3,32 @@ import type { ReadFailure } from '../../rules/model';
 import type { Raw } from './raw';
 
 /** The Kubernetes lists a collector can gather. */
-export type ListKind =
-  'nodes' | 'pods' | 'deployments' | 'statefulsets' | 'daemonsets' | 'replicasets';
+export const LIST_KINDS = [
+  'nodes',
+  'pods',
+  'deployments',
+  'statefulsets',
+  'daemonsets',
+  'replicasets',
+] as const;
+
+/** One of LIST_KINDS. */
+export type ListKind = (typeof LIST_KINDS)[number];
 
 /** Raw objects from one collection, grouped by list. */
-export interface KubeObjects {
+export type KubeObjects = {
   /** The `/version` response (`serverVersion` of `kubectl version -o json`). */
   readonly version?: Raw;
-  readonly nodes: readonly Raw[];
-  readonly pods: readonly Raw[];
-  readonly deployments: readonly Raw[];
-  readonly statefulsets: readonly Raw[];
-  readonly daemonsets: readonly Raw[];
-  readonly replicasets: readonly Raw[];
+} & { readonly [K in ListKind]: readonly Raw[] };
+
+/** A value per list, each made fresh by `make`. */
+export function perList<T>(make: (list: ListKind) => T): Record<ListKind, T> {
+  return Object.fromEntries(LIST_KINDS.map((list) => [list, make(list)])) as Record<ListKind, T>;
 }
 
 /** Empty object lists, to build on. */
 export function emptyObjects(): KubeObjects {
-  return {
-    nodes: [],
-    pods: [],
-    deployments: [],
-    statefulsets: [],
-    daemonsets: [],
-    replicasets: [],
-  };
+  return perList(() => []);
 }
 
 /** What the collector could gather: per list, collected or why not (and which read failed). */

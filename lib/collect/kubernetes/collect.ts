@@ -10,7 +10,14 @@ import { DEFAULT_REQUEST_POLICY, KubeClient } from './client';
 import type { KeepItem, ListRequest } from './lists';
 import { combineDenials, listAll, ListDeniedError } from './lists';
 import type { Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
-import { isRecord, str, slimObject, providerOfVersion, buildSnapshot } from '../kube-objects';
+import {
+  isRecord,
+  str,
+  slimObject,
+  providerOfVersion,
+  buildSnapshot,
+  perList,
+} from '../kube-objects';
 import { readEksControlPlane } from './eks-control-plane';
 import { looksUnhealthy, targetedReads } from './targets';
 
@@ -81,22 +88,8 @@ export async function collectFromKubernetes(
       versionFailure = { ...readFailureOf(error), message: versionMissingReason };
   }
 
-  const lists: Record<ListKind, ListStatus> = {
-    nodes: { state: 'missing', reason: 'not listed' },
-    pods: { state: 'missing', reason: 'not listed' },
-    deployments: { state: 'missing', reason: 'not listed' },
-    statefulsets: { state: 'missing', reason: 'not listed' },
-    daemonsets: { state: 'missing', reason: 'not listed' },
-    replicasets: { state: 'missing', reason: 'not listed' },
-  };
-  const collected: Record<ListKind, Raw[]> = {
-    nodes: [],
-    pods: [],
-    deployments: [],
-    statefulsets: [],
-    daemonsets: [],
-    replicasets: [],
-  };
+  const lists = perList<ListStatus>(() => ({ state: 'missing', reason: 'not listed' }));
+  const collected = perList<Raw[]>(() => []);
   // By list, so a message naming several failures names them in a stable order.
   const failures = new Map<ListKind, SourceError>();
   let done = 0;

@@ -3,6 +3,7 @@
  * one: every part either collected, every fact kept once with its provenance, and where the two
  * sources disagree a note saying which source saw what.
  */
+import { opt } from '../util/opt';
 import type {
   ClusterSnapshot,
   ControlPlaneInstance,
@@ -51,11 +52,24 @@ export function mergeSnapshots(a: ClusterSnapshot, b: ClusterSnapshot): ClusterS
     ),
     pods: unionBy(primary.pods, secondary.pods, (p) => `${p.namespace}/${p.name}`),
     notes: [...primary.notes, ...secondary.notes, ...notes],
+    // Facts only one source reads: kept from whichever has them, the primary first.
+    ...firstOf('platform', primary.platform, secondary.platform),
+    ...firstOf('deprecatedApis', primary.deprecatedApis, secondary.deprecatedApis),
+    ...firstOf('addons', primary.addons, secondary.addons),
+    ...firstOf('versionHistory', primary.versionHistory, secondary.versionHistory),
     ...missingMetricsFor(
       [...(primary.metricsMissing ?? []), ...(secondary.metricsMissing ?? [])],
       parts,
     ),
   };
+}
+
+function firstOf<K extends string, V>(
+  key: K,
+  a: V | undefined,
+  b: V | undefined,
+): { [P in K]?: V } {
+  return opt(key, a ?? b);
 }
 
 function fromPrometheusOnly(s: ClusterSnapshot): boolean {

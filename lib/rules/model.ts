@@ -198,6 +198,15 @@ export const ROLLOUT_CONDITIONS = [
 /** One of ROLLOUT_CONDITIONS. */
 export type RolloutCondition = (typeof ROLLOUT_CONDITIONS)[number];
 
+/**
+ * Everything a source with history dates: the rollout conditions per workload, how long each
+ * version has run (`versions`, for the skew rules) and crash loops per container (`crashLoop`).
+ */
+export const DATED_CONDITIONS = [...ROLLOUT_CONDITIONS, 'versions', 'crashLoop'] as const;
+
+/** One of DATED_CONDITIONS. */
+export type DatedCondition = (typeof DATED_CONDITIONS)[number];
+
 /** Fields every workload shares. */
 export interface WorkloadBase {
   readonly namespace: string;
@@ -309,6 +318,11 @@ export interface ContainerInfo {
   readonly restartCount: number;
   readonly state: ContainerState;
   readonly lastTermination?: LastTermination;
+  /**
+   * When the container's crash loop began (waiting in CrashLoopBackOff or restarting within the
+   * restart window at every step since), from a source with history; absent when unknown.
+   */
+  readonly crashLoopSince?: string;
 }
 
 /** A pod, reduced to what rollout diagnosis needs. */
@@ -354,6 +368,23 @@ export interface ClusterSnapshot {
   readonly deprecatedApis?: readonly DeprecatedApiRequest[];
   /** EKS managed add-ons (part `addons`). */
   readonly addons?: readonly EksAddon[];
+  /** How long each version has been seen without a break, from a source with history. */
+  readonly versionHistory?: VersionHistory;
+}
+
+/**
+ * Since when each version has been reported at every step of a source's history (Prometheus):
+ * the start of its unbroken run inside the lookback, or the lookback's start when it ran through
+ * all of it. A version seen with gaps, or not read, has no entry: its conditions stay pending
+ * until the ledger has seen them hold. Keys: `1.30` for minors, `3.5.15` for etcd versions.
+ */
+export interface VersionHistory {
+  /** kube-apiserver minors. */
+  readonly apiserverMinors?: Readonly<Record<string, string>>;
+  /** Minors of every component the skew policy covers (apiserver, control plane, kubelet, kube-proxy). */
+  readonly componentMinors?: Readonly<Record<string, string>>;
+  /** etcd server versions. */
+  readonly etcdVersions?: Readonly<Record<string, string>>;
 }
 
 /** What a finding is about; part of its fingerprint. */

@@ -1,6 +1,6 @@
 /** What a rule is: metadata beside a pure evaluate function, and the helpers to declare one. */
 import type { DataTable } from './data/table';
-import type { ClusterSnapshot, RolloutCondition, Severity, SnapshotPart, Subject } from './model';
+import type { ClusterSnapshot, DatedCondition, Severity, SnapshotPart, Subject } from './model';
 import type { Policy } from './policy';
 
 /** What a rule returns for one problem; the engine adds fingerprint, runbook and overrides. */
@@ -33,6 +33,8 @@ export interface SeverityForm {
   readonly severity: Severity;
   /** The case, completing "critical when …": `no replica is available`. */
   readonly when: string;
+  /** The `for` of this form when it differs from the rule's (read back by sources with history). */
+  readonly forSeconds?: number;
 }
 
 /** Which half of the catalogue a rule belongs to. */
@@ -58,7 +60,7 @@ export interface Rule {
    * The condition whose start a source with history (Prometheus) reads to date this rule's
    * findings; the source reads back at least this rule's `for`.
    */
-  readonly dates?: RolloutCondition;
+  readonly dates?: DatedCondition;
   /** Snapshot parts that must be collected for the rule to decide. */
   readonly needs: readonly SnapshotPart[];
   /**

@@ -3,6 +3,7 @@ import type { RunningPrometheus } from '../support/prometheus';
 import { describeWithPrometheus, startPrometheus } from '../support/prometheus';
 import {
   haSkewCluster,
+  historyCluster,
   multiClusterScenario,
   NOW_MS,
   rolloutCluster,
@@ -49,6 +50,7 @@ describeWithPrometheus('skewguard check --prometheus-url against a real Promethe
     const { data, cluster } = multiClusterScenario();
     haSkewCluster(cluster('ha'));
     rolloutCluster(cluster('rollout'));
+    historyCluster(cluster('history'));
     prometheus = await startPrometheus({ openmetrics: data });
   }, 120_000);
 
@@ -72,11 +74,41 @@ describeWithPrometheus('skewguard check --prometheus-url against a real Promethe
     const ids = report.findings.map((f) => `${f.severity} ${f.ruleId} ${f.subject.name}`);
     expect(ids).toContain('critical KubeletVersionSkew v1.26');
     expect(ids).toContain('warning EtcdVersionMismatch etcd');
-    // The HA skew (1.29 and 1.30) is a warning that waits an hour: pending in a one-shot run.
+    // The HA skew (1.29 and 1.30) is a warning that waits an hour; two hours of history prove it.
     expect(report.findings.find((f) => f.ruleId === 'ApiServerVersionSkew')).toMatchObject({
       severity: 'warning',
-      status: 'pending',
+      status: 'firing',
     });
+  });
+
+  it('dates the HA skew, the etcd mismatch and a 40-minute crash loop from history, so one run fires them', async () => {
+    const run = await checkSelected(
+      prometheus.url,
+      'cluster="history"',
+      '--cluster',
+      'history',
+      '--output',
+      'json',
+      '--fail-on',
+      'never',
+    );
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as JsonReport;
+    const find = (ruleId: string) => report.findings.find((f) => f.ruleId === ruleId);
+    const minutesAgo = (iso?: string): number => (NOW_MS - Date.parse(iso ?? '')) / 60_000;
+    for (const ruleId of ['ApiServerVersionSkew', 'EtcdVersionMismatch']) {
+      expect(find(ruleId)).toMatchObject({ severity: 'warning', status: 'firing' });
+      // Both versions ran through the whole two-hour window: at least that long, to one step.
+      expect(minutesAgo(find(ruleId)?.since)).toBeGreaterThanOrEqual(110);
+      expect(minutesAgo(find(ruleId)?.since)).toBeLessThanOrEqual(121);
+    }
+    expect(find('PodCrashLooping')).toMatchObject({ status: 'firing' });
+    // The loop ran through the whole lookback (its 15-minute `for` plus 5 minutes): dated to its start.
+    expect(minutesAgo(find('PodCrashLooping')?.since)).toBeGreaterThanOrEqual(19);
+    expect(minutesAgo(find('PodCrashLooping')?.since)).toBeLessThanOrEqual(21);
+    // ComponentVersionMismatch waits a day: two hours of history keep it pending, dated.
+    expect(find('ComponentVersionMismatch')).toMatchObject({ status: 'pending' });
+    expect(minutesAgo(find('ComponentVersionMismatch')?.since)).toBeGreaterThanOrEqual(110);
   });
 
   it('keeps a 4-minute generation mismatch pending and fires the 12-minute one, dated from history', async () => {
@@ -110,7 +142,7 @@ describeWithPrometheus('skewguard check --prometheus-url against a real Promethe
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('holds series of several clusters');
-    expect(run.stderr).toContain('cluster="ha", "rollout"');
+    expect(run.stderr).toContain('cluster="ha", "history", "rollout"');
     expect(run.stderr).toContain(`--prometheus-selector 'cluster="ha"'`);
     const loose = await checkSelected(prometheus.url, 'cluster=~".+"', '--cluster', 'x');
     expect(loose.code).toBe(2);

@@ -46,6 +46,8 @@ export interface ContainerSpec {
   readonly restarts?: SeriesValue;
   /** A current waiting reason (CrashLoopBackOff, ImagePullBackOff…). */
   readonly waiting?: string;
+  /** Minutes before now the container began waiting (default: since the pod started). */
+  readonly waitingForMinutes?: number;
   readonly lastTerminated?: { readonly reason: string; readonly exitCode: number };
   readonly init?: boolean;
 }
@@ -252,10 +254,19 @@ export class ClusterMetrics {
       );
       this.add(`${family}_status_ready`, cl, live((c.ready ?? c.waiting === undefined) ? 1 : 0));
       this.add(`${family}_status_restarts_total`, cl, live(c.restarts ?? 0));
-      this.add(`${family}_status_running`, cl, live(c.waiting === undefined ? 1 : 0));
-      this.add(`${family}_status_waiting`, cl, live(c.waiting === undefined ? 0 : 1));
+      // Before it began waiting, a container that waits now was running.
+      const waitingFrom =
+        c.waitingForMinutes === undefined ? from : Math.max(from, minutesAgo(c.waitingForMinutes));
+      const waits = (now: number, before: number): SeriesValue =>
+        c.waiting === undefined ? before : (t: number) => (t >= waitingFrom ? now : before);
+      this.add(`${family}_status_running`, cl, live(waits(0, 1)));
+      this.add(`${family}_status_waiting`, cl, live(waits(1, 0)));
       if (c.waiting !== undefined) {
-        this.add(`${family}_status_waiting_reason`, { ...cl, reason: c.waiting }, live(1));
+        this.add(
+          `${family}_status_waiting_reason`,
+          { ...cl, reason: c.waiting },
+          toTimeline(1).from(waitingFrom),
+        );
       }
       if (c.lastTerminated) {
         this.add(
@@ -491,4 +502,38 @@ export function sizedCluster(c: ClusterMetrics, size: number): void {
       ...(i === 0 ? { available: 1 } : {}),
     });
   }
+}
+
+/**
+ * Two hours of an HA control plane mid-upgrade and a crash loop: apiservers at 1.29 and 1.30 and
+ * etcd members at 3.5.9 and 3.5.15 for the whole window, and shop/payments, healthy for an hour,
+ * crash-looping for the last 40 minutes (CrashLoopBackOff, a restart every 5 minutes).
+ */
+export function historyCluster(c: ClusterMetrics): void {
+  c.apiserver('10.3.0.1', 'v1.29.6').apiserver('10.3.0.2', 'v1.30.2');
+  c.buildInfo('kube-controller-manager', '10.3.0.1:10257', 'v1.29.6');
+  c.buildInfo('kube-scheduler', '10.3.0.1:10259', 'v1.29.6');
+  c.etcd('10.3.0.1', '3.5.15', '3.5.0').etcd('10.3.0.2', '3.5.9', '3.5.0');
+  c.node('ip-10-3-1-1', '10.3.1.1', 'v1.29.6', 'v1.29.6');
+  c.healthyBaseline('ip-10-3-1-1');
+  c.deployment({ namespace: 'shop', name: 'payments', replicas: 1, available: 0, ready: 0 });
+  c.replicaSet('shop', 'payments-5d8f7c', 'payments', 1, 0, 100);
+  c.pod({
+    namespace: 'shop',
+    name: 'payments-5d8f7c-x2',
+    node: 'ip-10-3-1-1',
+    owner: { kind: 'ReplicaSet', name: 'payments-5d8f7c' },
+    ready: false,
+    ageMinutes: 100,
+    containers: [
+      {
+        name: 'app',
+        image: 'shop/payments:3.1.0',
+        restarts: (t) => Math.max(0, Math.floor((t - minutesAgo(40)) / 300) + 1),
+        waiting: 'CrashLoopBackOff',
+        waitingForMinutes: 40,
+        lastTerminated: { reason: 'Error', exitCode: 1 },
+      },
+    ],
+  });
 }

@@ -2,11 +2,13 @@
  * The Prometheus collection: a fixed set of query rounds, whatever the cluster's size, turned
  * into a ClusterSnapshot, with request counters and per-query timings.
  */
-import type { ClusterSnapshot, RolloutCondition, SourceErrorKind } from '../../rules/model';
+import type { ClusterSnapshot, DatedCondition, SourceErrorKind } from '../../rules/model';
 import { forEachLimited } from '../../util/concurrency';
 import { SourceError } from '../errors';
 import { forWindowsOf } from '../../rules/for-windows';
-import type { PrometheusJobs, QueryId, QuerySettings } from './queries';
+import { ROLLOUT_CONDITIONS } from '../../rules/model';
+import { historyWindow } from './history';
+import type { HistoryWindows, PrometheusJobs, QueryId, QuerySettings } from './queries';
 import {
   firstRoundQueries,
   secondRoundQueries,
@@ -41,11 +43,12 @@ export interface PrometheusCollectOptions {
   readonly policy?: Partial<PrometheusRequestPolicy>;
   readonly collectedAt: () => string;
   /**
-   * `for` windows (seconds) of the rollout conditions (default: forWindowsOf() the default
-   * policy); the history read for `conditionSince` reaches at least twice the longest plus a
-   * step, so a condition that has held for its window is always dated as such.
+   * `for` windows (seconds) of the dated conditions (default: forWindowsOf() the default
+   * policy). The history read for `conditionSince` reaches at least twice the longest rollout
+   * window plus a step; versions and crash loops are read back their own window plus a margin,
+   * so a condition that has held for its window is always dated as such.
    */
-  readonly forWindows?: Readonly<Partial<Record<RolloutCondition, number>>>;
+  readonly forWindows?: Readonly<Partial<Record<DatedCondition, number>>>;
   /** Query time (epoch ms); defaults to the server's now. */
   readonly at?: number;
   /** Query resolution and lookbacks. */
@@ -83,6 +86,7 @@ export async function collectFromPrometheus(
   const selector = parseSelector(options.selector ?? '');
   const jobs = validJobs({ ...DEFAULT_JOBS, ...options.jobs });
   const settings = sinceSettings({ ...DEFAULT_QUERY_SETTINGS, ...options.settings }, options);
+  const history = historyWindows(settings, options);
   const client = await PrometheusClient.create({
     url: options.url,
     auth: options.auth,
@@ -103,14 +107,14 @@ export async function collectFromPrometheus(
 
   // Three rounds, each a fixed set of concurrent queries: the first finds the offenders, the
   // next two read only them by name, so a big cluster costs one pass over its series.
-  await run(firstRoundQueries(selector, jobs, settings));
+  await run(firstRoundQueries(selector, jobs, settings, history));
   const mixed = mixedClusters(outcomes.versions);
   if (mixed) throw mixedClustersError(options, mixed);
   const offenders = offendersOf(outcomes);
   const absent = absentFamilies(outcomes.presence);
   await run(secondRoundQueries(selector, offenders.found, absent, settings));
   const targets = podTargetsOf(offenders.found, outcomes.owners);
-  await run(thirdRoundQueries(selector, targets));
+  await run(thirdRoundQueries(selector, targets, settings, history));
   settleNarrowedOutcomes(outcomes, offenders, targets);
 
   const failures = Object.values(outcomes).flatMap((o) => (o.ok ? [] : [o.error]));
@@ -125,6 +129,7 @@ export async function collectFromPrometheus(
     outcomes,
     jobs,
     settings,
+    history,
     selectorText: options.selector ?? '',
   });
   return { snapshot, stats: { ...client.stats }, queries: timings };
@@ -191,11 +196,23 @@ function validJobs(jobs: PrometheusJobs): PrometheusJobs {
   return jobs;
 }
 
-/** Stretches the since lookback to at least twice the longest `for` window plus one step. */
+/** Stretches the since lookback to at least twice the longest rollout `for` plus one step. */
 function sinceSettings(settings: QuerySettings, options: PrometheusCollectOptions): QuerySettings {
-  const longest = Math.max(0, ...Object.values(options.forWindows ?? forWindowsOf()));
+  const windows = options.forWindows ?? forWindowsOf();
+  const longest = Math.max(0, ...ROLLOUT_CONDITIONS.map((c) => windows[c] ?? 0));
   const needed = 2 * longest + settings.stepSeconds;
   return needed > settings.sinceLookbackSeconds
     ? { ...settings, sinceLookbackSeconds: needed }
     : settings;
+}
+
+/** The history windows of the version and crash-loop rules under the options' `for` windows. */
+function historyWindows(
+  settings: QuerySettings,
+  options: PrometheusCollectOptions,
+): HistoryWindows {
+  const windows = options.forWindows ?? forWindowsOf();
+  const versions = historyWindow(windows.versions ?? 0, settings.stepSeconds);
+  const crashLoop = historyWindow(windows.crashLoop ?? 0, settings.stepSeconds);
+  return { ...(versions ? { versions } : {}), ...(crashLoop ? { crashLoop } : {}) };
 }

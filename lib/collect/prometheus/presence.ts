@@ -1,6 +1,7 @@
 /** What the presence query says about kube-state-metrics per snapshot part: present, stale, absent or down, and what is missing. */
 import type { MissingMetric, SnapshotPart } from '../../rules/model';
-import type { Sample, PrometheusSnapshotInput } from './types';
+import type { Sample } from './types';
+import type { PrometheusSnapshotInput } from './snapshot-input';
 import { PRESENCE_FAMILIES, PROBE_LABEL } from './queries';
 import { iso } from './series';
 

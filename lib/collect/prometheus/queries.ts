@@ -6,6 +6,8 @@
  */
 import type { SnapshotPart } from '../../rules/model';
 import { PROBLEM_WAITING_REASONS } from '../../rules/rollout/pods';
+import type { HistoryWindow } from './history';
+import { crashLoopHistoryQuery, versionHistoryQuery } from './history';
 import type { Agg, KindSpec } from './kinds';
 import { KINDS } from './kinds';
 import type { LabelMatcher } from './selector';
@@ -98,7 +100,15 @@ export type QueryId =
   | 'daemonsets'
   | 'daemonsetsSince'
   | 'replicasets'
-  | 'pods';
+  | 'pods'
+  | 'versionsSince'
+  | 'podsSince';
+
+/** The history windows of one collection: absent when no rule waits on that history. */
+export interface HistoryWindows {
+  readonly versions?: HistoryWindow;
+  readonly crashLoop?: HistoryWindow;
+}
 
 /** Label the presence query tags each probe with (`now:<metric>`, `seen:<metric>`, `up`). */
 export const PROBE_LABEL = 'skewguard_probe';
@@ -142,9 +152,29 @@ export function firstRoundQueries(
   selector: readonly LabelMatcher[],
   jobs: PrometheusJobs = DEFAULT_JOBS,
   settings: QuerySettings = DEFAULT_QUERY_SETTINGS,
-): Record<'presence' | 'versions' | 'systemPods' | 'offending' | 'problemPods', string> {
+  history: HistoryWindows = {},
+): Partial<Record<QueryId, string>> {
   const q = new SelectorInjector(selector);
   return {
+    ...(history.versions
+      ? {
+          versionsSince: versionHistoryQuery(
+            q,
+            {
+              apiserver: jobs.apiserver,
+              everyComponent: [
+                jobs.apiserver,
+                jobs.controllerManager,
+                jobs.scheduler,
+                jobs.cloudControllerManager,
+                jobs.kubelet,
+                jobs.kubeProxy,
+              ].join('|'),
+            },
+            history.versions,
+          ),
+        }
+      : {}),
     presence: presenceQuery(q, jobs, settings),
     versions: q.names(
       'kubernetes_build_info|kube_node_info|kube_node_labels|kube_node_created|etcd_server_version|etcd_cluster_version',
@@ -229,6 +259,8 @@ export interface PodTargets {
 export function thirdRoundQueries(
   selector: readonly LabelMatcher[],
   targets: PodTargets,
+  settings: QuerySettings = DEFAULT_QUERY_SETTINGS,
+  history: HistoryWindows = {},
 ): Partial<Record<QueryId, string>> {
   const q = new SelectorInjector(selector);
   const queries: Partial<Record<QueryId, string>> = {};
@@ -255,6 +287,14 @@ export function thirdRoundQueries(
         ? [`pod=~${quote(alternatives.join('|'))}`]
         : [];
     queries.pods = q.names(POD_FIELDS, ...namespaces, ...pods);
+    if (history.crashLoop) {
+      queries.podsSince = crashLoopHistoryQuery(
+        q,
+        [...namespaces, ...pods],
+        settings.restartWindowSeconds,
+        history.crashLoop,
+      );
+    }
   }
   return queries;
 }

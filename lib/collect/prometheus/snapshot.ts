@@ -6,14 +6,19 @@
  */
 import type {
   ClusterSnapshot,
+  ContainerInfo,
   MissingMetric,
   PartStatus,
+  PodInfo,
   SnapshotPart,
+  VersionHistory,
   Workload,
 } from '../../rules/model';
 import { readFailureOf } from '../errors';
 import { missingMetricsFor } from '../merge';
-import type { PrometheusSnapshotInput, Sample } from './types';
+import type { PrometheusSnapshotInput } from './snapshot-input';
+import { readCrashLoopHistory, readVersionHistory } from './history';
+import type { Sample } from './types';
 import type { QueryId } from './queries';
 import { kindQueryIds } from './queries';
 import { KINDS } from './kinds';
@@ -77,7 +82,12 @@ export function buildPrometheusSnapshot(input: PrometheusSnapshotInput): Cluster
 
   parts.replicasets = ksmPart('replicasets', 'replicasets');
   const rsOwners = readReplicaSetOwners(samples('replicasets') ?? []);
-  const pods = readPods(samples('pods') ?? [], rsOwners);
+  const pods = withCrashLoopHistory(
+    readPods(samples('pods') ?? [], rsOwners),
+    input,
+    evaluatedAt,
+    notes,
+  );
   parts.pods = ksmPart('pods', 'pods');
   const workloads: Workload[] = [];
   for (const kind of KINDS) {
@@ -108,6 +118,7 @@ export function buildPrometheusSnapshot(input: PrometheusSnapshotInput): Cluster
     sources: [{ source: 'prometheus', status: 'ok' }],
     parts,
     ...(inv?.provider ? { provider: inv.provider } : {}),
+    ...versionHistoryOf(input, evaluatedAt, notes),
     controlPlane: inv?.controlPlane ?? [],
     nodes: inv ? nodesOf(inv, parts.nodes?.state === 'collected', notes) : [],
     workloads,
@@ -117,4 +128,50 @@ export function buildPrometheusSnapshot(input: PrometheusSnapshotInput): Cluster
     // kubelet build info stands in for kube_node_info, pod images for build info.
     ...missingMetricsFor(missing, parts),
   };
+}
+
+/** The version history, when the collection read it; a failed read is a note, never a date. */
+function versionHistoryOf(
+  input: PrometheusSnapshotInput,
+  evaluatedAt: number,
+  notes: string[],
+): { versionHistory?: VersionHistory } {
+  const window = input.history?.versions;
+  const outcome = input.outcomes.versionsSince;
+  if (!window || !outcome) return {};
+  if (!outcome.ok) {
+    notes.push(
+      `the versionsSince query failed: ${outcome.error.message}; version skew findings wait out their \`for\` in the ledger instead of being dated from history.`,
+    );
+    return {};
+  }
+  return { versionHistory: readVersionHistory(outcome.samples, window, evaluatedAt) };
+}
+
+/** The pods with `crashLoopSince` on each container whose loop the history dates. */
+function withCrashLoopHistory(
+  pods: PodInfo[],
+  input: PrometheusSnapshotInput,
+  evaluatedAt: number,
+  notes: string[],
+): PodInfo[] {
+  const window = input.history?.crashLoop;
+  const outcome = input.outcomes.podsSince;
+  if (!window || !outcome) return pods;
+  if (!outcome.ok) {
+    notes.push(
+      `the podsSince query failed: ${outcome.error.message}; crash loops wait out their \`for\` in the ledger instead of being dated from history.`,
+    );
+    return pods;
+  }
+  const runs = readCrashLoopHistory(outcome.samples, window, evaluatedAt);
+  const dated = (pod: PodInfo, c: ContainerInfo): ContainerInfo => {
+    const since = runs.get(`${pod.namespace}/${pod.name}/${c.name}`);
+    return since === undefined ? c : { ...c, crashLoopSince: since };
+  };
+  return pods.map((pod) => ({
+    ...pod,
+    containers: pod.containers.map((c) => dated(pod, c)),
+    initContainers: pod.initContainers.map((c) => dated(pod, c)),
+  }));
 }

@@ -1,6 +1,5 @@
 /** The shapes Prometheus answers are read into, shared by the client, the query rounds and the snapshot builder. */
 import type { SourceError } from '../errors';
-import type { PrometheusJobs, QueryId, QuerySettings } from './queries';
 
 /** One series of a vector result. */
 export interface Sample {
@@ -33,14 +32,3 @@ export interface PrometheusStats {
 /** The answer to one query: its result, or why it failed. */
 export type QueryOutcome =
   ({ readonly ok: true } & InstantResult) | { readonly ok: false; readonly error: SourceError };
-
-/** Everything buildPrometheusSnapshot reads. */
-export interface PrometheusSnapshotInput {
-  readonly cluster: string;
-  readonly collectedAt: string;
-  readonly outcomes: Readonly<Partial<Record<QueryId, QueryOutcome>>>;
-  readonly jobs: PrometheusJobs;
-  readonly settings: QuerySettings;
-  /** The selector as the user gave it, for hints. */
-  readonly selectorText: string;
-}

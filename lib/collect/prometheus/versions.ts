@@ -14,7 +14,8 @@ import type {
 } from '../../rules/model';
 import { opt } from '../../util/opt';
 import { MANAGED_PLATFORMS, detectProvider, NODE_GROUP_LABELS } from '../kube-objects';
-import type { Sample, PrometheusSnapshotInput } from './types';
+import type { Sample } from './types';
+import type { PrometheusSnapshotInput } from './snapshot-input';
 import type { PrometheusJobs } from './queries';
 import { versionSeries } from './queries';
 import type { KsmPresence } from './presence';

@@ -24,6 +24,7 @@ export const PodCrashLooping = defineRule({
   category: 'rollout',
   severity: 'warning',
   forSeconds: 15 * MINUTE,
+  dates: 'crashLoop',
   needs: ['pods'],
   evaluate(snapshot, ctx) {
     const crashing = snapshot.pods.flatMap((pod) => {

@@ -168,8 +168,9 @@ export function crashLoopOf(
     ...(last?.reason !== undefined ? { lastReason: last.reason } : {}),
     ...(last?.finishedAt !== undefined ? { lastFinishedAt: last.finishedAt } : {}),
     why: fastRestarts ? 'RestartRate' : 'CrashLoopBackOff',
-    // The rate is measured from the pod's start; a back-off alone is known since the last crash.
-    ...optionalSince(fastRestarts ? started : last?.finishedAt),
+    // History, when a source has it, dates the loop itself; otherwise the rate is measured
+    // from the pod's start, and a back-off alone is known since the last crash.
+    ...optionalSince(container.crashLoopSince ?? (fastRestarts ? started : last?.finishedAt)),
   };
 }
 

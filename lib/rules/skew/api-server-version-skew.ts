@@ -1,6 +1,7 @@
 import { defineRule, HOUR, skip } from '../rule';
 import { CONTROL_PLANE_POLICY } from '../skew-policy';
 import { groupBy, listNames } from '../text';
+import { sinceBoth } from './history';
 import { apiserverBoundsMissing, inventory } from './inventory';
 
 /** All kube-apiserver instances run the same minor version (one apart only during an HA upgrade). */
@@ -11,8 +12,11 @@ export const ApiServerVersionSkew = defineRule({
     'All kube-apiserver instances run the same minor version; one minor apart is tolerated for an hour while an HA upgrade rolls.',
   category: 'skew',
   severity: 'critical',
-  otherSeverities: [{ severity: 'warning', when: '1 minor apart (HA upgrade), for 1h' }],
+  otherSeverities: [
+    { severity: 'warning', when: '1 minor apart (HA upgrade), for 1h', forSeconds: HOUR },
+  ],
   forSeconds: 0,
+  dates: 'versions',
   needs: ['apiserver'],
   evaluate(snapshot) {
     const inv = inventory(snapshot);
@@ -35,12 +39,14 @@ export const ApiServerVersionSkew = defineRule({
       instancesByMinor: instances,
     };
     const subject = { kind: 'KubeAPIServer', name: 'kube-apiserver' };
+    const since = sinceBoth(snapshot.versionHistory?.apiserverMinors, `1.${aMin}`, `1.${aMax}`);
     if (spread > CONTROL_PLANE_POLICY.apiserverHaMaxSkew) {
       return [
         {
           subject,
           summary: `kube-apiserver instances run 1.${aMin} to 1.${aMax}, ${spread} minors apart; the policy allows ${CONTROL_PLANE_POLICY.apiserverHaMaxSkew}. Upgrade ${listNames(oldest, 3)} one minor at a time to 1.${aMax}.`,
           details,
+          ...since,
         },
       ];
     }
@@ -51,6 +57,7 @@ export const ApiServerVersionSkew = defineRule({
         subject,
         summary: `kube-apiserver instances run 1.${aMin} and 1.${aMax}: an HA upgrade has not finished. Upgrade ${listNames(oldest, 3)} to 1.${aMax}.`,
         details,
+        ...since,
       },
     ];
   },

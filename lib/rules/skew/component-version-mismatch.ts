@@ -2,6 +2,7 @@ import { defineRule, HOUR } from '../rule';
 import { groupBy, plural } from '../text';
 import type { ParsedVersion } from '../version';
 import { compareVersions, minorLabel, patchLabel } from '../version';
+import { sinceBoth } from './history';
 import { inventory } from './inventory';
 
 /** Every Kubernetes component in the cluster runs the same minor and patch version. */
@@ -14,6 +15,7 @@ export const ComponentVersionMismatch = defineRule({
   severity: 'warning',
   otherSeverities: [{ severity: 'info', when: 'only patch versions differ' }],
   forSeconds: 24 * HOUR,
+  dates: 'versions',
   needs: ['apiserver', 'nodes'],
   evaluate(snapshot) {
     const inv = inventory(snapshot);
@@ -65,6 +67,11 @@ export const ComponentVersionMismatch = defineRule({
           subject,
           summary: `Components run ${minors.length} minor versions (${minors.join(', ')}): ${described}. Finish the upgrade so every component runs ${newestApiserver}.`,
           details: { minors, versions: byComponent },
+          ...sinceBoth(
+            snapshot.versionHistory?.componentMinors,
+            minors[0] ?? '',
+            minors[minors.length - 1] ?? '',
+          ),
         },
       ];
     }

@@ -1,6 +1,7 @@
 import { defineRule, HOUR } from '../rule';
 import { groupBy, listNames } from '../text';
 import { compareVersions, patchLabel } from '../version';
+import { sinceBoth } from './history';
 import { inventory } from './inventory';
 
 /** Every etcd member reports the same server version. */
@@ -12,6 +13,7 @@ export const EtcdVersionMismatch = defineRule({
   category: 'skew',
   severity: 'warning',
   forSeconds: HOUR,
+  dates: 'versions',
   needs: ['etcd'],
   evaluate(snapshot) {
     const members = [...inventory(snapshot).etcd].sort((a, b) =>
@@ -30,6 +32,7 @@ export const EtcdVersionMismatch = defineRule({
         subject: { kind: 'Etcd', name: 'etcd' },
         summary: `etcd members run ${versions.length} versions (${versions.join(', ')}). Upgrade ${listNames(behind, 3)} to ${newest} to finish the etcd upgrade.`,
         details: { versions, membersByVersion },
+        ...sinceBoth(snapshot.versionHistory?.etcdVersions, versions[0] ?? '', newest),
       },
     ];
   },

@@ -116,7 +116,7 @@ describe('Prometheus query templates', () => {
     expect(named).toBeGreaterThan(50);
   });
 
-  it('derives the `for` windows of the rollout conditions from the policy', () => {
+  it('derives the `for` windows of the dated conditions from the policy', () => {
     expect(forWindowsOf()).toEqual({
       generationMismatch: 600,
       replicasMismatch: 900,
@@ -124,6 +124,9 @@ describe('Prometheus query templates', () => {
       updateNotRolledOut: 900,
       notScheduled: 600,
       misscheduled: 900,
+      // ComponentVersionMismatch waits a day; ApiServerVersionSkew's warning form an hour.
+      versions: 86_400,
+      crashLoop: 900,
     });
     const policy = {
       ...DEFAULT_POLICY,
@@ -436,8 +439,9 @@ describeWithPrometheus('Prometheus collector against a real Prometheus', () => {
     const large = await collect('large');
     expect(small.snapshot.nodes).toHaveLength(2);
     expect(large.snapshot.nodes).toHaveLength(40);
-    // The probe, five first-round queries, and fields, since and ReplicaSets of the offender.
-    expect(small.stats.requests).toBe(9);
+    // The probe, six first-round queries (with the version history), and fields, since and
+    // ReplicaSets of the offender.
+    expect(small.stats.requests).toBe(10);
     expect(large.stats.requests).toBe(small.stats.requests);
     expect(large.stats.retries).toBe(0);
     // Only the offending Deployment comes back, whatever the size.

@@ -2,11 +2,8 @@
 import { SourceError } from '../../../../lib/collect/errors';
 import { DEFAULT_JOBS, DEFAULT_QUERY_SETTINGS } from '../../../../lib/collect/prometheus/queries';
 import { buildPrometheusSnapshot } from '../../../../lib/collect/prometheus/snapshot';
-import type {
-  PrometheusSnapshotInput,
-  QueryOutcome,
-  Sample,
-} from '../../../../lib/collect/prometheus/types';
+import type { PrometheusSnapshotInput } from '../../../../lib/collect/prometheus/snapshot-input';
+import type { QueryOutcome, Sample } from '../../../../lib/collect/prometheus/types';
 
 const sample = (metric: Record<string, string>, value = 1): Sample => ({ metric, value });
 

@@ -9,7 +9,9 @@ import type { KubeObjects } from '../collect/kube-objects';
 import { isUrlOf, loadConfig, policyFor } from '../config';
 import { Ledger, MemoryLedgerStore } from '../ledger';
 import { ConsoleNotifier } from '../notify/console';
+import type { CheckReport } from './report';
 import { renderJson, renderMarkdown, renderTable, toReport } from './report';
+import { actionablySkipped, notCheckedGroups } from './not-checked';
 import type { Policy, Severity } from '../rules';
 import { DEFAULT_POLICY, forWindowsOf, severityRank } from '../rules';
 import { snapshotPathProblem, snapshotWriteFailure } from './snapshot-path';
@@ -25,8 +27,11 @@ export interface CliIo {
   readonly progress?: (message: string) => void;
 }
 
-/** Exit codes (docs/architecture.md, "CLI JSON"): 0 clean, 1 findings at/above --fail-on, 2 usage or input error. */
-export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+/**
+ * Exit codes (docs/architecture.md, "CLI JSON"): 0 clean, 1 findings at/above --fail-on, 2 usage
+ * or input error, 3 rules not checked for a missing input or failed read (--fail-on-skipped).
+ */
+export const EXIT = { ok: 0, findings: 1, error: 2, notChecked: 3 } as const;
 
 /** A usage problem the user fixes by changing the command line (exit 2). */
 export class UsageError extends Error {}
@@ -43,6 +48,10 @@ export interface CheckOptions {
   readonly cluster?: string;
   readonly output: string;
   readonly failOn: string;
+  /** Exit 3 when a rule was not checked because an input was missing or a read failed. */
+  readonly failOnSkipped?: boolean;
+  /** Pending findings at or above --fail-on count for the exit code too. */
+  readonly failOnPending?: boolean;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -206,12 +215,31 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
     io.stderr(`skewguard: ${saveFailure}\n`);
     return EXIT.error;
   }
-  if (opts.failOn === 'never') return EXIT.ok;
+  const failing = failingFindings(report, opts);
+  if (failing) return EXIT.findings;
+  if (opts.failOnSkipped) {
+    const causes = notCheckedGroups(report.coverage).filter((g) => g.actionable);
+    if (causes.length > 0) {
+      const rules = actionablySkipped(report.coverage).length;
+      io.stderr(
+        `skewguard: ${rules} rules not checked (--fail-on-skipped exits 3); supply: ${causes.map((g) => g.cause).join('; ')}\n`,
+      );
+      return EXIT.notChecked;
+    }
+  }
+  return EXIT.ok;
+}
+
+/** Firing findings (and with --fail-on-pending, pending ones) at or above --fail-on. */
+function failingFindings(report: CheckReport, opts: CheckOptions): boolean {
+  if (opts.failOn === 'never') return false;
   const threshold = severityRank(opts.failOn as Severity);
-  // Pending findings have not held for their `for` yet: they do not fail the run.
-  return report.findings.some((f) => f.status === 'firing' && severityRank(f.severity) >= threshold)
-    ? EXIT.findings
-    : EXIT.ok;
+  // Pending findings have not held for their `for` yet: they fail the run only when asked.
+  return report.findings.some(
+    (f) =>
+      (f.status === 'firing' || opts.failOnPending === true) &&
+      severityRank(f.severity) >= threshold,
+  );
 }
 
 /**

@@ -72,6 +72,28 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         .choices(['critical', 'warning', 'info', 'never'])
         .default('critical'),
     )
+    .option(
+      '--fail-on-skipped',
+      'exit 3 when a rule was not checked because an input was missing or a read failed',
+    )
+    .option('--fail-on-pending', 'pending findings at or above --fail-on count for the exit code')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes:',
+        '  0  no finding at or above --fail-on',
+        '  1  a firing finding (with --fail-on-pending, also a pending one) at or above --fail-on',
+        '  2  usage or input error, or every source failed',
+        '  3  with --fail-on-skipped: rules not checked for a missing input or a failed read',
+        '',
+        'Examples:',
+        '  skewguard check --from-file ./cluster-dump/',
+        '  skewguard check --context prod-eu --output markdown',
+        '  skewguard check --prometheus-url http://prometheus:9090 --prometheus-selector \'cluster="prod"\'',
+        '  skewguard check --from-file nodes.json --fail-on warning --fail-on-skipped',
+      ].join('\n'),
+    )
     // Accepted only to answer a bare file name with the flag it needs, not commander's "too many".
     .argument('[unexpected...]')
     .usage('[options]')

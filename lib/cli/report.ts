@@ -10,6 +10,7 @@ import type {
 import { SEVERITIES } from '../rules/model';
 import { formatDuration } from '../rules/duration';
 import { subjectText, wrap } from '../notify/text';
+import { notCheckedGroups, skippedOf } from './not-checked';
 
 /** What `skewguard check` reports: the documented `--output json` shape. */
 export interface CheckReport {
@@ -76,7 +77,7 @@ export function renderTable(report: CheckReport, digest: string | undefined, wid
   );
   if (digest !== undefined) out.push(digest.trimEnd(), '');
   const pending = report.findings.filter((f) => f.status === 'pending');
-  if (digest === undefined && pending.length === 0) out.push('No findings.', '');
+  if (digest === undefined && pending.length === 0) out.push(noFindings(report), '');
   if (pending.length > 0) {
     out.push(
       `== PENDING: holding now, notified once held for their \`for\` (${pending.length}) ==`,
@@ -104,15 +105,10 @@ export function renderTable(report: CheckReport, digest: string | undefined, wid
     }
   }
   const counts = countBySeverity(report.findings.filter((f) => f.status === 'firing'));
-  const skipped = skippedOf(report);
-  const evaluated = report.coverage.filter((c) => c.status === 'evaluated').length;
   out.push(
     `Firing: ${SEVERITIES.map((s) => `${counts[s]} ${s}`).join(', ')}; pending: ${pending.length}`,
   );
-  out.push(
-    `Coverage: ${evaluated} rules evaluated, ${skipped.length} skipped${skipped.length > 0 ? ' (not checked, not passed):' : ''}`,
-  );
-  for (const s of skipped) out.push(...wrap(`${s.ruleId}: ${s.reason}`, width, '    ', '  '));
+  out.push(...coverageLines(report, width));
   const failedSources = report.sources.filter((s) => s.status === 'failed').length;
   remarksOf(report).forEach((remark, i) =>
     out.push(...wrap(i < failedSources ? remark : `Note: ${remark}`, width, '')),
@@ -138,7 +134,7 @@ export function renderMarkdown(report: CheckReport): string {
   const head = '| Severity | Rule | Subject | Summary |';
   const row = (f: ReportedFinding): string =>
     `| ${f.severity} | [${f.ruleId}](${f.runbookUrl}) | ${cell(subjectText(f.subject))} | ${cell(f.summary)} |`;
-  if (report.findings.length === 0) out.push('No findings.');
+  if (report.findings.length === 0) out.push(noFindings(report));
   if (firing.length > 0) {
     out.push(`#### Firing (${firing.length})`, '', head, '|---|---|---|---|');
     out.push(...firing.map(row));
@@ -156,10 +152,10 @@ export function renderMarkdown(report: CheckReport): string {
       out.push(`${row(f)} ${formatDuration(f.forSeconds)}${held} |`);
     }
   }
-  const skipped = skippedOf(report);
-  if (skipped.length > 0) {
-    out.push('', '<details><summary>Skipped rules (not checked, not passed)</summary>', '');
-    for (const s of skipped) out.push(`- **${s.ruleId}**: ${cell(s.reason)}`);
+  const groups = notCheckedGroups(report.coverage);
+  if (groups.length > 0) {
+    out.push('', '<details><summary>Rules not checked (not passed)</summary>', '');
+    for (const g of groups) out.push(`- ${cell(g.cause)}: ${g.ruleIds.join(', ')}`);
     out.push('', '</details>');
   }
   const notes = remarksOf(report);
@@ -170,11 +166,29 @@ export function renderMarkdown(report: CheckReport): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Rules skipped in this run, with the reason. */
-function skippedOf(report: CheckReport): Extract<CoverageEntry, { status: 'skipped' }>[] {
-  return report.coverage.filter(
-    (c): c is Extract<CoverageEntry, { status: 'skipped' }> => c.status === 'skipped',
-  );
+/** "No findings." — and, when rules were not checked, how many, so it never reads as all clear. */
+function noFindings(report: CheckReport): string {
+  const skipped = skippedOf(report.coverage).length;
+  return skipped === 0
+    ? 'No findings.'
+    : `No findings. ${skipped} of ${checkable(report)} rules were not checked, so this is not an all-clear (see below).`;
+}
+
+/** Rules that ran or were skipped: disabled rules are left out of the count. */
+function checkable(report: CheckReport): number {
+  return report.coverage.filter((c) => c.status !== 'disabled').length;
+}
+
+/** `Coverage: 18 of 21 rules checked`, then each cause of the rest once, with its rules. */
+function coverageLines(report: CheckReport, width: number): string[] {
+  const skipped = skippedOf(report.coverage).length;
+  const out = [
+    `Coverage: ${checkable(report) - skipped} of ${checkable(report)} rules checked${skipped > 0 ? `; ${skipped} not checked (not passed):` : ''}`,
+  ];
+  for (const g of notCheckedGroups(report.coverage)) {
+    out.push(...wrap(`${g.cause} (${g.ruleIds.join(', ')})`, width, '    ', '  '));
+  }
+  return out;
 }
 
 /** Failed sources, then the input's notes: what every text output prints after the findings. */

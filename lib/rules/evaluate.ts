@@ -9,6 +9,7 @@ import type {
   Finding,
   PartStatus,
   SnapshotPart,
+  UnmetInput,
 } from './model';
 import { PART_SUPPLIERS, severityRank } from './model';
 import type { Policy } from './policy';
@@ -40,7 +41,7 @@ export function evaluate(
     }
     const unmet = unmetNeeds(scoped, rule.needs);
     if (unmet) {
-      coverage.push({ ruleId: rule.id, status: 'skipped', reason: unmet });
+      coverage.push({ ruleId: rule.id, status: 'skipped', ...unmet });
       continue;
     }
     let result;
@@ -102,7 +103,11 @@ function subjectKey(f: Finding): string {
 }
 
 /** Why the needed parts are not all collected, or undefined when they are. */
-function unmetNeeds(snapshot: ClusterSnapshot, needs: readonly SnapshotPart[]): string | undefined {
+function unmetNeeds(
+  snapshot: ClusterSnapshot,
+  needs: readonly SnapshotPart[],
+): { reason: string; unmet: UnmetInput[] } | undefined {
+  const unmet: UnmetInput[] = [];
   const reasons: string[] = [];
   for (const part of needs) {
     const status: PartStatus | undefined = snapshot.parts[part];
@@ -110,11 +115,16 @@ function unmetNeeds(snapshot: ClusterSnapshot, needs: readonly SnapshotPart[]): 
       // Parts no collector fills yet name what would supply them.
       const supplier = PART_SUPPLIERS[part];
       reasons.push(`${part} not collected${supplier ? `: ${supplier}` : ''}`);
-    } else if (status.state === 'missing') reasons.push(`${part} missing: ${status.reason}`);
-    else if (status.state === 'notObservable')
+      unmet.push({ part, state: 'missing', reason: supplier ?? 'not collected' });
+    } else if (status.state === 'missing') {
+      reasons.push(`${part} missing: ${status.reason}`);
+      unmet.push({ part, state: 'missing', reason: status.reason });
+    } else if (status.state === 'notObservable') {
       reasons.push(`${part} not observable: ${status.reason}`);
+      unmet.push({ part, state: 'notObservable', reason: status.reason });
+    }
   }
-  return reasons.length > 0 ? reasons.join('; ') : undefined;
+  return reasons.length > 0 ? { reason: reasons.join('; '), unmet } : undefined;
 }
 
 function withoutExcludedNamespaces(

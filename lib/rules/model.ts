@@ -413,8 +413,24 @@ export interface Finding {
 /** Whether a rule was evaluated in a run, or why not. */
 export type CoverageEntry =
   | { readonly ruleId: string; readonly status: 'evaluated' }
-  | { readonly ruleId: string; readonly status: 'skipped'; readonly reason: string }
+  | {
+      readonly ruleId: string;
+      readonly status: 'skipped';
+      readonly reason: string;
+      /** The snapshot parts the rule needed and did not get, each with why (absent: the rule itself could not decide). */
+      readonly unmet?: readonly UnmetInput[];
+    }
   | { readonly ruleId: string; readonly status: 'disabled' };
+
+/**
+ * A snapshot part a rule needed and did not get: `missing` (not in the input, or its read
+ * failed) or `notObservable` (a managed platform hides it, nothing to fix).
+ */
+export interface UnmetInput {
+  readonly part: SnapshotPart;
+  readonly state: 'missing' | 'notObservable';
+  readonly reason: string;
+}
 
 /** The result of evaluating all rules on one snapshot. */
 export interface Evaluation {

@@ -82,11 +82,13 @@ describe('skewguard check when one read of a source fails', () => {
       expect.objectContaining({ source: 'kubernetes', status: 'ok' }),
     ]);
     for (const ruleId of NODE_RULES) {
-      expect(report.coverage).toContainEqual({
-        ruleId,
-        status: 'skipped',
-        reason: expect.stringContaining('grant list on nodes'),
-      });
+      expect(report.coverage).toContainEqual(
+        expect.objectContaining({
+          ruleId,
+          status: 'skipped',
+          reason: expect.stringContaining('grant list on nodes') as unknown,
+        }),
+      );
     }
     // The warning changes nothing about the exit code: still 1 for the firing critical finding.
     expect(run.code).toBe(exitFor(report));
@@ -111,8 +113,11 @@ describe('skewguard check when one read of a source fails', () => {
     expect(warnings[0]).toContain(
       'skipped, not passed: DaemonSetGenerationMismatch, DaemonSetRolloutStuck, DaemonSetNotScheduled, DaemonSetMisScheduled',
     );
-    // The table still shows the gap in its coverage section, and the exit code is the findings'.
-    expect(run.stdout).toContain('DaemonSetGenerationMismatch: daemonsets missing:');
+    // The table still shows the gap in its coverage section, once per cause, and the exit code
+    // is the findings'.
+    expect(run.stdout).toMatch(
+      /daemonsets missing: [^(]*\(DaemonSetGenerationMismatch, DaemonSetRolloutStuck/,
+    );
     expect(run.code).toBe(1);
   });
 
@@ -164,11 +169,13 @@ describe('skewguard check when one read of a source fails', () => {
 
     const report = JSON.parse(run.stdout) as CheckReport;
     for (const ruleId of ['ControlPlaneVersionSkew', 'EtcdVersionMismatch']) {
-      expect(report.coverage).toContainEqual({
-        ruleId,
-        status: 'skipped',
-        reason: expect.stringContaining('not observable: EKS manages'),
-      });
+      expect(report.coverage).toContainEqual(
+        expect.objectContaining({
+          ruleId,
+          status: 'skipped',
+          reason: expect.stringContaining('not observable: EKS manages') as unknown,
+        }),
+      );
     }
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);

@@ -84,7 +84,7 @@ describe('renderMarkdown', () => {
       expect(md).toContain(`- ${remark}`);
       expect(table.replace(/\n/g, ' ')).toContain(remark);
     }
-    expect(md).toContain('- **PodCrashLooping**: pods missing: no pods in the input');
+    expect(md).toContain('- pods missing: no pods in the input: PodCrashLooping');
   });
 
   it.each([

@@ -203,6 +203,7 @@ describe('PodCrashLooping', () => {
         ruleId: 'PodCrashLooping',
         status: 'skipped',
         reason: 'pods missing: no pods in the input',
+        unmet: [{ part: 'pods', state: 'missing', reason: 'no pods in the input' }],
       },
     ]);
   });

@@ -1,3 +1,4 @@
+/** The CDK app entry: builds the skewguard stack from the config (`npx cdk synth`). */
 import { relative } from 'node:path';
 import { ConfigError } from '../lib/config';
 import { createApp } from '../lib/infra/app';

@@ -1,3 +1,4 @@
+/** The `skewguard` CLI entry: runCli with the process's stdout, stderr, clock and exit code. */
 import { runCli } from '../lib/cli/main';
 
 // The CLI entry: real stdout/stderr and clock; all logic lives in lib/cli for tests.

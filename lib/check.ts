@@ -1,3 +1,4 @@
+/** runCheck, one run's pipeline: collect every source, merge, evaluate, reconcile, publish. */
 import { SourceError } from './collect/errors';
 import type { SourceCollector } from './collect/source-collector';
 import { mergeSnapshots } from './collect/merge';

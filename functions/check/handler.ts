@@ -1,3 +1,4 @@
+/** The check function's handler: checks the `{cluster}` event, runs runCheck, logs, emits EMF. */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient } from '@aws-sdk/client-sns';

@@ -1,3 +1,4 @@
+/** The check function's Lambda entry: config and AWS clients built once per container. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { Logger } from '@aws-lambda-powertools/logger';

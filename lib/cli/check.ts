@@ -1,3 +1,4 @@
+/** `skewguard check`: runCheck on the flags' sources with an in-memory ledger, as a report. */
 import { runCheck } from '../check';
 import type { SourceCollector } from '../collect/source-collector';
 import { SourceError } from '../collect/errors';

@@ -1,3 +1,4 @@
+/** The CLI on commander: the `check`, `rules` and `explain` commands, errors as exit codes. */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+/** Checks the `--save-snapshot` path before the live read, and words a write that still failed. */
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

@@ -1,3 +1,4 @@
+/** The CLI's stderr warnings for reads that failed while their source answered: what is lost. */
 import type {
   ClusterSnapshot,
   Evaluation,

@@ -1,3 +1,4 @@
+/** The errors sources fail with: SourceError, sorted by kind, and InputError for input files. */
 import type { ReadFailure, SourceErrorKind, SourceName } from '../rules/model';
 
 /** A source (Kubernetes API, Prometheus, input files) failed; `kind` sorts it for coverage and alerts. */

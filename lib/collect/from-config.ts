@@ -1,3 +1,4 @@
+/** The collectors of a configured cluster, one per source, reading their secrets as they run. */
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SourceCollector } from './source-collector';

@@ -1,3 +1,4 @@
+/** The stack users deploy: the Skewguard construct and outputs (topic, table, dashboard, roles). */
 import type { StackProps } from 'aws-cdk-lib';
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';

@@ -1,3 +1,4 @@
+/** Finding fingerprints: a stable FNV-1a hash of cluster, rule id and subject. */
 import type { Subject } from './model';
 
 const FNV_OFFSET = 0xcbf29ce484222325n;

@@ -1,3 +1,4 @@
+/** The evaluation policy (rule overrides, runbook base URL, excluded namespaces) and defaults. */
 import type { Severity } from './model';
 
 /** A per-cluster override of one rule's defaults. */

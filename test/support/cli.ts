@@ -1,3 +1,4 @@
+/** Runs the CLI in-process for tests, capturing stdout, stderr and exit code at the test clock. */
 import { runCli } from '../../lib/cli/main';
 import { NOW } from './evaluate';
 

@@ -1,3 +1,4 @@
+/** Test helpers: kubectl documents as the files collector reads them, evaluated at NOW. */
 import { snapshotFromDocuments } from '../../lib/collect/files/collect';
 import type { ClusterSnapshot, Evaluation, Finding } from '../../lib/rules';
 import { DEFAULT_POLICY, evaluate } from '../../lib/rules';

@@ -1,3 +1,4 @@
+/** Mints EKS bearer tokens locally from a SigV4-presigned STS GetCallerIdentity URL. */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';

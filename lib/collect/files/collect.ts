@@ -1,3 +1,4 @@
+/** The `--from-file` collector: kubectl JSON/YAML and saved snapshots into a ClusterSnapshot. */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';

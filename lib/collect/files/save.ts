@@ -1,3 +1,4 @@
+/** `--save-snapshot`: the objects a live read collected, as JSON that `--from-file` replays. */
 import { writeFile } from 'node:fs/promises';
 import type { KubeObjects } from '../kube-objects';
 

@@ -1,3 +1,4 @@
+/** The Kubernetes API client: GETs with deadlines, bounded retries and classified errors. */
 import type { Agent, RequestOptions } from 'node:https';
 import { request } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';

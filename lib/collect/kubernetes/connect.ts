@@ -1,3 +1,4 @@
+/** Connects the scheduled checker to an API server: kubeconfig text, a token, or EKS via IAM. */
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { AWS_CALL_TIMEOUTS } from '../aws/timeouts';
 import { SourceError } from '../errors';

@@ -1,3 +1,4 @@
+/** Turns client-node's kubeconfig failures (exec plugin, CA or key file) into SourceErrors. */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { SourceError } from '../errors';
 

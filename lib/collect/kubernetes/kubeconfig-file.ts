@@ -1,3 +1,4 @@
+/** The CLI's kubeconfig-file connection via client-node, with exec plugins under a deadline. */
 import { KubeConfig } from '@kubernetes/client-node';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -1,3 +1,4 @@
+/** Reads a self-contained kubeconfig from a secret; file paths and exec plugins are refused. */
 import { parse } from 'yaml';
 import { SourceError } from '../errors';
 

@@ -1,3 +1,4 @@
+/** Paged Kubernetes list calls (`limit` + `continue`), with 403s worded as RBAC grants. */
 import type { KubeClient } from './client';
 import { KubeHttpError } from './client';
 import type { Raw } from '../kube-objects';

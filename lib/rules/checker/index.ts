@@ -1,3 +1,4 @@
+/** CHECKER_RULES: MetricsMissing (the registry lists SourceUnavailable on its own). */
 import type { Rule } from '../rule';
 import { MetricsMissing } from './metrics-missing';
 

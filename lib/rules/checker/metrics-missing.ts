@@ -1,3 +1,4 @@
+/** The MetricsMissing rule: every series the rules read is present and fresh in Prometheus. */
 import type { MissingMetric, SnapshotPart } from '../model';
 import type { Rule, RuleContext, RuleFinding } from '../rule';
 import { defineRule } from '../rule';

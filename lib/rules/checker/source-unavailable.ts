@@ -1,3 +1,4 @@
+/** The SourceUnavailable rule: no configured source fails 3 runs in a row, and not all at once. */
 import type { SourceStatus } from '../model';
 import { defineRule } from '../rule';
 import { plural } from '../text';

@@ -1,3 +1,4 @@
+/** Diagnoses why a rollout does not finish, most specific cause first, and words it. */
 import type { Condition, PodInfo } from '../model';
 import { groupBy, plural } from '../text';
 import type { PodProblem, PodProblemKind } from './pods';

@@ -1,3 +1,4 @@
+/** The kubectl commands rollout findings carry, with the real names and selector filled in. */
 import type { Workload } from '../model';
 import { unique } from '../text';
 import type { RolloutCause } from './cause';

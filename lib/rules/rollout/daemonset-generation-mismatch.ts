@@ -1,3 +1,4 @@
+/** The DaemonSetGenerationMismatch rule: its controller has observed each DaemonSet's spec. */
 import { defineRule, MINUTE } from '../rule';
 import { generationMismatch } from './generation';
 import { workloadsOfKind } from './workloads';

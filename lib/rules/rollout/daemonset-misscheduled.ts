@@ -1,3 +1,7 @@
+/**
+ * The DaemonSetMisScheduled rule: no DaemonSet pod runs on a node its node selector, affinity or
+ * tolerations exclude (numberMisscheduled is 0).
+ */
 import { defineRule, MINUTE } from '../rule';
 import { plural } from '../text';
 import { kubectlIn, selectorFlag } from './commands';

@@ -1,3 +1,4 @@
+/** The DaemonSetNotScheduled rule: every node that should run a DaemonSet's pod has one. */
 import type { RuleFinding } from '../rule';
 import { defineRule, MINUTE } from '../rule';
 import type { RolloutCause } from './cause';

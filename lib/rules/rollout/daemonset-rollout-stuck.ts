@@ -1,3 +1,4 @@
+/** The DaemonSetRolloutStuck rule: every DaemonSet updated and available on all its nodes. */
 import type { RuleFinding } from '../rule';
 import { defineRule, MINUTE } from '../rule';
 import { describeCause, diagnose } from './cause';

@@ -1,3 +1,4 @@
+/** The DeploymentGenerationMismatch rule: its controller has observed each Deployment's spec. */
 import { defineRule, MINUTE } from '../rule';
 import { generationMismatch } from './generation';
 import { workloadsOfKind } from './workloads';

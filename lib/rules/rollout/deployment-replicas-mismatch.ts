@@ -1,3 +1,4 @@
+/** The DeploymentReplicasMismatch rule: every Deployment has all its replicas available. */
 import type { DeploymentInfo } from '../model';
 import type { RuleFinding } from '../rule';
 import { defineRule, MINUTE } from '../rule';

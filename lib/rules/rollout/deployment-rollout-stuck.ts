@@ -1,3 +1,4 @@
+/** The DeploymentRolloutStuck rule: no Deployment rollout past its progress deadline. */
 import type { RuleFinding } from '../rule';
 import { defineRule } from '../rule';
 import { describeCause, diagnose } from './cause';

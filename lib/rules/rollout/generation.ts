@@ -1,3 +1,4 @@
+/** The finding of the generation-mismatch rules: a controller behind its workload's spec. */
 import type { Workload } from '../model';
 import type { RuleFinding } from '../rule';
 import { kubectlIn } from './commands';

@@ -1,3 +1,4 @@
+/** The rollout half of the catalogue, in the order of the README's rule table. */
 import type { Rule } from '../rule';
 import { DaemonSetGenerationMismatch } from './daemonset-generation-mismatch';
 import { DaemonSetMisScheduled } from './daemonset-misscheduled';

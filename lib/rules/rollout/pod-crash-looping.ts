@@ -1,3 +1,4 @@
+/** The PodCrashLooping rule: no container crash-loops; one finding per owning workload. */
 import type { ClusterSnapshot, PodInfo, Subject } from '../model';
 import type { RuleFinding } from '../rule';
 import { defineRule, MINUTE } from '../rule';

@@ -1,3 +1,4 @@
+/** Pod diagnosis for the rollout rules: readiness, crash loops, each pod's most telling problem. */
 import type { ContainerInfo, PodInfo } from '../model';
 
 /**

@@ -1,3 +1,4 @@
+/** Wording and evidence every diagnosed rollout finding shares: revision, old pods, commands. */
 import type { Workload } from '../model';
 import type { RolloutCause } from './cause';
 import { rolloutCommands } from './commands';

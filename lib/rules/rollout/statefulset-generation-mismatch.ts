@@ -1,3 +1,4 @@
+/** The StatefulSetGenerationMismatch rule: its controller has observed each StatefulSet's spec. */
 import { defineRule, MINUTE } from '../rule';
 import { generationMismatch } from './generation';
 import { workloadsOfKind } from './workloads';

@@ -1,3 +1,4 @@
+/** The StatefulSetReplicasMismatch rule: every StatefulSet has all its replicas ready. */
 import type { RuleFinding } from '../rule';
 import { defineRule, MINUTE } from '../rule';
 import { describeCause, diagnose } from './cause';

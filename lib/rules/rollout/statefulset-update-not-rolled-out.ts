@@ -1,3 +1,4 @@
+/** The StatefulSetUpdateNotRolledOut rule: every StatefulSet update reaches all replicas. */
 import type { StatefulSetInfo } from '../model';
 import type { RuleFinding } from '../rule';
 import { defineRule, MINUTE } from '../rule';

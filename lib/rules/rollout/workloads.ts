@@ -1,3 +1,4 @@
+/** A workload's rollout as the rules see it: its pods, target revision, old pods still serving. */
 import type {
   ClusterSnapshot,
   Condition,

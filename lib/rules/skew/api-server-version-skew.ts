@@ -1,3 +1,4 @@
+/** The ApiServerVersionSkew rule: all kube-apiserver instances run the same minor version. */
 import { defineRule, HOUR, skip } from '../rule';
 import { CONTROL_PLANE_POLICY } from '../skew-policy';
 import { groupBy, listNames } from '../text';

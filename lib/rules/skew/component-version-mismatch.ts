@@ -1,3 +1,4 @@
+/** The ComponentVersionMismatch rule: every Kubernetes component runs the same version. */
 import { defineRule, HOUR } from '../rule';
 import { groupBy, plural } from '../text';
 import type { ParsedVersion } from '../version';

@@ -1,3 +1,7 @@
+/**
+ * The ControlPlaneVersionSkew rule: controller-manager, scheduler and cloud-controller-manager no
+ * newer than the oldest kube-apiserver and at most one minor behind the newest.
+ */
 import type { RuleFinding } from '../rule';
 import { defineRule, skip } from '../rule';
 import { CONTROL_PLANE_POLICY } from '../skew-policy';

@@ -1,3 +1,4 @@
+/** The EtcdVersionMismatch rule: every etcd member reports the same server version. */
 import { defineRule, HOUR } from '../rule';
 import { groupBy, listNames } from '../text';
 import { compareVersions, patchLabel } from '../version';

@@ -1,3 +1,4 @@
+/** The version-skew half of the catalogue, in the order of the README's rule table. */
 import type { Rule } from '../rule';
 import { ApiServerVersionSkew } from './api-server-version-skew';
 import { ComponentVersionMismatch } from './component-version-mismatch';

@@ -1,3 +1,4 @@
+/** The version inventory the skew rules share: each snapshot version parsed once, memoised. */
 import type { ClusterSnapshot, ControlPlaneComponent, NodeInfo, VersionRef } from '../model';
 import type { ParsedVersion } from '../version';
 import { parseKubeVersion, parseVersion } from '../version';

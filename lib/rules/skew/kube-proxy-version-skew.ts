@@ -1,3 +1,7 @@
+/**
+ * The KubeProxyVersionSkew rule: every kube-proxy no newer than the oldest kube-apiserver, at most
+ * 3 minors (2 below 1.25) behind the newest, and within that window of its node's kubelet.
+ */
 import type { RuleFinding } from '../rule';
 import { defineRule, skip } from '../rule';
 import { nodeComponentWindow } from '../skew-policy';

@@ -1,3 +1,7 @@
+/**
+ * The KubeletVersionSkew rule: every kubelet no newer than the oldest kube-apiserver, and at most
+ * 3 minors (2 below 1.25) behind the newest.
+ */
 import type { RuleFinding } from '../rule';
 import { defineRule, skip } from '../rule';
 import { nodeComponentWindow } from '../skew-policy';

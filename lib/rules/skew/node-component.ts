@@ -1,3 +1,4 @@
+/** Helpers of the kubelet and kube-proxy skew rules: oldest allowed minor, nodes to act on. */
 import type { NodeInfo } from '../model';
 import { nodeComponentWindow } from '../skew-policy';
 import { listNames, plural, unique } from '../text';

@@ -1,3 +1,4 @@
+/** The VersionUnparseable rule: every version string the cluster reports can be parsed. */
 import { defineRule } from '../rule';
 import { groupBy, listNames, plural } from '../text';
 import { inventory } from './inventory';

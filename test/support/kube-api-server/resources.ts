@@ -2,6 +2,7 @@
  * The resource types the test API server knows, and the documents that describe them to clients:
  * discovery (so real kubectl can map kinds to paths) and `/version`.
  */
+import { versionOutput } from '../kube-objects';
 import type { KubeApiServerOptions } from './types';
 
 /** One served resource type, as its registry and discovery describe it. */
@@ -129,17 +130,5 @@ export function versionInfo(version: KubeApiServerOptions['version']): Record<st
     // `kubectl version -o json` output carries the server's block under serverVersion.
     return isRecord(version.serverVersion) ? version.serverVersion : { ...version };
   }
-  const gitVersion = version ?? 'v1.30.4';
-  const m = /^v?(\d+)\.(\d+)/.exec(gitVersion);
-  return {
-    major: m?.[1] ?? '',
-    minor: m?.[2] ?? '',
-    gitVersion,
-    gitCommit: 'a51b3b711150f57ffc1f526a640ec058514ed596',
-    gitTreeState: 'clean',
-    buildDate: '2024-08-14T19:04:52Z',
-    goVersion: 'go1.22.5',
-    compiler: 'gc',
-    platform: 'linux/amd64',
-  };
+  return versionOutput(version ?? 'v1.30.4').serverVersion;
 }

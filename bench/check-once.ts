@@ -18,7 +18,7 @@ import type { KubeObjects } from '../lib/collect/kube-objects';
 import { Ledger, MemoryLedgerStore } from '../lib/ledger';
 import { ConsoleNotifier } from '../lib/notify/console';
 import type { Finding } from '../lib/rules';
-import { kubeObjects } from './kube-objects';
+import { kubeObjects } from './synthetic-objects';
 import type { SizeName } from './synthetic-cluster';
 import { clusterModel, SIZES } from './synthetic-cluster';
 

@@ -8,7 +8,7 @@ import { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubeApiServer } from '../test/support/kube-api-server';
-import { kubeObjects } from './kube-objects';
+import { kubeObjects } from './synthetic-objects';
 import type { SizeName } from './synthetic-cluster';
 import { clusterModel, SERVER_VERSION, SIZES } from './synthetic-cluster';
 

@@ -1,9 +1,11 @@
 /**
  * Synthetic EKS-like clusters for the benchmarks: one compact model per size, rendered as the
- * kubectl-shaped objects the test API server serves (bench/kube-objects.ts) and as the
- * kube-state-metrics series a backfilled Prometheus holds (bench/synthetic-metrics.ts).
- * Deterministic: the same size always yields the same cluster.
+ * kubectl-shaped objects the test API server serves (bench/synthetic-objects.ts) and as the
+ * kube-state-metrics series a backfilled Prometheus holds (bench/synthetic-metrics.ts). Names
+ * are decided here, so both renderings name every object alike. Deterministic: the same size
+ * always yields the same cluster.
  */
+import { nameSuffix, sha256 } from '../test/support/kube-objects';
 
 /** A benchmark size: nodes, workloads (Deployments + StatefulSets + DaemonSets) and pods. */
 export interface SizeSpec {
@@ -40,6 +42,8 @@ export interface NodeModel {
   readonly kubeletVersion: string;
   readonly nodeGroup: string;
   readonly zone: string;
+  /** The EC2 instance behind the node (its providerID). */
+  readonly instanceId: string;
 }
 
 /** How a workload's rollout looks in the model. */
@@ -142,36 +146,41 @@ const DAEMONSETS: readonly DaemonSetDef[] = [
 ];
 const COREDNS_REPLICAS = 2;
 
-/** A short, stable hex hash (FNV-1a) for names, hashes and UIDs. */
-export function hashOf(seed: string, length = 10): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193) >>> 0;
-  let out = '';
-  while (out.length < length) {
-    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
-    out += h.toString(16).padStart(8, '0');
-  }
-  return out.slice(0, length);
+/** A pod-template-hash or controller-revision-hash derived from `seed`. */
+function templateHash(seed: string): string {
+  return nameSuffix(seed, 10);
 }
 
-/** A UUID-shaped id derived from `seed`. */
-export function uidOf(seed: string): string {
-  const h = hashOf(seed, 32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+/** The name of a StatefulSet's revision `n` (1 = the one before an update). */
+export function statefulSetRevision(w: WorkloadModel, n: number): string {
+  return `${w.name}-${templateHash(`${w.namespace}/${w.name}/${n}`)}`;
+}
+
+/** The controller-revision-hash of a DaemonSet's pods. */
+export function daemonSetRevision(w: WorkloadModel): string {
+  return templateHash(`${w.namespace}/${w.name}/ds`);
+}
+
+/** A DaemonSet pod's name: five characters like the real suffix, unique per node. */
+export function daemonSetPodName(w: WorkloadModel, node: NodeModel): string {
+  // A hash alone could collide among 5,000 nodes; the node's index cannot.
+  return `${w.name}-${nameSuffix(`${w.name}/${node.name}`, 2)}${node.index.toString(36).padStart(3, '0')}`;
 }
 
 /** The model of a size: nodes, then the DaemonSets, CoreDNS, and Deployments / StatefulSets. */
 export function clusterModel(size: SizeSpec): ClusterModel {
   const nodes = Array.from({ length: size.nodes }, (_, i): NodeModel => {
     const group = i % 50 === 49 ? 'ng-legacy' : `ng-${i % 5}`;
+    const name = `ip-10-0-${(i >> 8) & 255}-${i & 255}.eu-west-1.compute.internal`;
     return {
       index: i,
-      name: `ip-10-0-${(i >> 8) & 255}-${i & 255}.eu-west-1.compute.internal`,
+      name,
       ip: `10.0.${(i >> 8) & 255}.${i & 255}`,
       kubeletVersion:
         group === 'ng-legacy' ? LEGACY_KUBELET : i % 10 === 3 ? PREVIOUS_KUBELET : CURRENT_KUBELET,
       nodeGroup: group,
       zone: `eu-west-1${'abc'[i % 3] ?? 'a'}`,
+      instanceId: `i-0${sha256(`instance:${name}`).slice(0, 16)}`,
     };
   });
   const workloads: WorkloadModel[] = DAEMONSETS.map((ds, i) => ({
@@ -237,7 +246,7 @@ export function newImageOf(w: WorkloadModel): string {
 export function replicaSetsOf(w: WorkloadModel): ReplicaSetModel[] {
   if (w.kind !== 'Deployment') return [];
   const rs = (revision: number, replicas: number, image: string): ReplicaSetModel => {
-    const hash = hashOf(`${w.namespace}/${w.name}/${revision}`);
+    const hash = templateHash(`${w.namespace}/${w.name}/${revision}`);
     return {
       namespace: w.namespace,
       name: `${w.name}-${hash}`,
@@ -259,12 +268,11 @@ export function forEachPod(model: ClusterModel, visit: (pod: PodModel) => void):
   const { nodes } = model;
   for (const w of model.workloads) {
     if (w.kind === 'DaemonSet') {
-      const hash = hashOf(`${w.namespace}/${w.name}/ds`);
+      const hash = daemonSetRevision(w);
       for (const node of nodes) {
         visit({
           namespace: w.namespace,
-          // Five characters like the real suffix, unique per node (a hash alone could collide).
-          name: `${w.name}-${hashOf(`${w.name}/${node.name}`, 2)}${node.index.toString(36).padStart(3, '0')}`,
+          name: daemonSetPodName(w, node),
           node,
           workload: w,
           ownerKind: 'DaemonSet',
@@ -279,8 +287,8 @@ export function forEachPod(model: ClusterModel, visit: (pod: PodModel) => void):
       continue;
     }
     if (w.kind === 'StatefulSet') {
-      const current = hashOf(`${w.namespace}/${w.name}/1`);
-      const update = w.health === 'updateStuck' ? hashOf(`${w.namespace}/${w.name}/2`) : current;
+      const current = statefulSetRevision(w, 1);
+      const update = w.health === 'updateStuck' ? statefulSetRevision(w, 2) : current;
       for (let k = 0; k < w.replicas; k++) {
         // StatefulSets update from the highest ordinal down.
         const updated = w.health === 'updateStuck' && k === w.replicas - 1;
@@ -292,7 +300,7 @@ export function forEachPod(model: ClusterModel, visit: (pod: PodModel) => void):
           ownerKind: 'StatefulSet',
           ownerName: w.name,
           revisionLabel: 'controller-revision-hash',
-          revisionValue: `${w.name}-${updated ? update : current}`,
+          revisionValue: updated ? update : current,
           image: updated ? newImageOf(w) : w.image,
           state: updated ? 'imagePull' : 'running',
           restarts: 0,
@@ -307,7 +315,7 @@ export function forEachPod(model: ClusterModel, visit: (pod: PodModel) => void):
       for (let r = 0; r < rs.replicas; r++, k++) {
         visit({
           namespace: w.namespace,
-          name: `${rs.name}-${hashOf(`${rs.name}/${r}`, 3)}${r.toString(36).padStart(2, '0')}`,
+          name: `${rs.name}-${nameSuffix(`${rs.name}/${r}`, 3)}${r.toString(36).padStart(2, '0')}`,
           node: nodeFor(nodes, w.index, k),
           workload: w,
           ownerKind: 'ReplicaSet',

@@ -8,8 +8,14 @@
  */
 import { createWriteStream } from 'node:fs';
 import { escapeLabelValue } from '../test/support/openmetrics';
+import { uid } from '../test/support/kube-objects';
 import type { ClusterModel, PodModel, WorkloadModel } from './synthetic-cluster';
-import { forEachPod, hashOf, replicaSetsOf, SERVER_VERSION } from './synthetic-cluster';
+import {
+  forEachPod,
+  replicaSetsOf,
+  SERVER_VERSION,
+  statefulSetRevision,
+} from './synthetic-cluster';
 
 /** The backfilled window: four samples, 4 minutes apart, ending at the query time. */
 export const METRICS_WINDOW = {
@@ -117,7 +123,7 @@ export async function writeOpenMetrics(model: ClusterModel, file: string): Promi
         container_runtime_version: 'containerd://1.7.22',
         kernel_version: '6.1.112-122.189.amzn2023.x86_64',
         os_image: 'Amazon Linux 2023.6.20241031',
-        provider_id: `aws:///${n.zone}/i-0${hashOf(n.name, 16)}`,
+        provider_id: `aws:///${n.zone}/${n.instanceId}`,
       },
       1,
     );
@@ -212,8 +218,6 @@ async function workloadFamilies(om: OpenMetricsFile, model: ClusterModel): Promi
     );
     await om.flush();
   }
-  const revision = (w: WorkloadModel, n: number): string =>
-    `${w.name}-${hashOf(`${w.namespace}/${w.name}/${n}`)}`;
   await perWorkload(om, model, 'StatefulSet', [
     ['metadata_generation', (w) => (stuck(w) ? 2 : 1)],
     ['status_observed_generation', (w) => (stuck(w) ? 2 : 1)],
@@ -223,8 +227,12 @@ async function workloadFamilies(om: OpenMetricsFile, model: ClusterModel): Promi
     ['status_replicas_current', ready],
     ['status_replicas_updated', (w) => (stuck(w) ? 1 : w.replicas)],
     ['status_replicas_available', ready],
-    ['status_current_revision', () => 1, (w) => ({ revision: revision(w, 1) })],
-    ['status_update_revision', () => 1, (w) => ({ revision: revision(w, stuck(w) ? 2 : 1) })],
+    ['status_current_revision', () => 1, (w) => ({ revision: statefulSetRevision(w, 1) })],
+    [
+      'status_update_revision',
+      () => 1,
+      (w) => ({ revision: statefulSetRevision(w, stuck(w) ? 2 : 1) }),
+    ],
     ['created', () => CREATED_EPOCH],
   ]);
   await perWorkload(om, model, 'DaemonSet', [
@@ -305,7 +313,8 @@ async function podFamilies(om: OpenMetricsFile, model: ClusterModel): Promise<vo
         host_ip: p.node.ip,
         created_by_kind: p.ownerKind,
         created_by_name: p.ownerName,
-        uid: hashOf(`pod/${p.namespace}/${p.name}`, 32),
+        // The pod object's metadata.uid, as kube-state-metrics reports it.
+        uid: uid(`pod:${p.namespace}/${p.name}`),
       },
       1,
     ),

@@ -3,59 +3,55 @@
  * upgrade (control plane 1.30, node group ng-old still on kubelet 1.26, ng-new on 1.29, the
  * kube-proxy add-on left at 1.27), with a stuck Deployment rollout and a crash-looping StatefulSet.
  *
+ * This file holds the plan of the cluster (its nodes, images and workloads); the objects are
+ * built by the factory the tests and benchmarks share (test/support/kube-objects), so the demo
+ * shows the same shapes the collectors are tested against.
+ *
  * Deterministic: uids, hashes, ids and IPs derive from SHA-256 of fixed seeds, times from fixed
  * instants. Run from the repository root:
  *   npx tsx examples/demo-cluster/generate.ts          rewrite the JSON files
  *   npx tsx examples/demo-cluster/generate.ts --check  fail when they are stale or inconsistent
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Json, JsonObject } from './verify';
+import type {
+  Cluster,
+  DaemonSetNode,
+  DaemonSetPlan,
+  DeploymentPlan,
+  InstanceType,
+  JsonObject,
+  NodeImage,
+  NodePlan,
+  OsImage,
+  PodPlacement,
+  PodTemplate,
+  StatefulSetPlan,
+} from '../../test/support/kube-objects';
+import {
+  asObjects,
+  at,
+  byNamespacedName,
+  canonical,
+  container,
+  daemonSetObjects,
+  deploymentObjects,
+  execProbe,
+  hostPath,
+  httpProbe,
+  list,
+  nodeObject,
+  POD_SPEC_DEFAULTS,
+  qualifiedImage,
+  running,
+  sha256,
+  statefulSetObjects,
+  versionOutput,
+} from '../../test/support/kube-objects';
 import { verifyDemoCluster } from './verify';
-
-// ---------------------------------------------------------------------------------------------
-// Deterministic building blocks
 
 /** When the demo's kubectl commands ran; every timestamp in the files lies before it. */
 const COLLECTED_AT = '2026-11-21T11:58:00Z';
-
-function sha256(seed: string): string {
-  return createHash('sha256').update(seed).digest('hex');
-}
-
-/** A version-4 UUID, as the API server assigns to metadata.uid. */
-function uid(seed: string): string {
-  const h = sha256(`uid:${seed}`);
-  const variant = ((parseInt(h.charAt(16), 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-/** The alphabet of generateName suffixes and template hashes (no vowels, no 0, 1 or 3). */
-const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** A generateName-style suffix such as `x7k2p`. */
-function nameSuffix(seed: string, length = 5): string {
-  const h = sha256(`suffix:${seed}`);
-  let out = '';
-  for (let i = 0; i < length; i++) {
-    out += SAFE_ALPHABET.charAt(parseInt(h.slice(i * 2, i * 2 + 2), 16) % SAFE_ALPHABET.length);
-  }
-  return out;
-}
-
-/** An ISO instant moved by some seconds, printed as the API prints times (no milliseconds). */
-function at(instant: string, seconds = 0): string {
-  return new Date(Date.parse(instant) + seconds * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-/** A resourceVersion that grows with the time of the object's last write, as etcd revisions do. */
-function resourceVersion(lastWrite: string, seed: string): string {
-  const seconds = (Date.parse(lastWrite) - Date.parse('2026-01-01T00:00:00Z')) / 1000;
-  return String(
-    28_000_000 + Math.floor(seconds / 3) + (parseInt(sha256(seed).slice(0, 4), 16) % 3),
-  );
-}
 
 // ---------------------------------------------------------------------------------------------
 // Cluster facts
@@ -109,33 +105,15 @@ const IMAGE_SIZES: Readonly<Record<string, number>> = {
   [IMAGES.postgresUpdate]: 158_902_116,
 };
 
-/** The fully qualified reference containerd reports (`docker.io/library/` for short names). */
-function qualified(image: string): string {
-  const first = image.split('/')[0] ?? '';
-  const hasRegistry =
-    image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (hasRegistry) return image;
-  return image.includes('/') ? `docker.io/${image}` : `docker.io/library/${image}`;
-}
+/** The cluster as every object sees it. */
+const DEMO: Cluster = { name: 'demo-eks', region: REGION, collectedAt: COLLECTED_AT };
 
-/** `repository@sha256:digest`, as status.containerStatuses[].imageID and node images show. */
-function imageId(image: string): string {
-  const ref = qualified(image);
-  const repository = ref.slice(0, ref.lastIndexOf(':'));
-  return `${repository}@sha256:${sha256(`digest:${ref}`)}`;
-}
-
-interface OsImage {
-  readonly osImage: string;
-  readonly kernelVersion: string;
-  readonly containerRuntimeVersion: string;
+/** An OS image and the pause (sandbox) image its kubelet keeps in the cache. */
+interface DemoOsImage extends OsImage {
   readonly pause: string;
-  /** AL2023 nodes run the external AWS cloud provider, which records the node IP it was given. */
-  readonly providedNodeIpAnnotation: boolean;
-  readonly ephemeralStorageKi: number;
 }
 
-const AMAZON_LINUX_2: OsImage = {
+const AMAZON_LINUX_2: DemoOsImage = {
   osImage: 'Amazon Linux 2',
   kernelVersion: '5.10.215-203.850.amzn2.x86_64',
   containerRuntimeVersion: 'containerd://1.7.11',
@@ -144,7 +122,7 @@ const AMAZON_LINUX_2: OsImage = {
   ephemeralStorageKi: 20_959_212,
 };
 
-const AMAZON_LINUX_2023: OsImage = {
+const AMAZON_LINUX_2023: DemoOsImage = {
   osImage: 'Amazon Linux 2023.5.20240916',
   kernelVersion: '6.1.109-118.189.amzn2023.x86_64',
   containerRuntimeVersion: 'containerd://1.7.20',
@@ -153,21 +131,13 @@ const AMAZON_LINUX_2023: OsImage = {
   ephemeralStorageKi: 20_893_676,
 };
 
-interface InstanceType {
-  readonly name: string;
-  readonly cpu: number;
-  readonly memoryKi: number;
-  /** The VPC CNI's limit: ENIs × (IPs per ENI − 1) + 2. */
-  readonly maxPods: number;
-}
-
 const M5_XLARGE: InstanceType = { name: 'm5.xlarge', cpu: 4, memoryKi: 15_896_988, maxPods: 58 };
 const M6I_XLARGE: InstanceType = { name: 'm6i.xlarge', cpu: 4, memoryKi: 15_901_080, maxPods: 58 };
 
 interface NodeGroup {
   readonly name: string;
   readonly kubeletVersion: string;
-  readonly os: OsImage;
+  readonly os: DemoOsImage;
   readonly instanceType: InstanceType;
   readonly ami: string;
   readonly created: string;
@@ -204,15 +174,9 @@ const NODE_GROUPS: readonly NodeGroup[] = [
   },
 ];
 
-interface DemoNode {
-  readonly name: string;
-  readonly ip: string;
-  readonly zone: Zone;
+/** A node of the demo: the factory's node plan, where its pods get their IPs, and its group. */
+interface DemoNode extends NodePlan, DaemonSetNode {
   readonly group: NodeGroup;
-  readonly created: string;
-  readonly instanceId: string;
-  /** The kubelet's minor version decides which pod status fields it writes. */
-  readonly kubeletMinor: number;
 }
 
 const NODES: readonly DemoNode[] = NODE_GROUPS.flatMap((group) =>
@@ -220,10 +184,16 @@ const NODES: readonly DemoNode[] = NODE_GROUPS.flatMap((group) =>
     name: `ip-${ip.replace(/\./g, '-')}.${REGION}.compute.internal`,
     ip,
     zone,
+    zoneId: ZONE_IDS[zone],
     group,
+    nodeGroup: group.name,
+    ami: group.ami,
+    kubeletVersion: group.kubeletVersion,
+    os: group.os,
+    instanceType: group.instanceType,
     created: at(group.created, index * 13),
     instanceId: `i-0${sha256(`instance:${ip}`).slice(0, 16)}`,
-    kubeletMinor: Number(/^v1\.(\d+)\./.exec(group.kubeletVersion)?.[1]),
+    podIp: (podKey: string) => podIp(podKey, zone),
   })),
 );
 
@@ -234,511 +204,6 @@ function node(ip: string): DemoNode {
   return found;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Nodes
-
-function nodeObject(n: DemoNode, images: readonly string[]): JsonObject {
-  const { group } = n;
-  const type = group.instanceType;
-  // EKS reserves 11 MiB per pod + 255 MiB for the kubelet and 100 MiB as eviction threshold.
-  const reservedKi = (11 * type.maxPods + 255 + 100) * 1024;
-  // …and 6% of the first core, 1% of the second, 0.5% of each further core.
-  const reservedMilliCpu = 60 + 10 + Math.max(0, type.cpu - 2) * 5;
-  const storageBytes = group.os.ephemeralStorageKi * 1024;
-  const heartbeat = at(
-    COLLECTED_AT,
-    -(20 + (parseInt(sha256(`hb:${n.name}`).slice(0, 4), 16) % 270)),
-  );
-  const ready = at(n.created, 41);
-  const condition = (type: string, status: string, reason: string, message: string) => ({
-    lastHeartbeatTime: heartbeat,
-    lastTransitionTime: type === 'Ready' ? ready : at(n.created, 19),
-    message,
-    reason,
-    status,
-    type,
-  });
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      annotations: {
-        ...(group.os.providedNodeIpAnnotation
-          ? { 'alpha.kubernetes.io/provided-node-ip': n.ip }
-          : {}),
-        'node.alpha.kubernetes.io/ttl': '0',
-        'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
-      },
-      creationTimestamp: n.created,
-      labels: {
-        'beta.kubernetes.io/arch': 'amd64',
-        'beta.kubernetes.io/instance-type': type.name,
-        'beta.kubernetes.io/os': 'linux',
-        'eks.amazonaws.com/capacityType': 'ON_DEMAND',
-        'eks.amazonaws.com/nodegroup': group.name,
-        'eks.amazonaws.com/nodegroup-image': group.ami,
-        'failure-domain.beta.kubernetes.io/region': REGION,
-        'failure-domain.beta.kubernetes.io/zone': n.zone,
-        'k8s.io/cloud-provider-aws': sha256('cluster:demo-eks').slice(0, 32),
-        'kubernetes.io/arch': 'amd64',
-        'kubernetes.io/hostname': n.name,
-        'kubernetes.io/os': 'linux',
-        'node.kubernetes.io/instance-type': type.name,
-        'topology.k8s.aws/zone-id': ZONE_IDS[n.zone],
-        'topology.kubernetes.io/region': REGION,
-        'topology.kubernetes.io/zone': n.zone,
-      },
-      name: n.name,
-      resourceVersion: resourceVersion(heartbeat, n.name),
-      uid: uid(`node:${n.name}`),
-    },
-    spec: { providerID: `aws:///${n.zone}/${n.instanceId}` },
-    status: {
-      addresses: [
-        { address: n.ip, type: 'InternalIP' },
-        { address: n.name, type: 'InternalDNS' },
-        { address: n.name, type: 'Hostname' },
-      ],
-      allocatable: {
-        cpu: `${type.cpu * 1000 - reservedMilliCpu}m`,
-        'ephemeral-storage': String(Math.floor(storageBytes * 0.9) - 1024 ** 3),
-        'hugepages-1Gi': '0',
-        'hugepages-2Mi': '0',
-        memory: `${type.memoryKi - reservedKi}Ki`,
-        pods: String(type.maxPods),
-      },
-      capacity: {
-        cpu: String(type.cpu),
-        'ephemeral-storage': `${group.os.ephemeralStorageKi}Ki`,
-        'hugepages-1Gi': '0',
-        'hugepages-2Mi': '0',
-        memory: `${type.memoryKi}Ki`,
-        pods: String(type.maxPods),
-      },
-      conditions: [
-        condition(
-          'MemoryPressure',
-          'False',
-          'KubeletHasSufficientMemory',
-          'kubelet has sufficient memory available',
-        ),
-        condition(
-          'DiskPressure',
-          'False',
-          'KubeletHasNoDiskPressure',
-          'kubelet has no disk pressure',
-        ),
-        condition(
-          'PIDPressure',
-          'False',
-          'KubeletHasSufficientPID',
-          'kubelet has sufficient PID available',
-        ),
-        condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
-      ],
-      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
-      // The kubelet lists cached images largest first.
-      images: [...new Set(images)]
-        .map((image) => ({ image, size: IMAGE_SIZES[image] ?? 0 }))
-        .sort((a, b) => b.size - a.size)
-        .map(({ image, size }) => ({ names: [imageId(image), qualified(image)], sizeBytes: size })),
-      nodeInfo: {
-        architecture: 'amd64',
-        bootID: uid(`boot:${n.name}`),
-        containerRuntimeVersion: group.os.containerRuntimeVersion,
-        kernelVersion: group.os.kernelVersion,
-        // Deprecated: the kubelet copies its own version here; it says nothing about kube-proxy.
-        kubeProxyVersion: group.kubeletVersion,
-        kubeletVersion: group.kubeletVersion,
-        machineID: sha256(`machine:${n.name}`).slice(0, 32),
-        operatingSystem: 'linux',
-        osImage: group.os.osImage,
-        systemUUID: `ec2${uid(`system:${n.name}`).slice(3)}`,
-      },
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pods
-
-/** The object a pod's (or ReplicaSet's) controller ownerReference points to. */
-interface Owner {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly uid: string;
-}
-
-function controllerRef(owner: Owner): JsonObject {
-  return {
-    apiVersion: owner.apiVersion,
-    blockOwnerDeletion: true,
-    controller: true,
-    kind: owner.kind,
-    name: owner.name,
-    uid: owner.uid,
-  };
-}
-
-/** How one container of a pod is doing when kubectl ran. */
-type ContainerRun =
-  | {
-      readonly kind: 'running';
-      readonly startedAt: string;
-      readonly restarts?: number;
-      readonly last?: Termination;
-    }
-  | { readonly kind: 'completed'; readonly startedAt: string; readonly finishedAt: string }
-  | { readonly kind: 'imagePullBackOff' }
-  | { readonly kind: 'crashLoopBackOff'; readonly restarts: number; readonly last: Termination };
-
-/** lastState.terminated: how the previous attempt of a container ended. */
-interface Termination {
-  readonly reason: string;
-  readonly exitCode: number;
-  readonly startedAt: string;
-  readonly finishedAt: string;
-}
-
-/** A pod template as Deployments, StatefulSets and DaemonSets carry it (API defaults applied). */
-interface PodTemplate {
-  readonly labels: Readonly<Record<string, string>>;
-  readonly spec: JsonObject & { readonly containers: JsonObject[] };
-}
-
-function templateJson(template: PodTemplate, extraLabels: Record<string, string> = {}): JsonObject {
-  return {
-    metadata: { creationTimestamp: null, labels: { ...template.labels, ...extraLabels } },
-    spec: template.spec,
-  };
-}
-
-/** What a pod needs beyond its template: identity, placement and how its containers run. */
-interface PodPlan {
-  readonly namespace: string;
-  readonly name: string;
-  readonly generateName: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly owner: Owner;
-  readonly node: DemoNode;
-  readonly created: string;
-  readonly template: PodTemplate;
-  /** By container name, init containers included. */
-  readonly runs: Readonly<Record<string, ContainerRun>>;
-  /** DaemonSet pods: the controller pins them to their node and adds its own tolerations. */
-  readonly daemonSet?: boolean;
-  /** StatefulSet pods: stable hostname, headless-service subdomain and their claim volumes. */
-  readonly statefulSet?: { readonly serviceName: string; readonly claims: readonly string[] };
-}
-
-const PRIORITIES: Readonly<Record<string, number>> = {
-  'system-node-critical': 2_000_001_000,
-  'system-cluster-critical': 2_000_000_000,
-};
-
-/** DefaultTolerationSeconds admission: five minutes on a NotReady or unreachable node. */
-const DEFAULT_TOLERATIONS: JsonObject[] = [
-  {
-    effect: 'NoExecute',
-    key: 'node.kubernetes.io/not-ready',
-    operator: 'Exists',
-    tolerationSeconds: 300,
-  },
-  {
-    effect: 'NoExecute',
-    key: 'node.kubernetes.io/unreachable',
-    operator: 'Exists',
-    tolerationSeconds: 300,
-  },
-];
-
-/** Tolerations the DaemonSet controller adds to every pod it creates. */
-function daemonSetTolerations(hostNetwork: boolean): JsonObject[] {
-  const added: [string, string][] = [
-    ['NoExecute', 'node.kubernetes.io/not-ready'],
-    ['NoExecute', 'node.kubernetes.io/unreachable'],
-    ['NoSchedule', 'node.kubernetes.io/disk-pressure'],
-    ['NoSchedule', 'node.kubernetes.io/memory-pressure'],
-    ['NoSchedule', 'node.kubernetes.io/pid-pressure'],
-    ['NoSchedule', 'node.kubernetes.io/unschedulable'],
-  ];
-  if (hostNetwork) added.push(['NoSchedule', 'node.kubernetes.io/network-unavailable']);
-  return added.map(([effect, key]) => ({ effect, key, operator: 'Exists' }));
-}
-
-function asObjects(value: Json | undefined): JsonObject[] {
-  return Array.isArray(value) ? (value as JsonObject[]) : [];
-}
-
-function podObject(plan: PodPlan): JsonObject {
-  const { node: n, template } = plan;
-  const podUid = uid(`pod:${plan.namespace}/${plan.name}`);
-  const tokenVolume = `kube-api-access-${nameSuffix(`token:${plan.namespace}/${plan.name}`)}`;
-  const spec = template.spec;
-  const hostNetwork = spec['hostNetwork'] === true;
-  const priorityClass =
-    typeof spec['priorityClassName'] === 'string' ? spec['priorityClassName'] : undefined;
-  const serviceAccount =
-    typeof spec['serviceAccountName'] === 'string' ? spec['serviceAccountName'] : 'default';
-  const tokenMount = {
-    mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
-    name: tokenVolume,
-    readOnly: true,
-  };
-  const withToken = (c: JsonObject): JsonObject => ({
-    ...c,
-    volumeMounts: [...asObjects(c['volumeMounts']), tokenMount],
-  });
-  const claimVolumes = (plan.statefulSet?.claims ?? []).map((claim) => ({
-    name: claim,
-    persistentVolumeClaim: { claimName: `${claim}-${plan.name}` },
-  }));
-  const podSpec: JsonObject = {
-    ...spec,
-    affinity: plan.daemonSet
-      ? {
-          nodeAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: {
-              nodeSelectorTerms: [
-                { matchFields: [{ key: 'metadata.name', operator: 'In', values: [n.name] }] },
-              ],
-            },
-          },
-        }
-      : spec['affinity'],
-    containers: spec.containers.map(withToken),
-    enableServiceLinks: true,
-    hostname: plan.statefulSet ? plan.name : undefined,
-    initContainers: spec['initContainers']
-      ? asObjects(spec['initContainers']).map(withToken)
-      : undefined,
-    nodeName: n.name,
-    preemptionPolicy: 'PreemptLowerPriority',
-    priority: priorityClass ? PRIORITIES[priorityClass] : 0,
-    serviceAccount,
-    serviceAccountName: serviceAccount,
-    subdomain: plan.statefulSet?.serviceName,
-    tolerations: [
-      ...asObjects(spec['tolerations']),
-      ...(plan.daemonSet ? daemonSetTolerations(hostNetwork) : DEFAULT_TOLERATIONS),
-    ],
-    volumes: [
-      ...claimVolumes,
-      ...asObjects(spec['volumes']),
-      {
-        name: tokenVolume,
-        projected: {
-          defaultMode: 420,
-          sources: [
-            { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-            { configMap: { items: [{ key: 'ca.crt', path: 'ca.crt' }], name: 'kube-root-ca.crt' } },
-            {
-              downwardAPI: {
-                items: [
-                  {
-                    fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' },
-                    path: 'namespace',
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      },
-    ],
-  };
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      creationTimestamp: plan.created,
-      generateName: plan.generateName,
-      labels: plan.labels,
-      name: plan.name,
-      namespace: plan.namespace,
-      ownerReferences: [controllerRef(plan.owner)],
-      resourceVersion: resourceVersion(lastStatusChange(plan), `${plan.namespace}/${plan.name}`),
-      uid: podUid,
-    },
-    spec: podSpec,
-    status: podStatus(plan, podUid, hostNetwork),
-  };
-}
-
-/** The last time the kubelet wrote this pod's status. */
-function lastStatusChange(plan: PodPlan): string {
-  const times = Object.values(plan.runs).flatMap((run) => {
-    if (run.kind === 'running') return [run.startedAt];
-    if (run.kind === 'completed') return [run.finishedAt];
-    if (run.kind === 'crashLoopBackOff') return [run.last.finishedAt];
-    return [at(COLLECTED_AT, -95)];
-  });
-  return times.sort().at(-1) ?? plan.created;
-}
-
-function containerNames(list: Json | undefined): string[] {
-  return asObjects(list).map((c) => String(c['name']));
-}
-
-function containerImage(plan: PodPlan, name: string): string {
-  const all = [
-    ...asObjects(plan.template.spec['initContainers']),
-    ...plan.template.spec.containers,
-  ];
-  const image = all.find((c) => c['name'] === name)?.['image'];
-  if (typeof image !== 'string') throw new Error(`${plan.name}: container ${name} has no image`);
-  return image;
-}
-
-function runOf(plan: PodPlan, name: string): ContainerRun {
-  const run = plan.runs[name];
-  if (!run) throw new Error(`${plan.name}: no run given for container ${name}`);
-  return run;
-}
-
-function containerStatus(plan: PodPlan, podUid: string, name: string): JsonObject {
-  const run = runOf(plan, name);
-  const image = containerImage(plan, name);
-  const containerId = (attempt: number) =>
-    `containerd://${sha256(`container:${plan.namespace}/${plan.name}/${name}/${attempt}`)}`;
-  switch (run.kind) {
-    case 'imagePullBackOff':
-      // Never created: no containerID or imageID, and the image exactly as the spec names it.
-      return {
-        image,
-        imageID: '',
-        lastState: {},
-        name,
-        ready: false,
-        restartCount: 0,
-        started: false,
-        state: {
-          waiting: { message: `Back-off pulling image "${image}"`, reason: 'ImagePullBackOff' },
-        },
-      };
-    case 'completed':
-      return {
-        containerID: containerId(0),
-        image: qualified(image),
-        imageID: imageId(image),
-        lastState: {},
-        name,
-        ready: true,
-        restartCount: 0,
-        started: false,
-        state: {
-          terminated: {
-            containerID: containerId(0),
-            exitCode: 0,
-            finishedAt: run.finishedAt,
-            reason: 'Completed',
-            startedAt: run.startedAt,
-          },
-        },
-      };
-    case 'running': {
-      const restarts = run.restarts ?? 0;
-      return {
-        containerID: containerId(restarts),
-        image: qualified(image),
-        imageID: imageId(image),
-        lastState: run.last ? { terminated: terminated(run.last, containerId(restarts - 1)) } : {},
-        name,
-        ready: true,
-        restartCount: restarts,
-        started: true,
-        state: { running: { startedAt: run.startedAt } },
-      };
-    }
-    case 'crashLoopBackOff':
-      return {
-        containerID: containerId(run.restarts),
-        image: qualified(image),
-        imageID: imageId(image),
-        lastState: { terminated: terminated(run.last, containerId(run.restarts)) },
-        name,
-        ready: false,
-        restartCount: run.restarts,
-        started: false,
-        state: {
-          waiting: {
-            message: `back-off 5m0s restarting failed container=${name} pod=${plan.name}_${plan.namespace}(${podUid})`,
-            reason: 'CrashLoopBackOff',
-          },
-        },
-      };
-  }
-}
-
-function terminated(t: Termination, containerId: string): JsonObject {
-  return {
-    containerID: containerId,
-    exitCode: t.exitCode,
-    finishedAt: t.finishedAt,
-    reason: t.reason,
-    startedAt: t.startedAt,
-  };
-}
-
-function podStatus(plan: PodPlan, podUid: string, hostNetwork: boolean): JsonObject {
-  const n = plan.node;
-  const scheduled = plan.created;
-  const startTime = at(plan.created, 1);
-  const sandboxReady = at(plan.created, 3);
-  const initNames = containerNames(plan.template.spec['initContainers']);
-  const names = containerNames(plan.template.spec.containers);
-  const initRuns = initNames.map((name) => runOf(plan, name));
-  const initialized = initRuns.reduce(
-    (latest, run) =>
-      run.kind === 'completed' && run.finishedAt > latest ? run.finishedAt : latest,
-    startTime,
-  );
-  const runs = names.map((name) => ({ name, run: runOf(plan, name) }));
-  const unready = runs.filter(({ run }) => run.kind !== 'running').map(({ name }) => name);
-  const readyAt = runs.reduce(
-    (latest, { run }) =>
-      run.kind === 'running' && run.startedAt > latest ? run.startedAt : latest,
-    initialized,
-  );
-  const neverStarted = runs.some(({ run }) => run.kind === 'imagePullBackOff');
-  const ip = hostNetwork ? n.ip : podIp(`${plan.namespace}/${plan.name}`, n.zone);
-  const condition = (type: string, time: string, failing?: string): JsonObject => ({
-    lastProbeTime: null,
-    lastTransitionTime: time,
-    message: failing ? `containers with unready status: [${failing}]` : undefined,
-    reason: failing ? 'ContainersNotReady' : undefined,
-    status: failing ? 'False' : 'True',
-    type,
-  });
-  const failing = unready.length > 0 ? unready.join(' ') : undefined;
-  // A container that never became ready leaves Ready False from the moment the pod initialized.
-  const readyTime = failing ? initialized : at(readyAt, 4);
-  return {
-    conditions: [
-      // Kubelets before 1.29 do not write PodReadyToStartContainers.
-      ...(n.kubeletMinor >= 29 ? [condition('PodReadyToStartContainers', sandboxReady)] : []),
-      condition('Initialized', initialized),
-      condition('Ready', readyTime, failing),
-      condition('ContainersReady', readyTime, failing),
-      condition('PodScheduled', scheduled),
-    ],
-    containerStatuses: [...names].sort().map((name) => containerStatus(plan, podUid, name)),
-    hostIP: n.ip,
-    // status.hostIPs is written by kubelets from 1.29 (PodHostIPs beta).
-    hostIPs: n.kubeletMinor >= 29 ? [{ ip: n.ip }] : undefined,
-    initContainerStatuses:
-      initNames.length > 0
-        ? initNames.map((name) => containerStatus(plan, podUid, name))
-        : undefined,
-    phase: neverStarted ? 'Pending' : 'Running',
-    podIP: ip,
-    podIPs: [{ ip }],
-    qosClass: qosClass(plan.template.spec.containers),
-    startTime,
-  };
-}
-
 /** A secondary IP of the node's subnet, as the VPC CNI hands them to pods. */
 function podIp(seed: string, zone: Zone): string {
   const h = sha256(`ip:${seed}`);
@@ -747,282 +212,8 @@ function podIp(seed: string, zone: Zone): string {
   return `10.0.${third}.${fourth}`;
 }
 
-function qosClass(containers: readonly JsonObject[]): string {
-  const resources = containers.map(
-    (c) => c['resources'] as { requests?: JsonObject; limits?: JsonObject },
-  );
-  const any = resources.some((r) => r.requests ?? r.limits);
-  if (!any) return 'BestEffort';
-  const guaranteed = resources.every(
-    (r) =>
-      r.limits?.['cpu'] !== undefined &&
-      r.limits['memory'] !== undefined &&
-      (r.requests?.['cpu'] ?? r.limits['cpu']) === r.limits['cpu'] &&
-      (r.requests?.['memory'] ?? r.limits['memory']) === r.limits['memory'],
-  );
-  return guaranteed ? 'Guaranteed' : 'Burstable';
-}
-
 // ---------------------------------------------------------------------------------------------
-// Container and probe shapes (with the defaults the API server fills in)
-
-function container(fields: JsonObject): JsonObject {
-  return {
-    imagePullPolicy: 'IfNotPresent',
-    resources: {},
-    terminationMessagePath: '/dev/termination-log',
-    terminationMessagePolicy: 'File',
-    ...fields,
-  };
-}
-
-function httpProbe(
-  path: string,
-  port: string | number,
-  periodSeconds = 10,
-  initialDelaySeconds?: number,
-): JsonObject {
-  return {
-    failureThreshold: 3,
-    httpGet: { path, port, scheme: 'HTTP' },
-    initialDelaySeconds,
-    periodSeconds,
-    successThreshold: 1,
-    timeoutSeconds: 1,
-  };
-}
-
-function execProbe(
-  command: string[],
-  periodSeconds: number,
-  initialDelaySeconds?: number,
-): JsonObject {
-  return {
-    exec: { command },
-    failureThreshold: 3,
-    initialDelaySeconds,
-    periodSeconds,
-    successThreshold: 1,
-    timeoutSeconds: 1,
-  };
-}
-
-const POD_SPEC_DEFAULTS: JsonObject = {
-  dnsPolicy: 'ClusterFirst',
-  restartPolicy: 'Always',
-  schedulerName: 'default-scheduler',
-  securityContext: {},
-  terminationGracePeriodSeconds: 30,
-};
-
-/** The object metadata the API server keeps for every workload. */
-function workloadMeta(
-  namespace: string,
-  name: string,
-  kind: string,
-  fields: {
-    created: string;
-    lastWrite: string;
-    generation: number;
-    labels: Record<string, string>;
-    annotations?: Record<string, string>;
-    owner?: Owner;
-  },
-): JsonObject {
-  return {
-    annotations: fields.annotations,
-    creationTimestamp: fields.created,
-    generation: fields.generation,
-    labels: fields.labels,
-    name,
-    namespace,
-    ownerReferences: fields.owner ? [controllerRef(fields.owner)] : undefined,
-    resourceVersion: resourceVersion(fields.lastWrite, `${kind}:${namespace}/${name}`),
-    uid: uid(`${kind}:${namespace}/${name}`),
-  };
-}
-
-function ownerOf(object: JsonObject): Owner {
-  const meta = object['metadata'] as JsonObject;
-  return {
-    apiVersion: String(object['apiVersion']),
-    kind: String(object['kind']),
-    name: String(meta['name']),
-    uid: String(meta['uid']),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Deployments and their ReplicaSets
-
-/** One revision of a Deployment: its ReplicaSet and the pods it still runs. */
-interface RevisionPlan {
-  readonly revision: number;
-  readonly hash: string;
-  readonly image: string;
-  readonly created: string;
-  /** metadata.generation of the ReplicaSet: bumped by every scale. */
-  readonly generation: number;
-  readonly pods: readonly PodPlacement[];
-}
-
-/** Where and when a pod of a revision was created, and how its one container runs. */
-interface PodPlacement {
-  readonly node: DemoNode;
-  readonly created: string;
-  readonly run: ContainerRun;
-}
-
-interface DeploymentPlan {
-  readonly namespace: string;
-  readonly name: string;
-  readonly labels: Record<string, string>;
-  readonly selector: Record<string, string>;
-  readonly created: string;
-  readonly generation: number;
-  readonly replicas: number;
-  readonly strategy: JsonObject;
-  /** The most pods a rollout may run: replicas + maxSurge (the max-replicas annotation). */
-  readonly maxReplicas: number;
-  readonly template: (image: string) => PodTemplate;
-  /** Oldest first; the last one is the current revision. */
-  readonly revisions: readonly RevisionPlan[];
-  readonly availableSince: string;
-  /** When the newest ReplicaSet finished rolling out, or, for a stuck rollout, when it timed out. */
-  readonly progressed: { readonly at: string; readonly stuck: boolean };
-}
-
-function deploymentObjects(plan: DeploymentPlan): {
-  deployment: JsonObject;
-  replicaSets: JsonObject[];
-  pods: JsonObject[];
-} {
-  const current = plan.revisions.at(-1);
-  if (!current) throw new Error(`${plan.name}: a Deployment needs at least one revision`);
-  const newRs = `${plan.name}-${current.hash}`;
-  const isReady = (run: ContainerRun) => run.kind === 'running';
-  const allPods = plan.revisions.flatMap((r) => r.pods);
-  const ready = allPods.filter((p) => isReady(p.run)).length;
-  const total = allPods.length;
-  const deployment: JsonObject = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: workloadMeta(plan.namespace, plan.name, 'Deployment', {
-      created: plan.created,
-      lastWrite: plan.progressed.at,
-      generation: plan.generation,
-      labels: plan.labels,
-      annotations: { 'deployment.kubernetes.io/revision': String(current.revision) },
-    }),
-    spec: {
-      progressDeadlineSeconds: 600,
-      replicas: plan.replicas,
-      revisionHistoryLimit: 10,
-      selector: { matchLabels: plan.selector },
-      strategy: plan.strategy,
-      template: templateJson(plan.template(current.image)),
-    },
-    status: {
-      availableReplicas: ready,
-      conditions: [
-        {
-          lastTransitionTime: plan.availableSince,
-          lastUpdateTime: plan.availableSince,
-          message: 'Deployment has minimum availability.',
-          reason: 'MinimumReplicasAvailable',
-          status: 'True',
-          type: 'Available',
-        },
-        plan.progressed.stuck
-          ? {
-              lastTransitionTime: plan.progressed.at,
-              lastUpdateTime: plan.progressed.at,
-              message: `ReplicaSet "${newRs}" has timed out progressing.`,
-              reason: 'ProgressDeadlineExceeded',
-              status: 'False',
-              type: 'Progressing',
-            }
-          : {
-              lastTransitionTime: at(current.created, -1),
-              lastUpdateTime: plan.progressed.at,
-              message: `ReplicaSet "${newRs}" has successfully progressed.`,
-              reason: 'NewReplicaSetAvailable',
-              status: 'True',
-              type: 'Progressing',
-            },
-      ],
-      observedGeneration: plan.generation,
-      readyReplicas: ready,
-      // status.replicas counts the pods of every revision; spec.replicas is the target.
-      replicas: total,
-      unavailableReplicas: total - ready > 0 ? total - ready : undefined,
-      updatedReplicas: current.pods.length,
-    },
-  };
-  const deploymentOwner = ownerOf(deployment);
-  const replicaSets: JsonObject[] = [];
-  const pods: JsonObject[] = [];
-  plan.revisions.forEach((revision, index) => {
-    const rsName = `${plan.name}-${revision.hash}`;
-    const template = plan.template(revision.image);
-    const hashLabel = { 'pod-template-hash': revision.hash };
-    const rsReady = revision.pods.filter((p) => isReady(p.run)).length;
-    const lastPod = revision.pods
-      .map((p) => p.created)
-      .sort()
-      .at(-1);
-    const rs: JsonObject = {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: workloadMeta(plan.namespace, rsName, 'ReplicaSet', {
-        created: revision.created,
-        // A scaled-down revision was last written when its successor scaled it to zero.
-        lastWrite: lastPod ?? at(plan.revisions[index + 1]?.created ?? revision.created, 40),
-        generation: revision.generation,
-        labels: { ...template.labels, ...hashLabel },
-        annotations: {
-          'deployment.kubernetes.io/desired-replicas': String(plan.replicas),
-          'deployment.kubernetes.io/max-replicas': String(plan.maxReplicas),
-          'deployment.kubernetes.io/revision': String(revision.revision),
-        },
-        owner: deploymentOwner,
-      }),
-      spec: {
-        replicas: revision.pods.length,
-        selector: { matchLabels: { ...plan.selector, ...hashLabel } },
-        template: templateJson(template, hashLabel),
-      },
-      // Zero counts are omitted (omitempty), except replicas.
-      status: {
-        availableReplicas: rsReady || undefined,
-        fullyLabeledReplicas: revision.pods.length || undefined,
-        observedGeneration: revision.generation,
-        readyReplicas: rsReady || undefined,
-        replicas: revision.pods.length,
-      },
-    };
-    replicaSets.push(rs);
-    for (const pod of revision.pods) {
-      const name = `${rsName}-${nameSuffix(`${plan.namespace}/${rsName}/${pod.node.name}/${pod.created}`)}`;
-      pods.push(
-        podObject({
-          namespace: plan.namespace,
-          name,
-          generateName: `${rsName}-`,
-          labels: { ...template.labels, ...hashLabel },
-          owner: ownerOf(rs),
-          node: pod.node,
-          created: pod.created,
-          template,
-          runs: { [String(template.spec.containers[0]?.['name'])]: pod.run },
-        }),
-      );
-    }
-  });
-  return { deployment, replicaSets, pods };
-}
-
-const running = (startedAt: string): ContainerRun => ({ kind: 'running', startedAt });
+// Deployments
 
 /** A pod that pulled its image and became ready `startsAfter` seconds after it was created. */
 function serving(ip: string, created: string, startsAfter = 7): PodPlacement {
@@ -1067,7 +258,7 @@ const WEB: DeploymentPlan = {
   maxReplicas: 8,
   template: (image) => appTemplate('web', image),
   availableSince: '2026-10-02T08:11:45Z',
-  progressed: { at: '2026-11-21T09:24:05Z', stuck: true },
+  progressed: { at: '2026-11-21T09:24:05Z', state: 'timedOut' },
   revisions: [
     {
       revision: 5,
@@ -1119,7 +310,7 @@ const CART: DeploymentPlan = {
   maxReplicas: 4,
   template: (image) => appTemplate('cart', image),
   availableSince: '2026-11-19T16:05:41Z',
-  progressed: { at: '2026-11-19T16:06:09Z', stuck: false },
+  progressed: { at: '2026-11-19T16:06:09Z', state: 'complete' },
   revisions: [
     {
       revision: 11,
@@ -1242,7 +433,7 @@ const COREDNS: DeploymentPlan = {
     },
   }),
   availableSince: '2025-02-11T09:07:12Z',
-  progressed: { at: '2026-11-20T10:31:58Z', stuck: false },
+  progressed: { at: '2026-11-20T10:31:58Z', state: 'complete' },
   revisions: [
     {
       revision: 2,
@@ -1305,10 +496,46 @@ function postgresTemplate(image: string, memoryLimit: string): PodTemplate {
   };
 }
 
-function ordersDb(): { statefulSet: JsonObject; pods: JsonObject[] } {
-  const currentTemplate = postgresTemplate(IMAGES.postgresCurrent, '4Gi');
-  const updateTemplate = postgresTemplate(IMAGES.postgresUpdate, '1Gi');
-  const pods: (PodPlacement & { readonly revision: string })[] = [
+const ORDERS_DB_TEMPLATES: Readonly<Record<string, PodTemplate>> = {
+  [ORDERS_DB_REVISIONS.current]: postgresTemplate(IMAGES.postgresCurrent, '4Gi'),
+  [ORDERS_DB_REVISIONS.update]: postgresTemplate(IMAGES.postgresUpdate, '1Gi'),
+};
+
+const ORDERS_DB: StatefulSetPlan = {
+  namespace: 'shop',
+  name: 'orders-db',
+  labels: {
+    'app.kubernetes.io/component': 'database',
+    'app.kubernetes.io/name': 'orders-db',
+    'app.kubernetes.io/part-of': 'shop',
+  },
+  selector: { 'app.kubernetes.io/name': 'orders-db' },
+  created: '2026-03-04T10:15:24Z',
+  lastWrite: '2026-11-21T10:41:09Z',
+  generation: 9,
+  serviceName: 'orders-db',
+  currentRevision: ORDERS_DB_REVISIONS.current,
+  updateRevision: ORDERS_DB_REVISIONS.update,
+  template: (revision) => {
+    const template = ORDERS_DB_TEMPLATES[revision];
+    if (!template) throw new Error(`orders-db has no revision ${revision}`);
+    return template;
+  },
+  volumeClaimTemplates: [
+    {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { creationTimestamp: null, name: 'data' },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '50Gi' } },
+        storageClassName: 'gp3',
+        volumeMode: 'Filesystem',
+      },
+      status: { phase: 'Pending' },
+    },
+  ],
+  pods: [
     { revision: ORDERS_DB_REVISIONS.current, ...serving('10.0.12.34', '2026-10-28T13:02:10Z', 9) },
     { revision: ORDERS_DB_REVISIONS.current, ...serving('10.0.45.112', '2026-10-28T13:02:41Z', 9) },
     {
@@ -1327,108 +554,13 @@ function ordersDb(): { statefulSet: JsonObject; pods: JsonObject[] } {
         },
       },
     },
-  ];
-  const updated = pods.filter((p) => p.revision === ORDERS_DB_REVISIONS.update).length;
-  const ready = pods.filter((p) => p.run.kind === 'running').length;
-  const statefulSet: JsonObject = {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: workloadMeta('shop', 'orders-db', 'StatefulSet', {
-      created: '2026-03-04T10:15:24Z',
-      lastWrite: '2026-11-21T10:41:09Z',
-      generation: 9,
-      labels: {
-        'app.kubernetes.io/component': 'database',
-        'app.kubernetes.io/name': 'orders-db',
-        'app.kubernetes.io/part-of': 'shop',
-      },
-    }),
-    spec: {
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-      podManagementPolicy: 'OrderedReady',
-      replicas: pods.length,
-      revisionHistoryLimit: 10,
-      selector: { matchLabels: { 'app.kubernetes.io/name': 'orders-db' } },
-      serviceName: 'orders-db',
-      template: templateJson(updateTemplate),
-      updateStrategy: { rollingUpdate: { partition: 0 }, type: 'RollingUpdate' },
-      volumeClaimTemplates: [
-        {
-          apiVersion: 'v1',
-          kind: 'PersistentVolumeClaim',
-          metadata: { creationTimestamp: null, name: 'data' },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            resources: { requests: { storage: '50Gi' } },
-            storageClassName: 'gp3',
-            volumeMode: 'Filesystem',
-          },
-          status: { phase: 'Pending' },
-        },
-      ],
-    },
-    status: {
-      availableReplicas: ready,
-      collisionCount: 0,
-      currentReplicas: pods.length - updated,
-      currentRevision: ORDERS_DB_REVISIONS.current,
-      observedGeneration: 9,
-      readyReplicas: ready,
-      replicas: pods.length,
-      updateRevision: ORDERS_DB_REVISIONS.update,
-      updatedReplicas: updated,
-    },
-  };
-  const owner = ownerOf(statefulSet);
-  return {
-    statefulSet,
-    pods: pods.map((p, ordinal) => {
-      const template = p.revision === ORDERS_DB_REVISIONS.update ? updateTemplate : currentTemplate;
-      const name = `orders-db-${ordinal}`;
-      return podObject({
-        namespace: 'shop',
-        name,
-        generateName: 'orders-db-',
-        labels: {
-          ...template.labels,
-          'apps.kubernetes.io/pod-index': String(ordinal),
-          'controller-revision-hash': p.revision,
-          'statefulset.kubernetes.io/pod-name': name,
-        },
-        owner,
-        node: p.node,
-        created: p.created,
-        template,
-        runs: { postgres: p.run },
-        statefulSet: { serviceName: 'orders-db', claims: ['data'] },
-      });
-    }),
-  };
-}
+  ],
+};
 
 // ---------------------------------------------------------------------------------------------
 // DaemonSets: kube-proxy (the lagging add-on) and aws-node (the VPC CNI)
 
-interface DaemonSetPlan {
-  readonly name: string;
-  readonly labels: Record<string, string>;
-  readonly selector: Record<string, string>;
-  readonly created: string;
-  /** Also the pods' pod-template-generation label. */
-  readonly generation: number;
-  readonly revisionHash: string;
-  /** When the current template rolled out to the nodes that existed then. */
-  readonly updated: string;
-  readonly updateStrategy: JsonObject;
-  readonly template: PodTemplate;
-  /** Per node: how its pod's containers run; nodes created after `updated` got their pod at join. */
-  readonly runs: (n: DemoNode, podCreated: string) => Record<string, ContainerRun>;
-}
-
-const HOST_PATH = (name: string, path: string, type = ''): JsonObject => ({
-  hostPath: { path, type },
-  name,
-});
+/** EKS add-ons run on EC2 nodes only: not on Fargate or hybrid nodes. */
 const NOT_FARGATE_OR_HYBRID = {
   nodeAffinity: {
     requiredDuringSchedulingIgnoredDuringExecution: {
@@ -1450,6 +582,7 @@ const NOT_FARGATE_OR_HYBRID = {
 };
 
 const KUBE_PROXY: DaemonSetPlan = {
+  namespace: 'kube-system',
   name: 'kube-proxy',
   labels: { 'eks.amazonaws.com/component': 'kube-proxy', 'k8s-app': 'kube-proxy' },
   selector: { 'k8s-app': 'kube-proxy' },
@@ -1495,9 +628,9 @@ const KUBE_PROXY: DaemonSetPlan = {
       serviceAccountName: 'kube-proxy',
       tolerations: [{ operator: 'Exists' }],
       volumes: [
-        HOST_PATH('varlog', '/var/log'),
-        HOST_PATH('xtables-lock', '/run/xtables.lock', 'FileOrCreate'),
-        HOST_PATH('lib-modules', '/lib/modules'),
+        hostPath('varlog', '/var/log'),
+        hostPath('xtables-lock', '/run/xtables.lock', 'FileOrCreate'),
+        hostPath('lib-modules', '/lib/modules'),
         { configMap: { defaultMode: 420, name: 'kube-proxy' }, name: 'kubeconfig' },
         { configMap: { defaultMode: 420, name: 'kube-proxy-config' }, name: 'config' },
       ],
@@ -1518,6 +651,7 @@ const IPAMD_HEALTH = [
 ];
 
 const AWS_NODE: DaemonSetPlan = {
+  namespace: 'kube-system',
   name: 'aws-node',
   labels: {
     'app.kubernetes.io/instance': 'aws-vpc-cni',
@@ -1621,12 +755,12 @@ const AWS_NODE: DaemonSetPlan = {
       terminationGracePeriodSeconds: 10,
       tolerations: [{ operator: 'Exists' }],
       volumes: [
-        HOST_PATH('bpf-pin-path', '/sys/fs/bpf'),
-        HOST_PATH('cni-bin-dir', '/opt/cni/bin'),
-        HOST_PATH('cni-net-dir', '/etc/cni/net.d'),
-        HOST_PATH('log-dir', '/var/log/aws-routed-eni', 'DirectoryOrCreate'),
-        HOST_PATH('run-dir', '/var/run/aws-node', 'DirectoryOrCreate'),
-        HOST_PATH('xtables-lock', '/run/xtables.lock', 'FileOrCreate'),
+        hostPath('bpf-pin-path', '/sys/fs/bpf'),
+        hostPath('cni-bin-dir', '/opt/cni/bin'),
+        hostPath('cni-net-dir', '/etc/cni/net.d'),
+        hostPath('log-dir', '/var/log/aws-routed-eni', 'DirectoryOrCreate'),
+        hostPath('run-dir', '/var/run/aws-node', 'DirectoryOrCreate'),
+        hostPath('xtables-lock', '/run/xtables.lock', 'FileOrCreate'),
       ],
     },
   },
@@ -1653,120 +787,23 @@ const AWS_NODE: DaemonSetPlan = {
   },
 };
 
-function daemonSetObjects(plan: DaemonSetPlan): { daemonSet: JsonObject; pods: JsonObject[] } {
-  const placements = NODES.map((n, index) => ({
-    node: n,
-    // Pods of nodes that joined later were created at join; the rest when the template changed.
-    created: n.created > plan.updated ? at(n.created, 2) : at(plan.updated, index * 17),
-  }));
-  const daemonSet: JsonObject = {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: workloadMeta('kube-system', plan.name, 'DaemonSet', {
-      created: plan.created,
-      lastWrite:
-        placements
-          .map((p) => at(p.created, 10))
-          .sort()
-          .at(-1) ?? plan.updated,
-      generation: plan.generation,
-      labels: plan.labels,
-      annotations: { 'deprecated.daemonset.template.generation': String(plan.generation) },
-    }),
-    spec: {
-      revisionHistoryLimit: 10,
-      selector: { matchLabels: plan.selector },
-      template: templateJson(plan.template),
-      updateStrategy: plan.updateStrategy,
-    },
-    status: {
-      currentNumberScheduled: NODES.length,
-      desiredNumberScheduled: NODES.length,
-      numberAvailable: NODES.length,
-      numberMisscheduled: 0,
-      numberReady: NODES.length,
-      observedGeneration: plan.generation,
-      updatedNumberScheduled: NODES.length,
-    },
-  };
-  const owner = ownerOf(daemonSet);
-  const pods = placements.map(({ node: n, created }) =>
-    podObject({
-      namespace: 'kube-system',
-      name: `${plan.name}-${nameSuffix(`kube-system/${plan.name}/${n.name}`)}`,
-      generateName: `${plan.name}-`,
-      labels: {
-        ...plan.template.labels,
-        'controller-revision-hash': plan.revisionHash,
-        'pod-template-generation': String(plan.generation),
-      },
-      owner,
-      node: n,
-      created,
-      template: plan.template,
-      runs: plan.runs(n, created),
-      daemonSet: true,
-    }),
-  );
-  return { daemonSet, pods };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Assembling the files
 
-/** kubectl prints lists as a v1 List with an empty resourceVersion. */
-function list(items: JsonObject[]): JsonObject {
-  return { apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } };
-}
-
-function byName(a: JsonObject, b: JsonObject): number {
-  const key = (o: JsonObject) => {
-    const meta = o['metadata'] as JsonObject;
-    return `${String(meta['namespace'] ?? '')}/${String(meta['name'])}`;
-  };
-  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
-}
-
-/** `kubectl version -o json`: struct field order, not sorted. */
-const VERSION = {
-  clientVersion: {
-    major: '1',
-    minor: '31',
-    gitVersion: 'v1.31.2',
-    gitCommit: '5864a4677267e6adeae276ad85882a8714d69d9d',
-    gitTreeState: 'clean',
-    buildDate: '2024-10-22T20:35:25Z',
-    goVersion: 'go1.22.8',
-    compiler: 'gc',
-    platform: 'darwin/arm64',
-  },
-  kustomizeVersion: 'v5.4.2',
-  serverVersion: {
-    major: '1',
-    // EKS reports the minor with a trailing "+" (a vendor build).
-    minor: '30+',
-    gitVersion: 'v1.30.4-eks-a737599',
-    gitCommit: 'a737599e1e0e5f2a6c4f5c1fb3fe5e1c0e3d4e2b',
-    gitTreeState: 'clean',
-    buildDate: '2024-08-26T21:27:41Z',
-    goVersion: 'go1.22.5',
-    compiler: 'gc',
-    platform: 'linux/amd64',
-  },
-};
-
 /** Every object of the demo cluster, by the file it goes to. */
 function demoCluster(): Record<string, JsonObject> {
-  const deployments = [COREDNS, CART, WEB].map(deploymentObjects);
-  const daemonSets = [AWS_NODE, KUBE_PROXY].map(daemonSetObjects);
-  const db = ordersDb();
+  const deployments = [COREDNS, CART, WEB].map((plan) => deploymentObjects(plan, DEMO));
+  const daemonSets = [AWS_NODE, KUBE_PROXY].map((plan) => daemonSetObjects(plan, NODES, DEMO));
+  const db = statefulSetObjects(ORDERS_DB, DEMO);
   const allPods = [
     ...deployments.flatMap((d) => d.pods),
     ...daemonSets.flatMap((d) => d.pods),
     ...db.pods,
   ];
   const podsIn = (namespace: string) =>
-    allPods.filter((p) => (p['metadata'] as JsonObject)['namespace'] === namespace).sort(byName);
+    allPods
+      .filter((p) => (p['metadata'] as JsonObject)['namespace'] === namespace)
+      .sort(byNamespacedName);
   const imagesOn = (n: DemoNode) => [
     n.group.os.pause,
     ...(n.group.name === 'ng-old' ? [IMAGES.kubeProxyPrevious] : []),
@@ -1779,34 +816,34 @@ function demoCluster(): Record<string, JsonObject> {
       .filter((s) => s['imageID'] !== '')
       .map((s) => {
         const image = String(s['image']);
-        return Object.keys(IMAGE_SIZES).find((known) => qualified(known) === image) ?? image;
+        return Object.keys(IMAGE_SIZES).find((known) => qualifiedImage(known) === image) ?? image;
       }),
   ];
   return {
-    'version.json': VERSION,
-    'nodes.json': list(NODES.map((n) => nodeObject(n, imagesOn(n))).sort(byName)),
+    // `kubectl version -o json`: struct field order, not sorted. EKS reports the minor with a
+    // trailing "+" (a vendor build).
+    'version.json': versionOutput('v1.30.4-eks-a737599', {
+      minor: '30+',
+      clientPlatform: 'darwin/arm64',
+    }),
+    'nodes.json': list(
+      NODES.map((n) => nodeObject(n, nodeImages(imagesOn(n)), DEMO)).sort(byNamespacedName),
+    ),
     'kube-system-pods.json': list(podsIn('kube-system')),
     'app-pods.json': list(podsIn('shop')),
     // `kubectl get deployments,statefulsets,daemonsets,replicasets -A`: kind by kind, then by name.
     'workloads.json': list([
-      ...deployments.map((d) => d.deployment).sort(byName),
+      ...deployments.map((d) => d.deployment).sort(byNamespacedName),
       db.statefulSet,
-      ...daemonSets.map((d) => d.daemonSet).sort(byName),
-      ...deployments.flatMap((d) => d.replicaSets).sort(byName),
+      ...daemonSets.map((d) => d.daemonSet).sort(byNamespacedName),
+      ...deployments.flatMap((d) => d.replicaSets).sort(byNamespacedName),
     ]),
   };
 }
 
-/** Sorts object keys as Go's encoding/json prints maps, and drops absent (undefined) members. */
-function canonical(value: Json | undefined): Json | undefined {
-  if (Array.isArray(value)) return value.map((v) => canonical(v) ?? null);
-  if (value === null || typeof value !== 'object') return value;
-  const out: JsonObject = {};
-  for (const key of Object.keys(value).sort()) {
-    const v = canonical(value[key]);
-    if (v !== undefined) out[key] = v;
-  }
-  return out;
+/** The node's image cache from the images its pods use: each once, with containerd's size. */
+function nodeImages(images: readonly string[]): NodeImage[] {
+  return [...new Set(images)].map((image) => ({ image, sizeBytes: IMAGE_SIZES[image] ?? 0 }));
 }
 
 /** The exact text of each file: 2-space JSON and a final newline. */

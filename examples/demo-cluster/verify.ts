@@ -4,14 +4,6 @@
  * generate.ts before it writes anything and by its `--check` mode.
  */
 
-/** A JSON value as the generator builds it; undefined members are dropped when printing. */
-export type Json = string | number | boolean | null | Json[] | JsonObject;
-
-/** A JSON object under construction. */
-export interface JsonObject {
-  [key: string]: Json | undefined;
-}
-
 type Obj = Readonly<Record<string, unknown>>;
 
 function isObj(value: unknown): value is Obj {

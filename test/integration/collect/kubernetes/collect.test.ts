@@ -64,6 +64,9 @@ function expectSkippedForLack(snapshot: ClusterSnapshot, part: SnapshotPart, why
       ruleId,
       status: 'skipped',
       reason: expect.stringMatching(new RegExp(`${part} missing: .*${why.source}`)) as unknown,
+      unmet: expect.arrayContaining([
+        { part, state: 'missing', reason: expect.stringMatching(why) as unknown },
+      ]) as unknown,
     })),
   );
   expect(coverage.find((c) => c.ruleId === 'ApiServerVersionSkew')).toEqual({

@@ -381,6 +381,12 @@ describeWithPrometheus('Prometheus collector against a real Prometheus', () => {
           ruleId,
           status: 'skipped',
           reason: expect.stringContaining('kube-state-metrics') as unknown as string,
+          unmet: expect.arrayContaining([
+            expect.objectContaining({
+              state: 'missing',
+              reason: expect.stringContaining('kube-state-metrics') as unknown,
+            }),
+          ]) as unknown as [],
         });
       }
       expect(evaluation.coverage).toContainEqual({

@@ -11,7 +11,7 @@ import { collectorsFor } from '../../lib/collect/from-config';
 import { forWindowsOf } from '../../lib/rules/for-windows';
 import type { SkewguardConfig } from '../../lib/config';
 import { findCluster, policyFor } from '../../lib/config';
-import { DynamoDbLedgerStore, Ledger } from '../../lib/ledger';
+import { DynamoDbLedgerStore, Ledger, LedgerReadCache } from '../../lib/ledger';
 import { PublishError } from '../../lib/notify/publisher';
 import { SnsNotifier } from '../../lib/notify/sns';
 import { METRIC_NAMES } from '../../lib/util/metrics';
@@ -101,7 +101,8 @@ export async function handleCheck(
   const { cluster: name } = parseEvent(event, ctx.config);
   const cluster = findCluster(ctx.config, name);
   const now = (ctx.now ?? Date.now)();
-  const ledger = new Ledger(new DynamoDbLedgerStore(ctx.dynamodb, ctx.tableName), {
+  const store = new DynamoDbLedgerStore(ctx.dynamodb, ctx.tableName);
+  const ledger = new Ledger(store, {
     repeatIntervalSeconds: ctx.config.defaults.repeatIntervalSeconds,
     ...(claimTtl !== undefined ? { claimTtlSeconds: claimTtl } : {}),
   });
@@ -118,6 +119,9 @@ export async function handleCheck(
       // Every rollout rule's `for`, overrides included, so Prometheus dates conditions far enough back.
       forWindows: forWindowsOf(policy),
       prometheusAt: () => now,
+      // EKS support calendars, add-ons and insights change over days: read every few hours.
+      cache: new LedgerReadCache(store, name, (message) => ctx.logger.warn(message)),
+      now: () => now,
     },
     () => new Date(now).toISOString(),
   );

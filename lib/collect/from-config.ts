@@ -9,6 +9,7 @@ import { SourceError } from './errors';
 import type { AwsDeps } from './kubernetes/connect';
 import type { PrometheusAuth } from './prometheus';
 import type { SecretsReader } from './aws/regional-secrets';
+import type { ReadCache } from './read-cache';
 
 /** AWS clients the collectors use; module-scope in the Lambda, fakes in tests. */
 export interface CollectorDeps {
@@ -23,6 +24,10 @@ export interface CollectorDeps {
    * instant, which also lets tests replay a backfilled TSDB at a chosen time.
    */
   readonly prometheusAt?: () => number;
+  /** Where the EKS source keeps its slow reads between runs (the ledger); without it, every run reads. */
+  readonly cache?: ReadCache;
+  /** The run's clock (epoch ms), for the cache's freshness. @default Date.now */
+  readonly now?: () => number;
 }
 
 /** The collectors of a configured cluster: one per source, secrets read when the run collects. */
@@ -71,6 +76,24 @@ export function collectorsFor(
         } finally {
           target.agent.destroy();
         }
+      },
+    });
+  }
+  if (kube?.kind === 'eks') {
+    collectors.push({
+      source: 'eks',
+      collect: async () => {
+        const { EKSClient } = await import('@aws-sdk/client-eks');
+        const { AWS_CALL_TIMEOUTS } = await import('./aws/timeouts');
+        const { collectFromEks } = await import('./eks/collect');
+        return collectFromEks({
+          cluster: cluster.name,
+          ref: { name: kube.name, region: kube.region },
+          eks: deps.aws?.eks ?? new EKSClient({ region: kube.region, ...AWS_CALL_TIMEOUTS }),
+          ...(deps.cache ? { cache: deps.cache } : {}),
+          now: (deps.now ?? Date.now)(),
+          collectedAt,
+        });
       },
     });
   }

@@ -18,7 +18,15 @@ import { Construct } from 'constructs';
 import type { ClusterConfig, SkewguardConfig, VpcPlacement } from '../config';
 import { CHAT_SUBSCRIBED_ENV, CONFIG_ENV, CONFIG_FILE_ENV, toConfigDocument } from '../config';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../util/metrics';
-import { eksClusterArn, resourcesOf, workspaceArn } from './permissions';
+import {
+  EKS_ACCOUNT_ACTIONS,
+  EKS_CLUSTER_ACTIONS,
+  eksAddonsArn,
+  eksClusterArn,
+  eksRegionsOf,
+  resourcesOf,
+  workspaceArn,
+} from './permissions';
 
 /** What lib/ledger/dynamodb.ts calls: conditional puts and deletes, queries by cluster. */
 export const LEDGER_ACTIONS = [
@@ -268,12 +276,40 @@ export class CheckFunction extends Construct {
       this.role.addToPolicy(
         new iam.PolicyStatement({
           sid: 'DescribeEksClusters',
-          actions: ['eks:DescribeCluster'],
+          actions: [...EKS_CLUSTER_ACTIONS],
           resources: resources.eksClusters.map((c) =>
             eksClusterArn(c, Aws.PARTITION, Aws.ACCOUNT_ID),
           ),
         }),
       );
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'DescribeEksAddons',
+          actions: ['eks:DescribeAddon'],
+          resources: eksRegionsOf(resources.eksClusters).map((region) =>
+            eksAddonsArn(region, Aws.PARTITION, Aws.ACCOUNT_ID),
+          ),
+        }),
+      );
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadEksCalendars',
+          actions: [...EKS_ACCOUNT_ACTIONS],
+          resources: ['*'],
+        }),
+      );
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'eks:DescribeClusterVersions and eks:DescribeAddonVersions read EKS-wide calendars (support dates, add-on builds) and IAM accepts only "*" for them; every cluster-scoped EKS action is limited to the configured clusters',
+      });
+      for (const region of eksRegionsOf(resources.eksClusters)) {
+        Validations.of(this.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:eks:${region}:<AWS::AccountId>:addon/*]`,
+          reason:
+            "eks:DescribeAddon reads add-on metadata (installed version, status); add-on ARNs end in an id EKS assigns at install, and one ARN per region keeps a fleet's policy small",
+        });
+      }
     }
   }
 }

@@ -63,6 +63,36 @@ export function eksClusterArn(c: EksClusterRef, partition: string, account: stri
   return `arn:${partition}:eks:${c.region}:${account}:cluster/${c.name}`;
 }
 
+/**
+ * The add-ons of every cluster in `region` (`addon/<cluster>/<addon>/<id>`), for eks:DescribeAddon:
+ * one ARN per region rather than per cluster keeps a fleet's policy small (add-on metadata only).
+ */
+export function eksAddonsArn(region: string, partition: string, account: string): string {
+  return `arn:${partition}:eks:${region}:${account}:addon/*`;
+}
+
+/** The regions of the EKS clusters, sorted and once each. */
+export function eksRegionsOf(clusters: readonly EksClusterRef[]): string[] {
+  return [...new Set(clusters.map((c) => c.region))].sort();
+}
+
+/**
+ * EKS actions on the cluster ARN: connecting (DescribeCluster, which also gives the upgrade
+ * policy) and the readiness reads of lib/collect/eks (add-ons, upgrade insights).
+ */
+export const EKS_CLUSTER_ACTIONS = [
+  'eks:DescribeCluster',
+  'eks:ListAddons',
+  'eks:ListInsights',
+  'eks:DescribeInsight',
+] as const;
+
+/** EKS actions IAM accepts only on `*`: EKS-wide calendars of versions and add-on builds. */
+export const EKS_ACCOUNT_ACTIONS = [
+  'eks:DescribeClusterVersions',
+  'eks:DescribeAddonVersions',
+] as const;
+
 // Worst cases for the estimate: the longest partition name and a 12-digit account.
 const LONGEST_PARTITION = 'aws-us-gov';
 const ACCOUNT = '123456789012';
@@ -86,6 +116,9 @@ export function policyCharsOf(clusters: readonly ClusterConfig[]): number {
   const tokenArns = [
     ...r.ampWorkspaces.map((w) => workspaceArn(w, LONGEST_PARTITION, ACCOUNT)),
     ...r.eksClusters.map((c) => eksClusterArn(c, LONGEST_PARTITION, ACCOUNT)),
+    ...eksRegionsOf(r.eksClusters).map((region) =>
+      eksAddonsArn(region, LONGEST_PARTITION, ACCOUNT),
+    ),
   ];
   const lengths = [
     ...r.secretArns.map((arn) => arn.length),

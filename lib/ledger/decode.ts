@@ -3,7 +3,7 @@
  * naming its key, never a half-typed object deep inside reconciliation.
  */
 import * as z from 'zod';
-import type { LedgerItem, SourceHealthItem, StoredItem } from './types';
+import type { CacheItem, LedgerItem, SourceHealthItem, StoredItem } from './types';
 import { LedgerError } from './types';
 
 const severity = z.enum(['critical', 'warning', 'info']);
@@ -40,7 +40,7 @@ const sourceHealthItem: z.ZodType<SourceHealthItem> = z.object({
   type: z.literal('sourceHealth'),
   pk: z.string(),
   sk: z.string(),
-  source: z.enum(['kubernetes', 'prometheus', 'files']),
+  source: z.enum(['kubernetes', 'prometheus', 'files', 'eks']),
   consecutiveFailures: z.number().int().nonnegative(),
   lastStatus: z.enum(['ok', 'failed']),
   lastReason: z.string().optional(),
@@ -63,7 +63,17 @@ const sourceHealthItem: z.ZodType<SourceHealthItem> = z.object({
   version: z.number().int().positive(),
 });
 
-const storedItem = z.union([findingItem, sourceHealthItem]);
+const cacheItem: z.ZodType<CacheItem> = z.object({
+  type: z.literal('cache'),
+  pk: z.string(),
+  sk: z.string(),
+  fetchedAt: isoText,
+  expiresAt: z.number(),
+  value: z.string(),
+  version: z.number().int().positive(),
+});
+
+const storedItem = z.union([findingItem, sourceHealthItem, cacheItem]);
 
 /** Parses one raw table item; throws LedgerError naming the item, the problem and the fix. */
 export function decodeStoredItem(raw: Record<string, unknown>, table: string): StoredItem {

@@ -6,3 +6,4 @@ export * from './source-health';
 export { MemoryLedgerStore } from './memory';
 export { DynamoDbLedgerStore } from './dynamodb';
 export type { DynamoDbLedgerStoreOptions } from './dynamodb';
+export { LedgerReadCache, MAX_CACHED_BYTES } from './read-cache';

@@ -89,11 +89,31 @@ export interface SourceHealthItem {
   readonly version: number;
 }
 
+/**
+ * A slow-changing read kept between runs (support calendars, add-on versions, EKS insights):
+ * pk = cluster, sk = `cache#<name>`. `value` is the read's JSON; `expiresAt` is checked in code
+ * (DynamoDB's TTL deletes late, and dynalite not at all).
+ */
+export interface CacheItem {
+  readonly type: 'cache';
+  readonly pk: string;
+  readonly sk: string;
+  /** ISO time the value was read from its source. */
+  readonly fetchedAt: string;
+  /** Epoch seconds after which the value is too old to use (also the table's TTL attribute). */
+  readonly expiresAt: number;
+  readonly value: string;
+  readonly version: number;
+}
+
 /** Anything the ledger keeps under a cluster's partition. */
-export type StoredItem = LedgerItem | SourceHealthItem;
+export type StoredItem = LedgerItem | SourceHealthItem | CacheItem;
 
 /** The sort-key prefix of source health items; fingerprints are hex and never start with it. */
 export const SOURCE_KEY_PREFIX = 'source#';
+
+/** The sort-key prefix of cached reads. */
+export const CACHE_KEY_PREFIX = 'cache#';
 
 /** Sort key of a source's health item. */
 export function sourceKey(source: SourceName): string {

@@ -18,7 +18,8 @@ export function severityRank(severity: Severity): number {
 }
 
 /** Where a snapshot's data came from. */
-export type SourceName = 'kubernetes' | 'prometheus' | 'files';
+/** `eks`: the EKS APIs about the cluster (support calendar, upgrade policy, add-ons, insights). */
+export type SourceName = 'kubernetes' | 'prometheus' | 'files' | 'eks';
 
 /** Error classes a source failure is sorted into (docs/architecture.md, Conventions #11). */
 export type SourceErrorKind =

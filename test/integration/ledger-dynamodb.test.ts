@@ -1,5 +1,10 @@
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbLedgerStore, LedgerError } from '../../lib/ledger';
+import {
+  DynamoDbLedgerStore,
+  LedgerError,
+  LedgerReadCache,
+  MAX_CACHED_BYTES,
+} from '../../lib/ledger';
 import type { Dynalite } from '../support/dynalite';
 import { startDynalite } from '../support/dynalite';
 import { describeLedgerContract } from '../unit/ledger/contract';
@@ -64,5 +69,53 @@ describe('DynamoDbLedgerStore', () => {
     const store = new DynamoDbLedgerStore(dynalite.client, 'skewguard-ledger-2');
     await store.put(storedItem('web', { version: 1 }, 'other'), undefined);
     expect(await store.load('other')).toHaveLength(1);
+  });
+});
+
+describe('LedgerReadCache on DynamoDB', () => {
+  const NOW = Date.parse('2026-12-07T12:00:00Z');
+
+  it('keeps a read until it expires, checking expiry in code, and replaces it after', async () => {
+    const cache = new LedgerReadCache(
+      new DynamoDbLedgerStore(dynalite.client, dynalite.tableName),
+      'cached',
+    );
+    expect(await cache.get('eks-facts-v1', NOW)).toBeUndefined();
+    await cache.put('eks-facts-v1', '{"a":1}', NOW, 3600);
+    expect(await cache.get('eks-facts-v1', NOW + 3599_000)).toEqual({
+      value: '{"a":1}',
+      fetchedAt: '2026-12-07T12:00:00.000Z',
+    });
+    // dynalite never deletes by TTL (and DynamoDB deletes late): the item is still there, unused.
+    expect(await cache.get('eks-facts-v1', NOW + 3600_000)).toBeUndefined();
+    await cache.put('eks-facts-v1', '{"a":2}', NOW + 3600_000, 3600);
+    expect((await cache.get('eks-facts-v1', NOW + 3601_000))?.value).toBe('{"a":2}');
+  });
+
+  it('does not cache what DynamoDB could not hold, and says so', async () => {
+    const problems: string[] = [];
+    const cache = new LedgerReadCache(
+      new DynamoDbLedgerStore(dynalite.client, dynalite.tableName),
+      'cached-big',
+      (message) => problems.push(message),
+    );
+    await cache.put('eks-facts-v1', 'x'.repeat(MAX_CACHED_BYTES + 1), NOW, 3600);
+    expect(await cache.get('eks-facts-v1', NOW)).toBeUndefined();
+    expect(problems).toEqual([
+      `cached read eks-facts-v1 of cached-big is ${MAX_CACHED_BYTES + 1} bytes, over ${MAX_CACHED_BYTES}; it is read again on every run`,
+    ]);
+  });
+
+  it('reads a missing table as a miss and reports it, so the run goes on', async () => {
+    const problems: string[] = [];
+    const cache = new LedgerReadCache(
+      new DynamoDbLedgerStore(dynalite.client, 'no-such-table'),
+      'prod',
+      (message) => problems.push(message),
+    );
+    expect(await cache.get('eks-facts-v1', NOW)).toBeUndefined();
+    expect(problems[0]).toMatch(
+      /^reading cached read eks-facts-v1 of prod failed \(.*no-such-table.*\); reading the source instead$/,
+    );
   });
 });

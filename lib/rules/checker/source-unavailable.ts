@@ -10,7 +10,14 @@ const LABEL: Readonly<Record<SourceStatus['source'], string>> = {
   kubernetes: 'The Kubernetes API',
   prometheus: 'Prometheus',
   files: 'The input files',
+  eks: 'The EKS API',
 };
+
+/**
+ * Sources the cluster's objects and metrics come from. The EKS API only adds support and add-on
+ * facts: it answering does not make a run in which every one of these failed any less blind.
+ */
+const observing = (s: SourceStatus): boolean => s.source !== 'eks';
 
 /** Every configured source answers, so every rule is actually evaluated. */
 export const SourceUnavailable = defineRule({
@@ -25,7 +32,8 @@ export const SourceUnavailable = defineRule({
   needs: ['sources'],
   evaluate(snapshot) {
     const failed = snapshot.sources.filter((s) => s.status === 'failed');
-    const allFailed = snapshot.sources.length > 0 && failed.length === snapshot.sources.length;
+    const watched = snapshot.sources.filter(observing);
+    const allFailed = watched.length > 0 && watched.every((s) => s.status === 'failed');
     return failed
       .filter(
         (s) => s.unavailable ?? (allFailed || (s.consecutiveFailures ?? 1) >= SOURCE_FAILURE_RUNS),

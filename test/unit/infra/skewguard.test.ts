@@ -148,14 +148,25 @@ describe('schedules', () => {
 });
 
 describe('least privilege', () => {
-  it('has no wildcard resource in any IAM policy', () => {
-    const resources = iamStatements().flatMap((st) =>
+  it('has no wildcard resource except the EKS-wide calendars IAM only grants on *', () => {
+    const statements = iamStatements();
+    const resources = statements.flatMap((st) =>
       Array.isArray(st.Resource) ? st.Resource : [st.Resource],
     );
     expect(resources.length).toBeGreaterThan(10);
-    for (const resource of resources) {
-      if (typeof resource === 'string') expect(resource).not.toContain('*');
-    }
+    const wildcard = statements.filter((st) =>
+      (Array.isArray(st.Resource) ? st.Resource : [st.Resource]).some(
+        (r) => typeof r === 'string' && r.includes('*'),
+      ),
+    );
+    expect(wildcard.map((st) => [st.Sid, st.Action, st.Resource])).toEqual(
+      wildcard.map(() => [
+        'ReadEksCalendars',
+        ['eks:DescribeClusterVersions', 'eks:DescribeAddonVersions'],
+        '*',
+      ]),
+    );
+    expect(wildcard.length).toBeGreaterThan(0);
   });
 
   it('reads exactly the named secrets, each only from the function that needs it', () => {
@@ -174,7 +185,12 @@ describe('least privilege', () => {
       /:aps:eu-west-1:.*:workspace\/ws-prod.*:aps:us-east-1:.*:workspace\/ws-us/,
     );
     const [describe] = iamStatements().filter((st) => st.Sid === 'DescribeEksClusters');
-    expect(describe!.Action).toBe('eks:DescribeCluster');
+    expect(describe!.Action).toEqual([
+      'eks:DescribeCluster',
+      'eks:ListAddons',
+      'eks:ListInsights',
+      'eks:DescribeInsight',
+    ]);
     const arns = JSON.stringify(describe!.Resource);
     expect(arns).toMatch(/:eks:eu-west-1:.*:cluster\/prod-eu-1/);
     expect(arns).toMatch(/:eks:eu-west-1:.*:cluster\/view-eu-1/);
@@ -189,6 +205,28 @@ describe('least privilege', () => {
     for (const st of publish) expect(st.Resource).toEqual({ Ref: expect.stringMatching(/Topic/) });
     const kms = iamStatements().filter((st) => JSON.stringify(st.Action).includes('kms:'));
     for (const st of kms) expect(st.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+  });
+
+  it('grants exactly the EKS actions the collectors send, and DescribeAddon only on add-ons', () => {
+    const sources = [
+      'eks/platform.ts',
+      'eks/addons.ts',
+      'eks/insights.ts',
+      'kubernetes/connect.ts',
+    ];
+    const sent = sources.flatMap((file) => {
+      const text = readFileSync(join(__dirname, '../../../lib/collect', file), 'utf8');
+      return [...text.matchAll(/new (\w+)Command\(/g)].map((m) => `eks:${m[1]}`);
+    });
+    const granted = iamStatements()
+      .filter((st) => JSON.stringify(st.Action).includes('eks:'))
+      .flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]) as string[]);
+    expect([...new Set(granted)].sort()).toEqual([...new Set(sent)].sort());
+    const addons = iamStatements().filter((st) => st.Sid === 'DescribeEksAddons');
+    for (const st of addons) {
+      expect(st.Action).toBe('eks:DescribeAddon');
+      expect(JSON.stringify(st.Resource)).toMatch(/:eks:[a-z0-9-]+:.*:addon\/\*/);
+    }
   });
 
   it('grants exactly the DynamoDB actions the ledger store sends, nothing more', () => {

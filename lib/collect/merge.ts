@@ -54,7 +54,8 @@ export function mergeSnapshots(a: ClusterSnapshot, b: ClusterSnapshot): ClusterS
     notes: [...primary.notes, ...secondary.notes, ...notes],
     // Facts only one source reads: kept from whichever has them, the primary first.
     ...firstOf('platform', primary.platform, secondary.platform),
-    ...firstOf('deprecatedApis', primary.deprecatedApis, secondary.deprecatedApis),
+    // Every source's sightings: the rule combines them per API, preferring measured traffic.
+    ...bothOf('deprecatedApis', primary.deprecatedApis, secondary.deprecatedApis),
     ...firstOf('addons', primary.addons, secondary.addons),
     ...firstOf('versionHistory', primary.versionHistory, secondary.versionHistory),
     ...missingMetricsFor(
@@ -70,6 +71,14 @@ function firstOf<K extends string, V>(
   b: V | undefined,
 ): { [P in K]?: V } {
   return opt(key, a ?? b);
+}
+
+function bothOf<K extends string, V>(
+  key: K,
+  a: readonly V[] | undefined,
+  b: readonly V[] | undefined,
+): { [P in K]?: readonly V[] } {
+  return opt(key, a || b ? [...(a ?? []), ...(b ?? [])] : undefined);
 }
 
 function fromPrometheusOnly(s: ClusterSnapshot): boolean {

@@ -2,6 +2,7 @@ import { runCli } from '../../lib/cli/main';
 import type { RunningPrometheus } from '../support/prometheus';
 import { describeWithPrometheus, startPrometheus } from '../support/prometheus';
 import {
+  deprecatedApiCluster,
   haSkewCluster,
   historyCluster,
   multiClusterScenario,
@@ -38,6 +39,7 @@ interface JsonReport {
     severity: string;
     status: string;
     subject: { name: string };
+    summary: string;
     since?: string;
   }[];
   coverage: { ruleId: string; status: string }[];
@@ -51,6 +53,7 @@ describeWithPrometheus('skewguard check --prometheus-url against a real Promethe
     haSkewCluster(cluster('ha'));
     rolloutCluster(cluster('rollout'));
     historyCluster(cluster('history'));
+    deprecatedApiCluster(cluster('deprecated'));
     prometheus = await startPrometheus({ openmetrics: data });
   }, 120_000);
 
@@ -142,8 +145,8 @@ describeWithPrometheus('skewguard check --prometheus-url against a real Promethe
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('holds series of several clusters');
-    expect(run.stderr).toContain('cluster="ha", "history", "rollout"');
-    expect(run.stderr).toContain(`--prometheus-selector 'cluster="ha"'`);
+    expect(run.stderr).toContain('cluster="deprecated", "ha", "history", "rollout"');
+    expect(run.stderr).toContain(`--prometheus-selector 'cluster="deprecated"'`);
     const loose = await checkSelected(prometheus.url, 'cluster=~".+"', '--cluster', 'x');
     expect(loose.code).toBe(2);
     expect(loose.stderr).toContain('the selector cluster=~".+" matches more than one');
@@ -152,6 +155,30 @@ describeWithPrometheus('skewguard check --prometheus-url against a real Promethe
   it('names the cluster after the selector when --cluster is not given', async () => {
     const run = await checkSelected(prometheus.url, 'cluster="ha"', '--output', 'json');
     expect((JSON.parse(run.stdout) as JsonReport).cluster).toBe('ha');
+  });
+
+  it('finds the deprecated API still called and removed in the next minor, not the one asked once long ago', async () => {
+    const run = await checkSelected(
+      prometheus.url,
+      'cluster="deprecated"',
+      '--cluster',
+      'deprecated',
+      '--output',
+      'json',
+    );
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as JsonReport;
+    expect(report.coverage).toContainEqual({ ruleId: 'DeprecatedApiInUse', status: 'evaluated' });
+    const deprecated = report.findings.filter((f) => f.ruleId === 'DeprecatedApiInUse');
+    expect(deprecated.map((f) => [f.severity, f.summary])).toEqual([
+      [
+        'warning',
+        'flowcontrol.apiserver.k8s.io/v1beta3 flowschemas is still requested (2.00 requests/s over 1h), callers unknown (EKS upgrade insights or the API server audit log name them), and is removed in 1.32, the next minor: those requests fail after the upgrade. Move the callers to flowcontrol.apiserver.k8s.io/v1 FlowSchema.',
+      ],
+    ]);
+    const blocked = report.findings.find((f) => f.ruleId === 'NextUpgradeBlocked');
+    expect(blocked?.summary).toContain('flowcontrol.apiserver.k8s.io/v1beta3 flowschemas');
+    expect(blocked?.summary).not.toContain('prioritylevelconfigurations');
   });
 
   it('rejects a malformed selector before any request, with exit 2', async () => {

@@ -5,7 +5,7 @@
  * the collector's selector keeps them apart.
  */
 import type { Labels, Offset, Scenario, SeriesValue } from './openmetrics';
-import { constant, scenario, seconds, steps, Timeline } from './openmetrics';
+import { constant, counter, scenario, seconds, steps, Timeline } from './openmetrics';
 
 /** Two hours at one-minute resolution: long enough for 1h of history, cheap to backfill. */
 export const WINDOW = { start: '2026-11-21T10:00:00Z', end: '2026-11-21T12:00:00Z', step: '1m' };
@@ -135,6 +135,37 @@ export class ClusterMetrics {
     // kube-proxy targets carry no node label: the collector maps their IP via internal_ip.
     if (kubeProxy !== undefined) this.buildInfo('kube-proxy', `${ip}:10249`, kubeProxy);
     return this;
+  }
+
+  /**
+   * A deprecated API the apiserver at `ip` was asked for (`apiserver_requested_deprecated_apis`,
+   * which stays 1 until a restart) and its requests (`apiserver_request_total`) at `perSecond`.
+   */
+  deprecatedApi(
+    ip: string,
+    api: { group: string; version: string; resource: string; removedRelease: string },
+    perSecond: number,
+  ): this {
+    const at = { job: 'apiserver', instance: `${ip}:6443` };
+    const gvr = { group: api.group, version: api.version, resource: api.resource };
+    this.add(
+      'apiserver_requested_deprecated_apis',
+      { ...at, ...gvr, subresource: '', removed_release: api.removedRelease },
+      constant(1),
+    );
+    return this.add(
+      'apiserver_request_total',
+      {
+        ...at,
+        ...gvr,
+        subresource: '',
+        verb: 'LIST',
+        code: '200',
+        scope: 'cluster',
+        component: 'apiserver',
+      },
+      counter(perSecond),
+    );
   }
 
   /** A Deployment with its kube-state-metrics series. */
@@ -536,4 +567,36 @@ export function historyCluster(c: ClusterMetrics): void {
       },
     ],
   });
+}
+
+/**
+ * A 1.31 cluster whose apiserver still serves deprecated calls: FlowSchemas in
+ * flowcontrol.apiserver.k8s.io/v1beta3 (removed in 1.32, the next minor) at 2 requests a second,
+ * and PriorityLevelConfigurations of the same version, asked for once long ago (the gauge is set,
+ * no request in the last hour).
+ */
+export function deprecatedApiCluster(c: ClusterMetrics): void {
+  c.apiserver('10.4.0.1', 'v1.31.4');
+  c.node('ip-10-4-1-1', '10.4.1.1', 'v1.31.4', 'v1.31.4');
+  c.healthyBaseline('ip-10-4-1-1');
+  c.deprecatedApi(
+    '10.4.0.1',
+    {
+      group: 'flowcontrol.apiserver.k8s.io',
+      version: 'v1beta3',
+      resource: 'flowschemas',
+      removedRelease: '1.32',
+    },
+    2,
+  );
+  c.deprecatedApi(
+    '10.4.0.1',
+    {
+      group: 'flowcontrol.apiserver.k8s.io',
+      version: 'v1beta3',
+      resource: 'prioritylevelconfigurations',
+      removedRelease: '1.32',
+    },
+    0,
+  );
 }

@@ -7,6 +7,7 @@
 import type { SnapshotPart } from '../../rules/model';
 import { PROBLEM_WAITING_REASONS } from '../../rules/rollout/pods';
 import type { HistoryWindow } from './history';
+import { deprecatedApisQuery } from './deprecated-apis';
 import { crashLoopHistoryQuery, versionHistoryQuery } from './history';
 import type { Agg, KindSpec } from './kinds';
 import { KINDS } from './kinds';
@@ -102,7 +103,8 @@ export type QueryId =
   | 'replicasets'
   | 'pods'
   | 'versionsSince'
-  | 'podsSince';
+  | 'podsSince'
+  | 'deprecatedApis';
 
 /** The history windows of one collection: absent when no rule waits on that history. */
 export interface HistoryWindows {
@@ -188,6 +190,7 @@ export function firstRoundQueries(
         `label_replace(max by (namespace, ${k.label}) (${offendingOf(q, k)}), ${quote(KIND_LABEL)}, ${quote(k.kind)}, "", "")`,
     ).join(' or '),
     problemPods: problemPodsOf(q, settings),
+    deprecatedApis: deprecatedApisQuery(q, jobs.apiserver),
   };
 }
 

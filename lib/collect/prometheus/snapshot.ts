@@ -17,6 +17,7 @@ import type {
 import { readFailureOf } from '../errors';
 import { missingMetricsFor } from '../merge';
 import type { PrometheusSnapshotInput } from './snapshot-input';
+import { readDeprecatedApis } from './deprecated-apis';
 import { readCrashLoopHistory, readVersionHistory } from './history';
 import type { Sample } from './types';
 import type { QueryId } from './queries';
@@ -112,10 +113,22 @@ export function buildPrometheusSnapshot(input: PrometheusSnapshotInput): Cluster
     assignVersionParts(parts, missing, inv, ksm, input);
   }
 
+  const deprecated = samples('deprecatedApis');
+  const deprecatedReading = deprecated ? readDeprecatedApis(deprecated) : undefined;
+  parts.deprecatedApis = !deprecatedReading
+    ? missingPart('deprecatedApis')
+    : deprecatedReading.scraped
+      ? COLLECTED
+      : {
+          state: 'missing',
+          reason: `the API server's own metrics are not in Prometheus (no kubernetes_build_info of a job matching ${input.jobs.apiserver}): scrape the API server's /metrics (kube-prometheus-stack's apiserver job does), or on EKS let skewguard read the upgrade insights`,
+        };
+
   return {
     cluster: input.cluster,
     collectedAt: input.collectedAt,
     sources: [{ source: 'prometheus', status: 'ok' }],
+    ...(deprecatedReading?.scraped ? { deprecatedApis: deprecatedReading.requests } : {}),
     parts,
     ...(inv?.provider ? { provider: inv.provider } : {}),
     ...versionHistoryOf(input, evaluatedAt, notes),

@@ -95,10 +95,10 @@ describe('collectFromPrometheus against a misbehaving server', () => {
       return ok(EMPTY_VECTOR);
     });
     const { snapshot, stats } = await collect(server.url);
-    // The probe, six first-round queries (with the version history), fields and since of each
+    // The probe, seven first-round queries (with the version history and deprecated APIs), fields and since of each
     // kind plus the Deployment's ReplicaSets (7), and the pods of the StatefulSet and DaemonSet
     // with their crash-loop history.
-    expect(stats.requests).toBe(16);
+    expect(stats.requests).toBe(17);
     expect(snapshot.parts.statefulsets).toEqual({
       state: 'missing',
       reason: expect.stringContaining('too many samples') as unknown as string,

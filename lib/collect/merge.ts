@@ -10,6 +10,7 @@ import type {
   MissingMetric,
   NodeInfo,
   PartStatus,
+  PlatformSupport,
   SnapshotPart,
   VersionRef,
   Workload,
@@ -53,7 +54,7 @@ export function mergeSnapshots(a: ClusterSnapshot, b: ClusterSnapshot): ClusterS
     pods: unionBy(primary.pods, secondary.pods, (p) => `${p.namespace}/${p.name}`),
     notes: [...primary.notes, ...secondary.notes, ...notes],
     // Facts only one source reads: kept from whichever has them, the primary first.
-    ...firstOf('platform', primary.platform, secondary.platform),
+    ...opt('platform', richerPlatform(primary.platform, secondary.platform)),
     // Every source's sightings: the rule combines them per API, preferring measured traffic.
     ...bothOf('deprecatedApis', primary.deprecatedApis, secondary.deprecatedApis),
     ...firstOf('addons', primary.addons, secondary.addons),
@@ -71,6 +72,18 @@ function firstOf<K extends string, V>(
   b: V | undefined,
 ): { [P in K]?: V } {
   return opt(key, a ?? b);
+}
+
+/** The platform facts that say more: EKS's live calendar and policy over a provider recognised from versions. */
+function richerPlatform(
+  a: PlatformSupport | undefined,
+  b: PlatformSupport | undefined,
+): PlatformSupport | undefined {
+  const weight = (p: PlatformSupport | undefined): number =>
+    p === undefined
+      ? -1
+      : (p.eksVersions ? 2 : 0) + (p.upgradePolicy ? 1 : 0) + (p.provider === 'unknown' ? -0.5 : 0);
+  return weight(b) > weight(a) ? b : a;
 }
 
 function bothOf<K extends string, V>(

@@ -95,7 +95,7 @@ export type SnapshotPart = (typeof SNAPSHOT_PARTS)[number];
  */
 export const PART_SUPPLIERS: Readonly<Partial<Record<SnapshotPart, string>>> = {
   platform:
-    'supply the platform: on EKS eks:DescribeClusterVersions and eks:DescribeCluster (upgradePolicy); elsewhere the provider, for upstream dates',
+    "the platform is recognised from the API server's version: add `kubectl version -o json` output or read the API server (on EKS the EKS source also reads eks:DescribeClusterVersions and the upgrade policy)",
   deprecatedApis:
     'supply deprecated API requests: Prometheus apiserver_requested_deprecated_apis joined with rate(apiserver_request_total), the API server /metrics, or on EKS eks:ListInsights/DescribeInsight',
   addons:

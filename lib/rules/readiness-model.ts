@@ -31,7 +31,10 @@ export interface EksVersionInfo {
  * makes VersionEndOfSupport use the upstream dates shipped in lib/rules/data.
  */
 export interface PlatformSupport {
-  /** `eks`, `upstream`, or another vendor's name (its own dates are not known to skewguard). */
+  /**
+   * `eks`, `upstream`, another vendor's name (its own dates are not known to skewguard), or
+   * `unknown` when the cluster's versions and labels name no platform (upstream dates apply).
+   */
   readonly provider: string;
   /** `eks:DescribeClusterVersions` (all versions, `includeAll`); wins over the shipped table. */
   readonly eksVersions?: readonly EksVersionInfo[];

@@ -40,27 +40,28 @@ const CLUSTER = 'prod-eu';
 const MINUTE = 60_000;
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:skewguard';
 
-/** kubelet 1.31 on node-b is newer than the 1.30 apiserver: KubeletVersionSkew, `for` 0. */
+// Minors in upstream support at the test clock (2026-11-21), so only the skew under test fires.
+/** kubelet 1.37 on node-b is newer than the 1.36 apiserver: KubeletVersionSkew, `for` 0. */
 const SKEWED: ClusterSnapshot = snapshotOf(
   clusterDocuments({
-    serverVersion: 'v1.30.4',
-    kubelets: { 'node-a': 'v1.30.4', 'node-b': 'v1.31.1' },
+    serverVersion: 'v1.36.4',
+    kubelets: { 'node-a': 'v1.36.4', 'node-b': 'v1.37.1' },
   }),
 );
 
-/** Two kubelet groups out of policy (1.31 ahead, 1.26 four minors behind): two findings. */
+/** Two kubelet groups out of policy (1.37 ahead, 1.32 four minors behind): two findings. */
 const TWO_SKEWS: ClusterSnapshot = snapshotOf(
   clusterDocuments({
-    serverVersion: 'v1.30.4',
-    kubelets: { 'node-a': 'v1.30.4', 'node-b': 'v1.31.1', 'node-c': 'v1.26.15' },
+    serverVersion: 'v1.36.4',
+    kubelets: { 'node-a': 'v1.36.4', 'node-b': 'v1.37.1', 'node-c': 'v1.32.15' },
   }),
 );
 
-/** Every component on 1.30.4. */
+/** Every component on 1.36.4. */
 const HEALTHY: ClusterSnapshot = snapshotOf(
   clusterDocuments({
-    serverVersion: 'v1.30.4',
-    kubelets: { 'node-a': 'v1.30.4', 'node-b': 'v1.30.4' },
+    serverVersion: 'v1.36.4',
+    kubelets: { 'node-a': 'v1.36.4', 'node-b': 'v1.36.4' },
   }),
 );
 

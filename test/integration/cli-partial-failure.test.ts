@@ -14,14 +14,15 @@ import { clusterDocuments } from '../support/kube-objects';
 
 // A kubeadm-style cluster whose controller-manager is newer than its apiserver: a critical
 // finding with `for` 0 that needs neither nodes nor workloads, so the run exits 1 throughout.
+// Its minors (1.36, 1.37) are in upstream support at the test clock, so nothing else is critical.
 const CLUSTER = clusterDocuments({
-  serverVersion: 'v1.30.4',
-  apiservers: { 'cp-1': 'v1.30.4' },
-  controllerManagers: { 'cp-1': 'v1.31.0' },
-  schedulers: { 'cp-1': 'v1.30.4' },
+  serverVersion: 'v1.36.4',
+  apiservers: { 'cp-1': 'v1.36.4' },
+  controllerManagers: { 'cp-1': 'v1.37.0' },
+  schedulers: { 'cp-1': 'v1.36.4' },
   etcd: { 'cp-1': '3.5.12-0' },
-  kubelets: { 'cp-1': 'v1.30.4', 'w-1': 'v1.30.2' },
-  kubeProxies: { 'cp-1': 'v1.30.4', 'w-1': 'v1.30.2' },
+  kubelets: { 'cp-1': 'v1.36.4', 'w-1': 'v1.36.2' },
+  kubeProxies: { 'cp-1': 'v1.36.4', 'w-1': 'v1.36.2' },
 });
 
 // The demo cluster: stuck rollouts, so unhealthy workloads get their ReplicaSets read.
@@ -156,12 +157,13 @@ describe('skewguard check when one read of a source fails', () => {
   });
 
   it('prints no warning for components a managed provider hides', async () => {
-    // EKS node group labels and no control-plane pods: EKS runs them out of sight.
+    // EKS node group labels and no control-plane pods: EKS runs them out of sight. Upstream
+    // versions on a supported minor, so the support calendar has nothing critical to say.
     const [, ...eksObjects] = clusterDocuments({
-      serverVersion: 'v1.30.4',
-      kubelets: { 'ip-10-0-1-10': 'v1.30.4' },
+      serverVersion: 'v1.36.4',
+      kubelets: { 'ip-10-0-1-10': 'v1.36.4' },
       nodeGroups: { 'ip-10-0-1-10': 'ng-1' },
-      kubeProxies: { 'ip-10-0-1-10': 'v1.30.4-eksbuild.1' },
+      kubeProxies: { 'ip-10-0-1-10': 'v1.36.4-eksbuild.1' },
     });
     api.server.setObjects(eksObjects);
 

@@ -59,6 +59,7 @@ export const NORMALIZED_FIELDS: Readonly<Record<ListKind, FieldSpec>> = {
         kubeProxyVersion: true,
         containerRuntimeVersion: true,
         osImage: true,
+        kernelVersion: true,
         architecture: true,
       },
     },

@@ -46,6 +46,7 @@ export function normalizeNode(obj: Raw): NodeInfo {
     ...opt('nodeGroup', nodeGroup),
     ...opt('containerRuntime', str(info, 'containerRuntimeVersion')),
     ...opt('osImage', str(info, 'osImage')),
+    ...opt('kernelVersion', str(info, 'kernelVersion')),
     ...opt('architecture', str(info, 'architecture')),
     ...opt('createdAt', str(obj, 'metadata', 'creationTimestamp')),
   };

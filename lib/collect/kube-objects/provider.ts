@@ -1,4 +1,5 @@
 /** The one table of platforms skewguard recognises: how each shows in versions and node labels, and which manage the control plane. */
+import type { PlatformSupport } from '../../rules/readiness-model';
 
 /** Platforms that run the control plane (and etcd) out of sight, by provider id. */
 export const MANAGED_PLATFORMS: Readonly<Record<string, string>> = {
@@ -48,4 +49,22 @@ export function detectProvider(
     if (marker) return marker[1];
   }
   return undefined;
+}
+
+/**
+ * The support facts a cluster's versions and node labels give on their own: the provider, whose
+ * calendar VersionEndOfSupport applies (EKS's shipped table, or upstream's). `unknown` when no
+ * platform is recognised: upstream dates then, said to be upstream's. The EKS source, where it
+ * runs, supplies the live calendar and the upgrade policy instead.
+ */
+export function detectedPlatform(provider: string | undefined): PlatformSupport {
+  return provider
+    ? {
+        provider,
+        source: `${MANAGED_PLATFORMS[provider] ?? provider}, recognised from the cluster's versions and node labels`,
+      }
+    : {
+        provider: 'unknown',
+        source: "no platform recognised from the cluster's versions and node labels",
+      };
 }

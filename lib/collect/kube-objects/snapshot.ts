@@ -23,7 +23,7 @@ import {
   normalizeReplicaSet,
   normalizeStatefulSet,
 } from './normalize';
-import { MANAGED_PLATFORMS, detectProvider } from './provider';
+import { MANAGED_PLATFORMS, detectProvider, detectedPlatform } from './provider';
 import type { Raw } from './raw';
 import { str } from './raw';
 import type { KubeObjects, ListKind, ListStatus } from './objects';
@@ -171,6 +171,8 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
               ...(systemPodsFailures ? { failures: systemPodsFailures } : {}),
             },
   };
+  // Whose support calendar applies is known once the apiserver's version is.
+  if (parts.apiserver?.state === 'collected') parts.platform = { state: 'collected' };
   if (
     objects.nodes.some((n) => str(n, 'status', 'nodeInfo', 'kubeProxyVersion') !== undefined) &&
     proxyByNode.size === 0
@@ -185,6 +187,7 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
     sources: input.sources,
     parts,
     ...(provider ? { provider } : {}),
+    ...(parts.platform ? { platform: detectedPlatform(provider) } : {}),
     controlPlane,
     nodes,
     workloads: [

@@ -15,6 +15,7 @@ import type {
   Workload,
 } from '../../rules/model';
 import { readFailureOf } from '../errors';
+import { detectedPlatform } from '../kube-objects/provider';
 import { missingMetricsFor } from '../merge';
 import type { PrometheusSnapshotInput } from './snapshot-input';
 import { readDeprecatedApis } from './deprecated-apis';
@@ -113,6 +114,8 @@ export function buildPrometheusSnapshot(input: PrometheusSnapshotInput): Cluster
     assignVersionParts(parts, missing, inv, ksm, input);
   }
 
+  // Whose support calendar applies is known once the apiserver's version is.
+  if (parts.apiserver?.state === 'collected') parts.platform = COLLECTED;
   const deprecated = samples('deprecatedApis');
   const deprecatedReading = deprecated ? readDeprecatedApis(deprecated) : undefined;
   parts.deprecatedApis = !deprecatedReading
@@ -131,6 +134,9 @@ export function buildPrometheusSnapshot(input: PrometheusSnapshotInput): Cluster
     ...(deprecatedReading?.scraped ? { deprecatedApis: deprecatedReading.requests } : {}),
     parts,
     ...(inv?.provider ? { provider: inv.provider } : {}),
+    ...(parts.apiserver?.state === 'collected'
+      ? { platform: detectedPlatform(inv?.provider) }
+      : {}),
     ...versionHistoryOf(input, evaluatedAt, notes),
     controlPlane: inv?.controlPlane ?? [],
     nodes: inv ? nodesOf(inv, parts.nodes?.state === 'collected', notes) : [],

@@ -322,6 +322,7 @@ export function nodesOf(inv: VersionInventory, collected: boolean, notes: string
       ...(nodeGroup ? { nodeGroup } : {}),
       ...opt('containerRuntime', info?.['container_runtime_version']),
       ...opt('osImage', info?.['os_image']),
+      ...opt('kernelVersion', info?.['kernel_version']),
       ...opt('architecture', labels['label_kubernetes_io_arch']),
       ...(created !== undefined ? { createdAt: iso(created * 1000) } : {}),
     };

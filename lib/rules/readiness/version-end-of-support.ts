@@ -187,7 +187,9 @@ function upstreamFinding(
   const vendor =
     platform.provider === 'upstream'
       ? ''
-      : ` These are upstream dates: ${platform.provider} may support 1.${minor} longer, check its own calendar.`;
+      : platform.provider === 'unknown'
+        ? ` These are upstream dates: skewguard did not recognise the platform, and a vendor may support 1.${minor} longer.`
+        : ` These are upstream dates: ${platform.provider} may support 1.${minor} longer, check its own calendar.`;
   const days = daysUntil(eol, now);
   const details = { platform: 'upstream', endOfLife: eol, planned: dates.planned, daysLeft: days };
   if (days < 0) {

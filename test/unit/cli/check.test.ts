@@ -27,7 +27,9 @@ function clusterFile(
   return file;
 }
 
-const healthy = (): string => clusterFile({ a: 'v1.30.4-eks-a737599' });
+// A minor with more than 180 days of upstream support left at the test clock (2026-11-21).
+const SUPPORTED = 'v1.36.1';
+const healthy = (): string => clusterFile({ a: SUPPORTED }, SUPPORTED);
 const skewed = (): string => clusterFile({ a: 'v1.26.15-eks-59bf375', b: 'v1.30.4-eks-a737599' });
 
 describe('skewguard check --output json', () => {
@@ -72,13 +74,13 @@ describe('exit codes', () => {
     ['critical finding, default --fail-on critical', skewed, [], 1],
     [
       'warning only, default --fail-on critical',
-      () => clusterFile({ a: 'v1.27.16', b: 'v1.30.4' }),
+      () => clusterFile({ a: 'v1.33.4', b: SUPPORTED }, SUPPORTED),
       [],
       0,
     ],
     [
       'warning with --fail-on warning',
-      () => clusterFile({ a: 'v1.27.16', b: 'v1.30.4' }),
+      () => clusterFile({ a: 'v1.33.4', b: SUPPORTED }, SUPPORTED),
       ['--fail-on', 'warning'],
       1,
     ],

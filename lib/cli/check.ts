@@ -127,6 +127,8 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
             target,
             collectedAt,
             ...(io.progress ? { onProgress: io.progress } : {}),
+            // Prometheus measures deprecated API traffic better; without it, read /metrics.
+            deprecatedApis: opts.prometheusUrl === undefined,
           });
           saved = { objects: collection.objects, notes: collection.snapshot.notes };
           return collection.snapshot;

@@ -71,8 +71,15 @@ export function collectorsFor(
         const { collectFromKubernetes } = await import('./kubernetes/collect');
         const target = await connect(connection, 8, deps.aws);
         try {
-          return (await collectFromKubernetes({ cluster: cluster.name, target, collectedAt }))
-            .snapshot;
+          return (
+            await collectFromKubernetes({
+              cluster: cluster.name,
+              target,
+              collectedAt,
+              // Prometheus measures deprecated API traffic better; without it, read /metrics.
+              deprecatedApis: cluster.prometheus === undefined,
+            })
+          ).snapshot;
         } finally {
           target.agent.destroy();
         }

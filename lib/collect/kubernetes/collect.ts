@@ -18,6 +18,7 @@ import {
   buildSnapshot,
   perList,
 } from '../kube-objects';
+import { readDeprecatedApiMetrics } from './deprecated-apis';
 import { readEksControlPlane } from './eks-control-plane';
 import { looksUnhealthy, targetedReads } from './targets';
 
@@ -33,6 +34,12 @@ export interface KubernetesCollectOptions {
   readonly maxTargetedWorkloads?: number;
   /** Progress lines for long collections (the CLI shows them on a TTY). */
   readonly onProgress?: (message: string) => void;
+  /**
+   * Read the deprecated APIs called from the API server's /metrics (one GET of a few MB): for
+   * clusters without Prometheus, which reads them better (as a rate over the last hour).
+   * @default false
+   */
+  readonly deprecatedApis?: boolean;
 }
 
 /** A live collection: the snapshot, the raw objects (for --save-snapshot) and request counters. */
@@ -111,6 +118,9 @@ export async function collectFromKubernetes(
 
   const eks = providerOfVersion(str(version, 'gitVersion') ?? '') === 'eks';
   const eksControlPlane = eks ? readEksControlPlane(client, limit) : Promise.resolve(undefined);
+  const deprecatedApis = options.deprecatedApis
+    ? limit(() => readDeprecatedApiMetrics(client))
+    : Promise.resolve(undefined);
   await Promise.all([
     fetchList('nodes', { resource: 'nodes', group: '' }),
     fetchList('pods', { resource: 'pods', group: '', namespace: 'kube-system' }),
@@ -187,8 +197,9 @@ export async function collectFromKubernetes(
   }
 
   const eksResult = await eksControlPlane;
+  const deprecated = await deprecatedApis;
   const objects: KubeObjects = { ...(version ? { version } : {}), ...dedupe(collected) };
-  const snapshot = buildSnapshot({
+  const built = buildSnapshot({
     cluster: options.cluster,
     collectedAt: options.collectedAt(),
     sources: [{ source: 'kubernetes', status: 'ok' }],
@@ -201,6 +212,21 @@ export async function collectFromKubernetes(
     ...(eksResult?.instances.length ? { extraControlPlane: eksResult.instances } : {}),
     ...(eksResult?.problem ? { controlPlaneMissingReason: eksResult.problem } : {}),
   });
+  const snapshot = !deprecated
+    ? built
+    : 'requests' in deprecated
+      ? {
+          ...built,
+          parts: { ...built.parts, deprecatedApis: { state: 'collected' } as const },
+          deprecatedApis: deprecated.requests,
+        }
+      : {
+          ...built,
+          parts: {
+            ...built.parts,
+            deprecatedApis: { state: 'missing', reason: deprecated.problem } as const,
+          },
+        };
   return { snapshot, objects, stats: client.stats };
 }
 

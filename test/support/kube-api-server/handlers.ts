@@ -5,7 +5,7 @@
 import { decodeContinue, encodeContinue, expired } from './continue-tokens';
 import { groupVersionOf, qualified, resourceDetails } from './resources';
 import type { Reply } from './replies';
-import { jsonReply, listBody } from './replies';
+import { jsonReply, listBody, PlainText } from './replies';
 import type { Route } from './routes';
 import { failure, RESOURCE_NOT_FOUND } from './status';
 import type { ObjectStore } from './store';
@@ -14,7 +14,9 @@ import type { ObjectStore } from './store';
 export function serve(store: ObjectStore, route: Route, query: URLSearchParams): Reply {
   switch (route.type) {
     case 'document':
-      return jsonReply(200, route.body);
+      return route.body instanceof PlainText
+        ? { status: 200, body: [route.body.text], contentType: 'text/plain; version=0.0.4' }
+        : jsonReply(200, route.body);
     case 'health':
       return { status: 200, body: ['ok'], contentType: 'text/plain; charset=utf-8' };
     case 'pageNotFound':

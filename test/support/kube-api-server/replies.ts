@@ -44,6 +44,11 @@ export interface Reply {
 }
 
 /** A reply with a JSON body. */
+/** A document served as plain text (the Prometheus exposition format of /metrics) rather than JSON. */
+export class PlainText {
+  constructor(readonly text: string) {}
+}
+
 export const jsonReply = (status: number, value: unknown): Reply => ({
   status,
   body: jsonBody(value),

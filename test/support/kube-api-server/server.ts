@@ -14,6 +14,7 @@ import { FaultInjector } from './faults';
 import type { RequestContext } from './requests';
 import { handleRequest } from './requests';
 import { discoveryDocuments, versionInfo } from './resources';
+import { PlainText } from './replies';
 import { failure } from './status';
 import { ObjectStore } from './store';
 import type { KubeApiServer, KubeApiServerOptions, RecordedRequest } from './types';
@@ -62,6 +63,8 @@ export async function startKubeApiServer(
   const url = `https://127.0.0.1:${port}`;
   for (const [path, body] of discoveryDocuments(`127.0.0.1:${port}`)) documents.set(path, body);
   documents.set('/version', versionInfo(options.version));
+  for (const [path, text] of Object.entries(options.texts ?? {}))
+    documents.set(path, new PlainText(text));
 
   const kubeconfig = (overrides: { readonly token?: string } = {}): string =>
     kubeconfigText(url, tls.caPem, overrides.token ?? token);

@@ -9,6 +9,8 @@ export interface KubeApiServerOptions {
   readonly objects?: readonly unknown[];
   /** `/version` body, a `kubectl version -o json` output, or just the gitVersion. Default v1.30.4. */
   readonly version?: string | Readonly<Record<string, unknown>>;
+  /** Plain-text bodies by path, e.g. the API server's own `/metrics`. Default none (404). */
+  readonly texts?: Readonly<Record<string, string>>;
   /** The only bearer token accepted. Default a random one. */
   readonly token?: string;
   /** The authenticated user named in 403 messages. */

@@ -10,3 +10,4 @@ export { forWindowsOf } from './for-windows';
 export { fingerprint } from './fingerprint';
 export { formatDuration } from './duration';
 export { PROBLEM_WAITING_REASONS } from './rollout/pods';
+export * from './plan';

@@ -11,6 +11,7 @@ import {
   subjectOf,
   workloadsOfKind,
 } from './workloads';
+import { numberOf, wasText, workloadName } from '../last-finding';
 
 /** Every DaemonSet runs its current template, available, on every node that should run it. */
 export const DaemonSetRolloutStuck = defineRule({
@@ -24,6 +25,18 @@ export const DaemonSetRolloutStuck = defineRule({
   forSeconds: 15 * MINUTE,
   dates: 'rolloutStuck',
   needs: ['daemonsets'],
+  resolved: (last) => {
+    const updated = numberOf(last, 'updatedNumberScheduled');
+    const desired = numberOf(last, 'desiredNumberScheduled');
+    const available = numberOf(last, 'numberAvailable');
+    return `Rollout of DaemonSet ${workloadName(last.subject)} is no longer stuck${wasText([
+      updated !== undefined && desired !== undefined
+        ? `${updated} of ${desired} pods updated`
+        : undefined,
+      available !== undefined ? `${available} available` : undefined,
+    ])}`;
+  },
+  materialKeys: ['revision', 'updateStrategy', 'cause.kind', 'cause.reason', 'cause.image'],
   evaluate(snapshot, ctx) {
     const findings: RuleFinding[] = [];
     for (const ds of workloadsOfKind(snapshot, 'DaemonSet')) {

@@ -7,7 +7,15 @@
  * readable; `threadId` = cluster/rule puts a rule's updates in one thread.
  */
 import type { Transition, TransitionKind } from '../ledger/types';
-import { clip, commandsOf, relativeAge, sinceOf, subjectText, worstSeverity } from './text';
+import {
+  clip,
+  commandsOf,
+  relativeAge,
+  resolvedText,
+  sinceOf,
+  subjectText,
+  worstSeverity,
+} from './text';
 import type { MessageAttributes, NotificationBatch } from './publisher';
 import { transitionKey } from './publisher';
 import { severityAttribute } from './routing';
@@ -130,8 +138,10 @@ function description(group: readonly Transition[], runAt: string): string {
     const age = relativeAge(t.kind === 'resolved' ? (t.item.resolvedAt ?? runAt) : began.at, runAt);
     const when =
       age === undefined ? '' : t.kind === 'resolved' ? ` (resolved ${age})` : ` (since ${age})`;
+    // A resolved bullet says what changed, not the firing summary and its instructions.
+    const text = t.kind === 'resolved' ? resolvedText(t.finding) : t.finding.summary;
     const line = clip(
-      `• \`${subjectText(t.finding.subject)}\` ${t.finding.severity}: ${t.finding.summary}${when}`,
+      `• \`${subjectText(t.finding.subject)}\` ${t.finding.severity}: ${text}${when}`,
       MAX_LINE_LENGTH,
     );
     if (length + line.length + 1 > budget) {

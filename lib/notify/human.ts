@@ -15,7 +15,9 @@ import {
   byteLength,
   clip,
   commandsOf,
+  isChange,
   relativeAge,
+  resolvedText,
   sinceOf,
   subjectText,
   timeText,
@@ -151,22 +153,53 @@ export function renderHuman(
 }
 
 /**
- * The digest subject: `[CRITICAL] prod-eu: 2 new, 1 resolved - RuleA, RuleB`, worst severity of
- * what is firing in brackets (`[RESOLVED]` when everything resolved), rule ids cut with `...`.
+ * The digest subject, e.g. `[WARNING+RESOLVED] prod-eu: 1 new, 1 resolved - KubeletVersionSkew
+ * resolved, PodCrashLooping`. The tag says what happened: the worst severity still firing,
+ * `+RESOLVED` when something also resolved, `[RESOLVED]` when only resolutions. Rule ids follow
+ * worst severity first whatever the kind, so every critical one, new or resolved, is named
+ * before any warning and is never the part cut to `...` while it fits in 100 characters.
  */
 export function digestSubject(cluster: string, transitions: readonly Transition[]): string {
-  const firing = transitions.filter((t) => t.kind !== 'resolved');
-  const tag = firing.length > 0 ? worstSeverity(firing.map(severityOf)).toUpperCase() : 'RESOLVED';
-  const counts = KIND_ORDER.map((kind) => {
-    const n = transitions.filter((t) => t.kind === kind).length;
-    if (n === 0) return '';
-    if (kind === 'firing') return `${n} new`;
-    if (kind === 'repeat') return `${n} ${n === 1 ? 'reminder' : 'reminders'}`;
-    return `${n} resolved`;
-  }).filter(Boolean);
-  const head = `[${tag}] ${clip(asciiLine(cluster) || '?', 40)}: ${counts.join(', ')}`;
-  const ruleIds = [...new Set(orderForDigest(transitions).map((t) => asciiLine(t.finding.ruleId)))];
-  return fitList(head, ruleIds, MAX_SUBJECT_LENGTH);
+  const open = transitions.filter((t) => t.kind !== 'resolved');
+  const anyResolved = open.length < transitions.length;
+  const tag =
+    open.length === 0
+      ? 'RESOLVED'
+      : `${worstSeverity(open.map(severityOf)).toUpperCase()}${anyResolved ? '+RESOLVED' : ''}`;
+  const n = (test: (t: Transition) => boolean): number => transitions.filter(test).length;
+  const fresh = n((t) => t.kind === 'firing' && !isChange(t));
+  const changed = n(isChange);
+  const reminders = n((t) => t.kind === 'repeat');
+  const resolved = n((t) => t.kind === 'resolved');
+  const counts = [
+    fresh > 0 ? `${fresh} new` : '',
+    changed > 0 ? `${changed} changed` : '',
+    reminders > 0 ? `${reminders} ${reminders === 1 ? 'reminder' : 'reminders'}` : '',
+    resolved > 0 ? `${resolved} resolved` : '',
+  ].filter(Boolean);
+  const name = `[${tag}] ${clip(asciiLine(cluster) || '?', 40)}`;
+  const ordered = bySeverityFirst(transitions);
+  // Only a mixed digest marks its resolutions; in a [RESOLVED] one every id is resolved.
+  const label = (t: Transition): string =>
+    `${asciiLine(t.finding.ruleId)}${anyResolved && open.length > 0 && t.kind === 'resolved' ? ' resolved' : ''}`;
+  const labels = [...new Set(ordered.map(label))];
+  const critical = new Set(ordered.filter((t) => t.finding.severity === 'critical').map(label))
+    .size;
+  const full = fitList(`${name}: ${counts.join(', ')}`, labels, MAX_SUBJECT_LENGTH);
+  if (namesFirst(full, labels, critical)) return full;
+  // The counts give way before a critical rule id does, when that makes them all fit.
+  const short = fitList(name, labels, MAX_SUBJECT_LENGTH);
+  return namesFirst(short, labels, critical) ? short : full;
+}
+
+/** Whether a fitted subject kept the first `count` labels whole. */
+function namesFirst(subject: string, labels: readonly string[], count: number): boolean {
+  if (count === 0) return true;
+  const list = labels.slice(0, count).join(', ');
+  const at = subject.indexOf(` - ${list}`);
+  if (at < 0) return false;
+  const after = subject.slice(at + 3 + list.length);
+  return after === '' || after.startsWith(', ');
 }
 
 /** `head - a, b, ...` with as many items as fit in `max` characters. */
@@ -235,13 +268,11 @@ function entryLines(
 ): string[] {
   const { finding, item, kind } = transition;
   const lines: string[] = [];
-  const was =
-    kind === 'firing' &&
-    item.notifiedStatus === 'firing' &&
-    item.notifiedSeverity !== undefined &&
-    item.notifiedSeverity !== finding.severity
+  const was = !isChange(transition)
+    ? ''
+    : item.notifiedSeverity !== undefined && item.notifiedSeverity !== finding.severity
       ? ` (was ${item.notifiedSeverity.toUpperCase()})`
-      : '';
+      : ' (changed)';
   lines.push(
     ...wrap(
       `[${finding.severity.toUpperCase()}]${was} ${finding.ruleId} - ${subjectText(finding.subject)}`,
@@ -250,7 +281,10 @@ function entryLines(
       '',
     ),
   );
-  lines.push(...wrap(finding.summary, opts.width, INDENT));
+  // A resolved entry says what changed, not the firing summary and its instructions.
+  lines.push(
+    ...wrap(kind === 'resolved' ? resolvedText(finding) : finding.summary, opts.width, INDENT),
+  );
   const began = sinceOf(finding, item);
   if (kind === 'resolved') lines.push(field('Resolved', timeText(item.resolvedAt ?? runAt, runAt)));
   lines.push(field(began.label, timeText(began.at, runAt)));
@@ -334,6 +368,15 @@ function beganAt(item: LedgerItem): string {
 
 function severityOf(transition: Transition): Severity {
   return transition.finding.severity;
+}
+
+/** Worst severity first; within one, firing before reminders before resolved, order kept. */
+function bySeverityFirst(transitions: readonly Transition[]): Transition[] {
+  return [...transitions].sort(
+    (a, b) =>
+      severityRank(b.finding.severity) - severityRank(a.finding.severity) ||
+      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind),
+  );
 }
 
 /** Firing before reminders before resolved; within a kind, worst severity first, order kept. */

@@ -6,7 +6,7 @@
 import type { Transition, TransitionKind } from '../ledger/types';
 import type { Severity, Subject } from '../rules/model';
 import { byteLength, clip, fitDetails } from '../util/fit-details';
-import { asciiSubject, subjectText } from './text';
+import { asciiSubject, resolvedText, subjectText } from './text';
 import type { MessageAttributes } from './publisher';
 import { transitionKey } from './publisher';
 import { severityAttribute } from './routing';
@@ -30,7 +30,14 @@ export interface MachineNotification {
   readonly ruleId: string;
   readonly severity: Severity;
   readonly subject: Subject;
+  /** The finding's summary; for `resolved`, the last firing one (what people were told). */
   readonly summary: string;
+  /**
+   * For `resolved` only: what changed, in the rule's own past-tense words without instructions
+   * (`Rule.resolved`), e.g. `Rollout of shop/web is no longer stuck (was: revision 8, 3/5
+   * available)`. Added within schema version 1: readers that ignore it keep working.
+   */
+  readonly resolvedSummary?: string;
   /** The rule's evidence; big arrays cut to `{ truncated, count, first }` when over budget. */
   readonly details: Readonly<Record<string, unknown>>;
   /** When the condition began, when the rule could tell. */
@@ -91,6 +98,9 @@ export function renderMachine(
     severity: finding.severity,
     subject: finding.subject,
     summary,
+    ...(kind === 'resolved'
+      ? { resolvedSummary: clip(resolvedText(finding), MAX_SUMMARY_LENGTH) }
+      : {}),
     details: {},
     ...(finding.since !== undefined ? { since: finding.since } : {}),
     firstSeen: item.firstSeen,

@@ -45,6 +45,10 @@ export const DaemonSetRolloutStuck = defineRule({
       const notUpdated = Math.max(desired - ds.updatedNumberScheduled, 0);
       const unavailable = ds.numberAvailable < desired;
       if (notUpdated === 0 && !unavailable) continue;
+      // Every pod that exists runs the current template: no update is under way, and the pods
+      // short of desired are missing, which DaemonSetNotScheduled reports with its cause.
+      const updating = ds.updatedNumberScheduled < ds.currentNumberScheduled;
+      if (!updating && ds.currentNumberScheduled < desired) continue;
       const view = daemonSetRollout(snapshot, ds);
       const onDelete = ds.updateStrategy === 'OnDelete' && notUpdated > 0;
       const cause = diagnose(view, onDelete ? { onDelete: { waiting: notUpdated } } : {}, ctx.now);

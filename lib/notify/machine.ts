@@ -24,8 +24,14 @@ export const DEFAULT_MAX_MACHINE_BYTES = SNS_MAX_MESSAGE_BYTES - 8 * 1024;
 export interface MachineNotification {
   readonly version: 1;
   readonly status: TransitionKind;
-  /** The finding's fingerprint: stable across runs, equal for firing, repeat and resolved. */
+  /**
+   * The incident key (lib/rules/incident.ts): stable across runs, equal for firing, repeat and
+   * resolved. The findings of one workload's rollout rules share it, so a pager opens one
+   * incident per workload; any other finding's is its fingerprint.
+   */
   readonly dedupKey: string;
+  /** The finding's own fingerprint (equal to `dedupKey` for a finding that stands alone). */
+  readonly fingerprint: string;
   readonly cluster: string;
   readonly ruleId: string;
   readonly severity: Severity;
@@ -62,6 +68,13 @@ export interface MachineMessage {
   readonly carries: readonly string[];
 }
 
+/** Which incident a machine message speaks for (lib/notify/incidents.ts). */
+export interface MachineIncident {
+  readonly dedupKey: string;
+  /** Transitions whose severities the message routes with; default the transition alone. */
+  readonly routeWith?: readonly Transition[];
+}
+
 /** Tunables of machine messages. */
 export interface MachineRenderOptions {
   /**
@@ -80,6 +93,7 @@ export function renderMachine(
   cluster: string,
   runAt: string,
   options: MachineRenderOptions = {},
+  incident?: MachineIncident,
 ): MachineMessage {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_MACHINE_BYTES;
   if (!Number.isInteger(maxBytes) || maxBytes < 4096 || maxBytes > SNS_MAX_MESSAGE_BYTES) {
@@ -92,7 +106,8 @@ export function renderMachine(
   const base: MachineNotification = {
     version: 1,
     status: kind,
-    dedupKey: finding.fingerprint,
+    dedupKey: incident?.dedupKey ?? finding.fingerprint,
+    fingerprint: finding.fingerprint,
     cluster,
     ruleId: finding.ruleId,
     severity: finding.severity,
@@ -126,7 +141,7 @@ export function renderMachine(
     notification,
     attributes: {
       audience: 'machine',
-      severity: severityAttribute([transition]),
+      severity: severityAttribute(incident?.routeWith ?? [transition]),
       cluster,
       status: kind,
       ruleId: finding.ruleId,

@@ -3,19 +3,13 @@
  * digest, chat and machine messages, with the rules' own resolved wording (exact text).
  */
 import type { Transition } from '../../../lib/ledger';
-import { Ledger, MemoryLedgerStore } from '../../../lib/ledger';
 import { renderChat } from '../../../lib/notify/chat';
 import { digestSubject, renderHuman } from '../../../lib/notify/human';
 import { renderMachine } from '../../../lib/notify/machine';
-import type { NotificationBatch } from '../../../lib/notify/publisher';
-import { stillFiring } from '../../../lib/notify/publisher';
-import type { CoverageEntry, Evaluation, Finding } from '../../../lib/rules';
+import type { Evaluation, Finding } from '../../../lib/rules';
 import { fingerprint } from '../../../lib/rules';
 import { transition } from './build';
-
-const CLUSTER = 'prod-eu';
-const T0 = Date.parse('2024-05-01T12:00:00Z');
-const RUN = 5 * 60_000;
+import { evaluated, LEDGER_CLUSTER as CLUSTER, runs } from './ledger-runs';
 
 function kubeletSkew(): Finding {
   const subject = { kind: 'Kubelet', name: 'v1.26' };
@@ -61,30 +55,7 @@ function blocked(blockers: number): Finding {
 }
 
 const RULE_IDS = ['KubeletVersionSkew', 'PodCrashLooping', 'NextUpgradeBlocked'];
-function evaluation(findings: readonly Finding[]): Evaluation {
-  const coverage: CoverageEntry[] = RULE_IDS.map((ruleId) => ({ ruleId, status: 'evaluated' }));
-  return { findings, coverage };
-}
-
-/** Runs the ledger like runCheck does, returning the batch each run published. */
-async function runs(...evaluations: Evaluation[]): Promise<NotificationBatch[]> {
-  const ledger = new Ledger(new MemoryLedgerStore());
-  const batches: NotificationBatch[] = [];
-  for (const [i, e] of evaluations.entries()) {
-    const now = T0 + i * RUN;
-    await ledger.deliver(CLUSTER, e, now, async (transitions, context) => {
-      batches.push({
-        cluster: CLUSTER,
-        runAt: new Date(now).toISOString(),
-        transitions,
-        stillFiring: stillFiring(context?.items ?? [], transitions),
-      });
-    });
-    if (batches.length < i + 1)
-      batches.push({ cluster: CLUSTER, runAt: '', transitions: [], stillFiring: [] });
-  }
-  return batches;
-}
+const evaluation = (findings: readonly Finding[]): Evaluation => evaluated(findings, RULE_IDS);
 
 describe('a critical resolves while a new warning arrives', () => {
   it('names the resolved critical first in the subject and words it as the rule does', async () => {

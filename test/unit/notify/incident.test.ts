@@ -2,6 +2,7 @@
  * One incident per workload across runs: a crash-looping StatefulSet's three findings page once
  * under one dedup key, and the pager hears `resolved` only when the last of them resolves.
  */
+import { renderChat } from '../../../lib/notify/chat';
 import { renderHuman } from '../../../lib/notify/human';
 import type { NotificationBatch } from '../../../lib/notify/publisher';
 import { planMessages } from '../../../lib/notify/sns';
@@ -96,5 +97,15 @@ describe('one incident per workload', () => {
     kubectl -n shop get events
 
 `);
+  });
+
+  it('posts the incident as one chat bullet under its headline rule', async () => {
+    const [open] = await runs(run(crash, update, replicas));
+    const messages = renderChat(open!);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.notification.content.description).toBe(
+      '• `StatefulSet shop/orders-db` critical: StatefulSet shop/orders-db has 0 of 3 replicas ready: 3 pods crash-loop. (since under 1m ago) Also: StatefulSetUpdateNotRolledOut, PodCrashLooping.',
+    );
+    expect(messages[0]?.carries).toHaveLength(3);
   });
 });

@@ -139,8 +139,8 @@ function renderGroup(
       severity: severityAttribute(members),
       cluster,
       status: kind,
-      // The headline's rule; other members' rules are named in the bullets.
-      ruleId,
+      // Only when every finding it carries is of one rule (docs/architecture.md, "SNS messages").
+      ...(members.every((t) => t.finding.ruleId === ruleId) ? { ruleId } : {}),
     },
     carries: members.map(transitionKey),
   };

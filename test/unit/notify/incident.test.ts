@@ -107,5 +107,7 @@ describe('one incident per workload', () => {
       '• `StatefulSet shop/orders-db` critical: StatefulSet shop/orders-db has 0 of 3 replicas ready: 3 pods crash-loop. (since under 1m ago) Also: StatefulSetUpdateNotRolledOut, PodCrashLooping.',
     );
     expect(messages[0]?.carries).toHaveLength(3);
+    // It carries three rules' findings, so it routes without a single ruleId.
+    expect(messages[0]?.attributes.ruleId).toBeUndefined();
   });
 });

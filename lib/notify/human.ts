@@ -383,18 +383,23 @@ function stillFiringLines(
   }
   lines.push('');
   // One line per incident, like the sections above.
-  const incidents = groupIncidents(sorted, cluster, (i) => ({ ...i, fingerprint: i.sk }));
+  const incidents = groupIncidents(sorted, cluster, (i) => ({
+    ruleId: i.ruleId,
+    subject: i.subject,
+    fingerprint: i.sk,
+  }));
   const shown = incidents.slice(0, opts.maxStillFiringLines);
-  for (const { headline: item, members } of incidents.slice(0, opts.maxStillFiringLines)) {
+  for (const { headline: item, members } of shown) {
+    // The also list goes last: when the line is cut at the width, it is what gives way.
     const also =
       members.length > 1
-        ? ` (also ${members
+        ? `; also ${members
             .slice(1)
             .map((m) => m.ruleId)
-            .join(', ')})`
+            .join(', ')}`
         : '';
     const worst = worstSeverity(members.map((m) => m.severity));
-    const line = `- [${worst.toUpperCase()}] ${item.ruleId} - ${subjectText(item.subject)}${also}, since ${relativeAge(beganAt(item), runAt) ?? beganAt(item)}`;
+    const line = `- [${worst.toUpperCase()}] ${item.ruleId} - ${subjectText(item.subject)}, since ${relativeAge(beganAt(item), runAt) ?? beganAt(item)}${also}`;
     lines.push(clip(line, opts.width));
   }
   const hidden = shown.reduce((n, i) => n - i.members.length, still.length);

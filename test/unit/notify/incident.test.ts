@@ -110,4 +110,16 @@ describe('one incident per workload', () => {
     // It carries three rules' findings, so it routes without a single ruleId.
     expect(messages[0]?.attributes.ruleId).toBeUndefined();
   });
+
+  it('lists a still-firing incident on one line', async () => {
+    const other = { ...crash, subject: { ...DB, name: 'cart' } };
+    other.fingerprint = fingerprint(CLUSTER, other.ruleId, other.subject);
+    const [, second] = await runs(
+      run(crash, update, replicas),
+      run(crash, update, replicas, other),
+    );
+    expect(renderHuman(second!)!.body).toContain(
+      '\n- [CRITICAL] StatefulSetReplicasMismatch - StatefulSet shop/orders-db, since 5m ago; also Statefu...\n',
+    );
+  });
 });

@@ -40,14 +40,18 @@ export function listOf(last: LastFinding, key: string): string[] {
   return entries.filter((e): e is string => typeof e === 'string');
 }
 
-/** A nested details value by dotted path (`cause.kind`). */
-export function pathOf(details: Readonly<Record<string, unknown>>, path: string): unknown {
-  let value: unknown = details;
-  for (const key of path.split('.')) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<string, unknown>)[key];
+/**
+ * A nested details value by dotted path (`cause.kind`); `*` maps the rest of the path over a
+ * list (`blockers.*.component` gives each blocker's component).
+ */
+export function pathOf(details: unknown, path: string): unknown {
+  const [key, ...rest] = path.split('.');
+  if (key === undefined || key === '') return details;
+  if (key === '*') {
+    return Array.isArray(details) ? details.map((d) => pathOf(d, rest.join('.'))) : undefined;
   }
-  return value;
+  if (typeof details !== 'object' || details === null) return undefined;
+  return pathOf((details as Record<string, unknown>)[key], rest.join('.'));
 }
 
 /** `shop/web`, or `web` for a subject without a namespace. */

@@ -89,7 +89,8 @@ export interface Rule {
    */
   readonly resolved?: (last: LastFinding) => string;
   /**
-   * Paths into `details` (dotted for nested fields, e.g. `cause.kind`) whose values decide
+   * Paths into `details` (dotted for nested fields, e.g. `cause.kind`; `*` for each entry of a
+   * list, e.g. `blockers.*.component`) whose values decide
    * whether a still-firing finding changed materially and is notified again as changed. Absent:
    * the summary text decides. Rules declare it when their summary carries counts that move
    * without anything a person would act on (restarts, days left, runs in a row).

@@ -31,6 +31,14 @@ export const NextUpgradeBlocked = defineRule({
     const target = textOf(last, 'targetMinor') ?? last.subject.name.replace(/^v/, '');
     return `Nothing blocks the control-plane upgrade to ${target} any more${wasText([countText(countOf(last, 'blockers'), 'blocker')])}`;
   },
+  // Which blockers, not their node counts, which move on every run while a node group rolls.
+  materialKeys: [
+    'targetMinor',
+    'blockers.*.kind',
+    'blockers.*.component',
+    'blockers.*.minor',
+    'blockers.*.severity',
+  ],
   evaluate(snapshot, ctx) {
     const inv = inventory(snapshot);
     const missing = apiserverBoundsMissing(inv);

@@ -181,10 +181,24 @@ describe('resolved wording', () => {
 
 describe('materialState', () => {
   it('follows the summary for a rule without materialKeys', () => {
-    const base = { ruleId: 'NextUpgradeBlocked', details: {} };
+    const base = { ruleId: 'DaemonSetMisScheduled', details: {} };
     expect(materialState({ ...base, summary: 'blocked by 2 things' })).not.toBe(
       materialState({ ...base, summary: 'blocked by 3 things' }),
     );
+  });
+
+  it('reads list entries with *: a new blocker is a change, a node count moving is not', () => {
+    const blocked = (...blockers: [string, number][]): Parameters<typeof materialState>[0] => ({
+      ruleId: 'NextUpgradeBlocked',
+      summary: blockers.map(([c, n]) => `${c} (${n} nodes)`).join('; '),
+      details: {
+        targetMinor: '1.31',
+        blockers: blockers.map(([component, count]) => ({ kind: 'skew', component, count })),
+      },
+    });
+    const now = materialState(blocked(['kubelet', 4]));
+    expect(materialState(blocked(['kubelet', 3]))).toBe(now);
+    expect(materialState(blocked(['kubelet', 3], ['kube-proxy', 7]))).not.toBe(now);
   });
 
   it('ignores counts outside the declared keys (restarts) and sees a new cause', () => {

@@ -100,6 +100,7 @@ export async function runCheck(
         runAt,
         transitions,
         stillFiring: stillFiring(items, transitions),
+        items,
       });
       publishFailures.push(...result.failures);
       return { undelivered: result.undelivered };

@@ -9,6 +9,8 @@ import type {
 } from '../rules/model';
 import { SEVERITIES } from '../rules/model';
 import { formatDuration } from '../rules/duration';
+import type { Incident } from '../rules/incident';
+import { groupIncidents, incidentKey } from '../rules/incident';
 import { subjectText, wrap } from '../notify/text';
 import { notCheckedGroups, skippedOf } from './not-checked';
 
@@ -27,7 +29,14 @@ export interface CheckReport {
  * A finding as `check` reports it: `firing`, or `pending` while it has not yet held for its
  * `for` — the ledger decides, the same way for the CLI and the scheduled deployment.
  */
-export type ReportedFinding = Finding & { readonly status: 'firing' | 'pending' };
+export type ReportedFinding = Finding & {
+  readonly status: 'firing' | 'pending';
+  /**
+   * The incident the finding belongs to (lib/rules/incident.ts): shared by the rollout findings
+   * of one workload, the finding's own fingerprint otherwise; the pager's dedupKey.
+   */
+  readonly incident: string;
+};
 
 /** Combines a snapshot, its evaluation and each finding's ledger status into the report. */
 export function toReport(
@@ -39,7 +48,11 @@ export function toReport(
     cluster: snapshot.cluster,
     collectedAt: snapshot.collectedAt,
     sources: snapshot.sources,
-    findings: evaluation.findings.map((f) => ({ ...f, status: statusOf(f) })),
+    findings: evaluation.findings.map((f) => ({
+      ...f,
+      status: statusOf(f),
+      incident: incidentKey(snapshot.cluster, f),
+    })),
     coverage: evaluation.coverage,
     // The input's remarks, then the engine's: the data tables the rules used, and stale ones.
     notes: [...snapshot.notes, ...(evaluation.notes ?? [])],
@@ -83,7 +96,8 @@ export function renderTable(report: CheckReport, digest: string | undefined, wid
       `== PENDING: holding now, notified once held for their \`for\` (${pending.length}) ==`,
       '',
     );
-    for (const f of pending) {
+    // One entry per incident, as in the digest above; the summary gains the `also: …` rules.
+    for (const f of incidentsOf(report.cluster, pending).map(incidentTextFinding)) {
       out.push(
         ...wrap(
           `[${f.severity.toUpperCase()}] ${f.ruleId} - ${subjectText(f.subject)}`,
@@ -137,7 +151,7 @@ export function renderMarkdown(report: CheckReport): string {
   if (report.findings.length === 0) out.push(noFindings(report));
   if (firing.length > 0) {
     out.push(`#### Firing (${firing.length})`, '', head, '|---|---|---|---|');
-    out.push(...firing.map(row));
+    out.push(...incidentsOf(report.cluster, firing).map((i) => row(incidentRowFinding(i))));
   }
   if (pending.length > 0) {
     if (firing.length > 0) out.push('');
@@ -147,7 +161,7 @@ export function renderMarkdown(report: CheckReport): string {
       `${head} Fires once held for |`,
       '|---|---|---|---|---|',
     );
-    for (const f of pending) {
+    for (const f of incidentsOf(report.cluster, pending).map(incidentRowFinding)) {
       const held = f.since ? ` (holding since ${f.since})` : '';
       out.push(`${row(f)} ${formatDuration(f.forSeconds)}${held} |`);
     }
@@ -199,4 +213,39 @@ function remarksOf(report: CheckReport): string[] {
       .map((s) => `Source ${s.source} failed (${s.kind ?? 'error'}): ${s.reason ?? ''}`),
     ...report.notes,
   ];
+}
+
+/** Findings as incidents, one per workload (lib/rules/incident.ts), in report order. */
+function incidentsOf(
+  cluster: string,
+  findings: readonly ReportedFinding[],
+): Incident<ReportedFinding>[] {
+  return groupIncidents(findings, cluster, (f) => f);
+}
+
+/**
+ * An incident as one markdown row: the headline finding at the incident's worst severity, its
+ * summary (which names the cause once) and the other rules as `also: …`.
+ */
+function incidentRowFinding({ headline, members }: Incident<ReportedFinding>): ReportedFinding {
+  if (members.length === 1) return headline;
+  const worst = SEVERITIES.find((s) => members.some((m) => m.severity === s)) ?? headline.severity;
+  const also = members
+    .slice(1)
+    .map((m) => `[${m.ruleId}](${m.runbookUrl})`)
+    .join(', ');
+  return { ...headline, severity: worst, summary: `${headline.summary} — also: ${also}` };
+}
+
+/** An incident as one terminal entry: the headline, its summary then `Also: …` plain rule ids. */
+function incidentTextFinding({ headline, members }: Incident<ReportedFinding>): ReportedFinding {
+  if (members.length === 1) return headline;
+  const also = members
+    .slice(1)
+    .map((m) => m.ruleId)
+    .join(', ');
+  return {
+    ...incidentRowFinding({ headline, members, key: '' }),
+    summary: `${headline.summary} Also: ${also}.`,
+  };
 }

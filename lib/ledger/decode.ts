@@ -25,6 +25,8 @@ const findingItem: z.ZodType<LedgerItem> = z.object({
   notifiedStatus: z.enum(['firing', 'resolved']).optional(),
   notifiedSeverity: severity.optional(),
   notifiedSeverities: z.array(severity).optional(),
+  state: z.string().optional(),
+  notifiedState: z.string().optional(),
   notifyCount: z.number().int().nonnegative(),
   claimId: z.string().optional(),
   claimExpiresAt: isoText.optional(),

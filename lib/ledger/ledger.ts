@@ -215,6 +215,10 @@ export class Ledger {
         notifiedSeverity: item.severity,
         notifiedSeverities:
           transition.kind === 'resolved' ? heard : withSeverity(heard, item.severity),
+        // The state people now know; a resolved notice leaves the episode's last one.
+        ...(transition.kind !== 'resolved' && item.state !== undefined
+          ? { notifiedState: item.state }
+          : {}),
         notifyCount: item.notifyCount + 1,
         // A resolved item lives on only to recognise flaps; its TTL starts once the notice is out.
         ...(transition.kind === 'resolved'

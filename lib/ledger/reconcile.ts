@@ -4,6 +4,7 @@
  */
 import type { CoverageEntry, Evaluation, Finding, Severity } from '../rules/model';
 import { severityRank } from '../rules/model';
+import { materialState } from '../rules/resolved';
 import type { LedgerItem, Transition, TransitionKind } from './types';
 import { LedgerError } from './types';
 import { clip, fitDetails } from '../util/fit-details';
@@ -241,6 +242,8 @@ function seen(
     notifiedStatus: base.notifiedStatus,
     notifiedSeverity: base.notifiedSeverity,
     notifiedSeverities: base.notifiedSeverities,
+    state: materialState(finding),
+    notifiedState: base.notifiedState,
     notifyCount: base.notifyCount,
     version: base.version + 1,
     summary: clip(finding.summary, MAX_LEDGER_SUMMARY_LENGTH),
@@ -304,18 +307,35 @@ function owesResolved(item: LedgerItem): boolean {
   return item.notifiedStatus === 'firing';
 }
 
-/** What a firing item owes: a first or re-severitied `firing`, a due `repeat`, or nothing. */
+/**
+ * What a firing item owes: a first, re-severitied or materially changed `firing`, a due
+ * `repeat`, or nothing.
+ */
 function owedWhileFiring(
   item: LedgerItem,
   now: number,
   options: ReconcileOptions,
 ): TransitionKind | undefined {
   if (item.notifiedStatus !== 'firing' || item.notifiedSeverity !== item.severity) return 'firing';
+  if (changedSinceNotified(item)) return 'firing';
   const last = item.lastNotified === undefined ? Number.NaN : Date.parse(item.lastNotified);
   // A firing notice without a readable time is treated as long ago: repeat rather than go quiet.
   if (!Number.isFinite(last)) return 'repeat';
   const interval = options.repeatIntervalSeconds[item.severity] * 1000;
   return now - last >= interval ? 'repeat' : undefined;
+}
+
+/**
+ * Whether the finding changed materially since people were last told (its summary, or the
+ * details its rule declares in `materialKeys`). An item notified before states were recorded
+ * counts as unchanged rather than notifying every open finding once after an upgrade.
+ */
+export function changedSinceNotified(item: LedgerItem): boolean {
+  return (
+    item.notifiedState !== undefined &&
+    item.state !== undefined &&
+    item.notifiedState !== item.state
+  );
 }
 
 /** Whether the condition has held for the finding's `for`: from `since` if known, else firstSeen. */

@@ -54,6 +54,18 @@ export interface LedgerItem {
    * filters on severity and heard the episode begin also hears it end (lib/notify/routing.ts).
    */
   readonly notifiedSeverities?: readonly Severity[];
+  /**
+   * Hash of what makes the last finding seen materially what it is (lib/rules/resolved.ts
+   * `materialState`: the rule's `materialKeys`, else its summary).
+   */
+  readonly state?: string;
+  /**
+   * `state` as the last firing or repeat notice carried it. A firing item whose `state` differs
+   * is owed a `firing` notice again (changed); kept apart from `state` because the claim writes
+   * the new `state` before the publish, and a publish that fails must leave the change owed.
+   * Items written before it existed count as unchanged until their next notice records it.
+   */
+  readonly notifiedState?: string;
   /** Notifications recorded for this episode. */
   readonly notifyCount: number;
   /** Run that claimed this item to publish its transition (see ledger.ts). */

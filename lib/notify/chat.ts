@@ -4,10 +4,21 @@
  * description, nextSteps, keywords}, metadata: {threadId, summary, eventType, relatedResources,
  * additionalContext}}`. Chatbot drops SNS messages in any other shape, so the chat audience
  * needs its own rendering. One message per rule and transition kind per run keeps a channel
- * readable; `threadId` = cluster/rule puts a rule's updates in one thread.
+ * readable; `threadId` = cluster/rule puts a rule's updates in one thread. The findings of one
+ * workload are one incident (lib/rules/incident.ts): one bullet under its headline rule.
  */
 import type { Transition, TransitionKind } from '../ledger/types';
-import { clip, commandsOf, relativeAge, sinceOf, subjectText, worstSeverity } from './text';
+import type { Incident } from '../rules/incident';
+import { groupIncidents } from '../rules/incident';
+import {
+  clip,
+  commandsOf,
+  relativeAge,
+  resolvedText,
+  sinceOf,
+  subjectText,
+  worstSeverity,
+} from './text';
 import type { MessageAttributes, NotificationBatch } from './publisher';
 import { transitionKey } from './publisher';
 import { severityAttribute } from './routing';
@@ -55,24 +66,39 @@ const VERB: Record<TransitionKind, string> = {
   resolved: 'resolved',
 };
 
-/** Renders one chat message per rule and transition kind in the batch, in batch order. */
+/**
+ * Renders one chat message per headline rule and transition kind in the batch, in batch order;
+ * each workload incident is one bullet.
+ */
 export function renderChat(batch: NotificationBatch): ChatMessage[] {
-  const groups = new Map<string, Transition[]>();
-  for (const t of batch.transitions) {
-    const key = `${t.kind}\u0000${t.finding.ruleId}`;
-    const group = groups.get(key);
-    if (group) group.push(t);
-    else groups.set(key, [t]);
+  const kinds = [...new Set(batch.transitions.map((t) => t.kind))];
+  const groups = new Map<string, Incident<Transition>[]>();
+  for (const kind of kinds) {
+    const ofKind = batch.transitions.filter((t) => t.kind === kind);
+    for (const incident of groupIncidents(ofKind, batch.cluster, (t) => t.finding)) {
+      const key = `${kind}\u0000${incident.headline.finding.ruleId}`;
+      groups.set(key, [...(groups.get(key) ?? []), incident]);
+    }
   }
-  return [...groups.values()].map((group) => renderGroup(batch, group));
+  // In batch order: by where each message's first transition stands.
+  const at = (group: readonly Incident<Transition>[]): number =>
+    Math.min(...group.flatMap((i) => i.members.map((t) => batch.transitions.indexOf(t))));
+  return [...groups.values()]
+    .sort((a, b) => at(a) - at(b))
+    .map((group) => renderGroup(batch, group));
 }
 
-function renderGroup(batch: NotificationBatch, group: readonly Transition[]): ChatMessage {
-  const first = group[0];
+function renderGroup(
+  batch: NotificationBatch,
+  incidents: readonly Incident<Transition>[],
+): ChatMessage {
+  const first = incidents[0]?.headline;
   if (first === undefined) throw new Error('renderGroup needs at least one transition');
+  const group = incidents.map((i) => i.headline);
+  const members = incidents.flatMap((i) => i.members);
   const { kind } = first;
   const { ruleId } = first.finding;
-  const severity = worstSeverity(group.map((t) => t.finding.severity));
+  const severity = worstSeverity(members.map((t) => t.finding.severity));
   const { cluster, runAt } = batch;
   const count = group.length === 1 ? '' : ` (${group.length})`;
   const title =
@@ -86,8 +112,8 @@ function renderGroup(batch: NotificationBatch, group: readonly Transition[]): Ch
     content: {
       textType: 'client-markdown',
       title: clip(title, MAX_TITLE_LENGTH),
-      description: description(group, runAt),
-      ...(kind === 'resolved' ? {} : { nextSteps: nextSteps(group) }),
+      description: description(incidents, runAt),
+      ...(kind === 'resolved' ? {} : { nextSteps: nextSteps(incidents[0]?.members ?? []) }),
       keywords: [cluster, ruleId, severity],
     },
     metadata: {
@@ -110,32 +136,43 @@ function renderGroup(batch: NotificationBatch, group: readonly Transition[]): Ch
     notification,
     attributes: {
       audience: 'chat',
-      severity: severityAttribute(group),
+      severity: severityAttribute(members),
       cluster,
       status: kind,
-      ruleId,
+      // Only when every finding it carries is of one rule (docs/architecture.md, "SNS messages").
+      ...(members.every((t) => t.finding.ruleId === ruleId) ? { ruleId } : {}),
     },
-    carries: group.map(transitionKey),
+    carries: members.map(transitionKey),
   };
 }
 
-/** One bullet per subject, cut with "... and N more" to stay within chat limits. */
-function description(group: readonly Transition[], runAt: string): string {
+/** One bullet per incident, cut with "... and N more" to stay within chat limits. */
+function description(incidents: readonly Incident<Transition>[], runAt: string): string {
   const lines: string[] = [];
   let length = 0;
   // Room for the "... and N more" line.
   const budget = MAX_DESCRIPTION_LENGTH - 40;
-  for (const [index, t] of group.entries()) {
+  for (const [index, { headline: t, members }] of incidents.entries()) {
     const began = sinceOf(t.finding, t.item);
     const age = relativeAge(t.kind === 'resolved' ? (t.item.resolvedAt ?? runAt) : began.at, runAt);
     const when =
       age === undefined ? '' : t.kind === 'resolved' ? ` (resolved ${age})` : ` (since ${age})`;
+    // A resolved bullet says what changed, not the firing summary and its instructions.
+    const text = t.kind === 'resolved' ? resolvedText(t.finding) : t.finding.summary;
+    const also =
+      members.length > 1
+        ? ` Also: ${members
+            .slice(1)
+            .map((m) => m.finding.ruleId)
+            .join(', ')}.`
+        : '';
+    const severity = worstSeverity(members.map((m) => m.finding.severity));
     const line = clip(
-      `• \`${subjectText(t.finding.subject)}\` ${t.finding.severity}: ${t.finding.summary}${when}`,
+      `• \`${subjectText(t.finding.subject)}\` ${severity}: ${text}${when}${also}`,
       MAX_LINE_LENGTH,
     );
     if (length + line.length + 1 > budget) {
-      lines.push(`… and ${group.length - index} more`);
+      lines.push(`… and ${incidents.length - index} more`);
       break;
     }
     lines.push(line);
@@ -144,10 +181,11 @@ function description(group: readonly Transition[], runAt: string): string {
   return lines.join('\n');
 }
 
-function nextSteps(group: readonly Transition[]): string[] {
-  const first = group[0];
+/** The runbook of the first incident's headline, then its members' commands, each once. */
+function nextSteps(members: readonly Transition[]): string[] {
+  const first = members[0];
   if (first === undefined) return [];
-  const commands = commandsOf(first.finding)
+  const commands = [...new Set(members.flatMap((t) => commandsOf(t.finding)))]
     .slice(0, MAX_COMMAND_STEPS)
     .map((c) => clip(`Run \`${c}\``, MAX_LINE_LENGTH));
   return [`Runbook: ${first.finding.runbookUrl}`, ...commands];

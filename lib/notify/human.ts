@@ -4,6 +4,8 @@
  * and the kubectl commands to look closer.
  */
 import type { LedgerItem, Transition, TransitionKind } from '../ledger/types';
+import type { Incident } from '../rules/incident';
+import { groupIncidents } from '../rules/incident';
 import type { Severity } from '../rules/model';
 import { SEVERITIES, severityRank } from '../rules/model';
 import type { MessageAttributes, NotificationBatch } from './publisher';
@@ -15,7 +17,9 @@ import {
   byteLength,
   clip,
   commandsOf,
+  isChange,
   relativeAge,
+  resolvedText,
   sinceOf,
   subjectText,
   timeText,
@@ -100,17 +104,18 @@ export function renderHuman(
   const still = batch.stillFiring.filter((item) => !owed.has(item.sk));
 
   const head = headLines(batch, ordered, still, opts.width);
-  const stillSection = stillFiringLines(still, batch.runAt, opts);
+  const stillSection = stillFiringLines(batch.cluster, still, batch.runAt, opts);
   const footer = footerLines(batch.cluster, opts.width);
-  const groups = KIND_ORDER.map((kind) => ({
-    kind,
-    transitions: ordered.filter((t) => t.kind === kind),
-  })).filter((g) => g.transitions.length > 0);
+  // One entry per incident: the findings of one workload read as one problem (lib/rules/incident.ts).
+  const groups = KIND_ORDER.map((kind) => {
+    const transitions = ordered.filter((t) => t.kind === kind);
+    return { kind, transitions, incidents: incidentsOf(batch.cluster, transitions) };
+  }).filter((g) => g.transitions.length > 0);
 
   const fixedBytes =
     byteLength(joinLines([...head, ...stillSection, ...footer])) +
     groups.reduce(
-      (sum, g) => sum + byteLength(joinLines(sectionTitle(g.kind, g.transitions.length))),
+      (sum, g) => sum + byteLength(joinLines(sectionTitle(g.kind, g.incidents.length))),
       0,
     ) +
     groups.length * MORE_LINE_RESERVE;
@@ -118,17 +123,19 @@ export function renderHuman(
   let omitted = 0;
   const sections: string[] = [];
   for (const group of groups) {
-    const lines = sectionTitle(group.kind, group.transitions.length);
+    const lines = sectionTitle(group.kind, group.incidents.length);
     let shown = 0;
-    for (const transition of group.transitions) {
-      if (shown >= opts.maxEntriesPerSection) break;
-      const entry = entryLines(transition, batch.runAt, opts);
+    let entries = 0;
+    for (const incident of group.incidents) {
+      if (entries >= opts.maxEntriesPerSection) break;
+      const entry = entryLines(incident, batch.runAt, opts);
       const size = byteLength(joinLines(entry));
       // Stop at the first entry that does not fit, so the worst findings always come first.
       if (size > budget) break;
       budget -= size;
       lines.push(...entry);
-      shown += 1;
+      shown += incident.members.length;
+      entries += 1;
     }
     const rest = group.transitions.length - shown;
     if (rest > 0) {
@@ -151,22 +158,61 @@ export function renderHuman(
 }
 
 /**
- * The digest subject: `[CRITICAL] prod-eu: 2 new, 1 resolved - RuleA, RuleB`, worst severity of
- * what is firing in brackets (`[RESOLVED]` when everything resolved), rule ids cut with `...`.
+ * The digest subject, e.g. `[WARNING+RESOLVED] prod-eu: 1 new, 1 resolved - KubeletVersionSkew
+ * resolved, PodCrashLooping`. The tag says what happened: the worst severity still firing,
+ * `+RESOLVED` when something also resolved, `[RESOLVED]` when only resolutions. Rule ids follow
+ * worst severity first whatever the kind, so every critical one, new or resolved, is named
+ * before any warning and is never the part cut to `...` while it fits in 100 characters.
  */
 export function digestSubject(cluster: string, transitions: readonly Transition[]): string {
-  const firing = transitions.filter((t) => t.kind !== 'resolved');
-  const tag = firing.length > 0 ? worstSeverity(firing.map(severityOf)).toUpperCase() : 'RESOLVED';
-  const counts = KIND_ORDER.map((kind) => {
-    const n = transitions.filter((t) => t.kind === kind).length;
-    if (n === 0) return '';
-    if (kind === 'firing') return `${n} new`;
-    if (kind === 'repeat') return `${n} ${n === 1 ? 'reminder' : 'reminders'}`;
-    return `${n} resolved`;
-  }).filter(Boolean);
-  const head = `[${tag}] ${clip(asciiLine(cluster) || '?', 40)}: ${counts.join(', ')}`;
-  const ruleIds = [...new Set(orderForDigest(transitions).map((t) => asciiLine(t.finding.ruleId)))];
-  return fitList(head, ruleIds, MAX_SUBJECT_LENGTH);
+  const open = transitions.filter((t) => t.kind !== 'resolved');
+  const anyResolved = open.length < transitions.length;
+  const tag =
+    open.length === 0
+      ? 'RESOLVED'
+      : `${worstSeverity(open.map(severityOf)).toUpperCase()}${anyResolved ? '+RESOLVED' : ''}`;
+  const n = (test: (t: Transition) => boolean): number => transitions.filter(test).length;
+  const fresh = n((t) => t.kind === 'firing' && !isChange(t));
+  const changed = n(isChange);
+  const reminders = n((t) => t.kind === 'repeat');
+  const resolved = n((t) => t.kind === 'resolved');
+  const counts = [
+    fresh > 0 ? `${fresh} new` : '',
+    changed > 0 ? `${changed} changed` : '',
+    reminders > 0 ? `${reminders} ${reminders === 1 ? 'reminder' : 'reminders'}` : '',
+    resolved > 0 ? `${resolved} resolved` : '',
+  ].filter(Boolean);
+  const name = `[${tag}] ${clip(asciiLine(cluster) || '?', 40)}`;
+  // One id per incident, its headline's, ranked by the worst of its members.
+  const entries = [
+    ...incidentsOf(cluster, open).map((i) => ({ incident: i, resolved: false })),
+    ...incidentsOf(
+      cluster,
+      transitions.filter((t) => t.kind === 'resolved'),
+    ).map((i) => ({ incident: i, resolved: true })),
+  ]
+    .map((e) => ({ ...e, severity: incidentSeverity(e.incident) }))
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  // Only a mixed digest marks its resolutions; in a [RESOLVED] one every id is resolved.
+  const label = (e: (typeof entries)[number]): string =>
+    `${asciiLine(e.incident.headline.finding.ruleId)}${anyResolved && open.length > 0 && e.resolved ? ' resolved' : ''}`;
+  const labels = [...new Set(entries.map(label))];
+  const critical = new Set(entries.filter((e) => e.severity === 'critical').map(label)).size;
+  const full = fitList(`${name}: ${counts.join(', ')}`, labels, MAX_SUBJECT_LENGTH);
+  if (namesFirst(full, labels, critical)) return full;
+  // The counts give way before a critical rule id does, when that makes them all fit.
+  const short = fitList(name, labels, MAX_SUBJECT_LENGTH);
+  return namesFirst(short, labels, critical) ? short : full;
+}
+
+/** Whether a fitted subject kept the first `count` labels whole. */
+function namesFirst(subject: string, labels: readonly string[], count: number): boolean {
+  if (count === 0) return true;
+  const list = labels.slice(0, count).join(', ');
+  const at = subject.indexOf(` - ${list}`);
+  if (at < 0) return false;
+  const after = subject.slice(at + 3 + list.length);
+  return after === '' || after.startsWith(', ');
 }
 
 /** `head - a, b, ...` with as many items as fit in `max` characters. */
@@ -228,29 +274,56 @@ function sectionTitle(kind: TransitionKind, count: number): string[] {
   return [`== ${SECTION_TITLES[kind]} (${count}) ==`, ''];
 }
 
+/** The incidents of some transitions, worst first as the transitions came. */
+function incidentsOf(cluster: string, transitions: readonly Transition[]): Incident<Transition>[] {
+  return groupIncidents(transitions, cluster, (t) => t.finding);
+}
+
+/** The worst severity among an incident's members: what its entry is tagged with. */
+function incidentSeverity(incident: Incident<Transition>): Severity {
+  return worstSeverity(incident.members.map(severityOf));
+}
+
+/**
+ * One incident's entry: the headline finding in full (its summary names the cause once), the
+ * other rules on one `Also:` line, and the commands of all members once each.
+ */
 function entryLines(
-  transition: Transition,
+  incident: Incident<Transition>,
   runAt: string,
   opts: Required<HumanRenderOptions>,
 ): string[] {
+  const transition = incident.headline;
+  const others = incident.members.slice(1);
   const { finding, item, kind } = transition;
+  const severity = incidentSeverity(incident);
   const lines: string[] = [];
-  const was =
-    kind === 'firing' &&
-    item.notifiedStatus === 'firing' &&
-    item.notifiedSeverity !== undefined &&
-    item.notifiedSeverity !== finding.severity
+  const was = !isChange(transition)
+    ? ''
+    : item.notifiedSeverity !== undefined && item.notifiedSeverity !== finding.severity
       ? ` (was ${item.notifiedSeverity.toUpperCase()})`
-      : '';
+      : ' (changed)';
   lines.push(
     ...wrap(
-      `[${finding.severity.toUpperCase()}]${was} ${finding.ruleId} - ${subjectText(finding.subject)}`,
+      `[${severity.toUpperCase()}]${was} ${finding.ruleId} - ${subjectText(finding.subject)}`,
       opts.width,
       `${INDENT}${INDENT}`,
       '',
     ),
   );
-  lines.push(...wrap(finding.summary, opts.width, INDENT));
+  // A resolved entry says what changed, not the firing summary and its instructions.
+  lines.push(
+    ...wrap(kind === 'resolved' ? resolvedText(finding) : finding.summary, opts.width, INDENT),
+  );
+  if (others.length > 0)
+    lines.push(
+      ...wrap(
+        `Also: ${others.map((t) => t.finding.ruleId).join(', ')}`,
+        opts.width,
+        `${INDENT}${' '.repeat(12)}`,
+        INDENT,
+      ),
+    );
   const began = sinceOf(finding, item);
   if (kind === 'resolved') lines.push(field('Resolved', timeText(item.resolvedAt ?? runAt, runAt)));
   lines.push(field(began.label, timeText(began.at, runAt)));
@@ -259,7 +332,13 @@ function entryLines(
     lines.push(field('Notified', `${times}, last ${timeText(item.lastNotified, runAt)}`));
   }
   lines.push(field('Runbook', finding.runbookUrl));
-  const commands = kind === 'resolved' ? [] : commandsOf(finding).slice(0, opts.maxCommands);
+  const commands =
+    kind === 'resolved'
+      ? []
+      : [...new Set(incident.members.flatMap((t) => commandsOf(t.finding)))].slice(
+          0,
+          opts.maxCommands,
+        );
   if (commands.length > 0) {
     lines.push(`${INDENT}Commands:`);
     for (const command of commands) lines.push(`${INDENT}  ${clip(command, MAX_COMMAND_LENGTH)}`);
@@ -274,6 +353,7 @@ function field(label: string, value: string): string {
 }
 
 function stillFiringLines(
+  cluster: string,
   still: readonly LedgerItem[],
   runAt: string,
   opts: Required<HumanRenderOptions>,
@@ -302,12 +382,28 @@ function stillFiringLines(
     );
   }
   lines.push('');
-  const shown = sorted.slice(0, opts.maxStillFiringLines);
-  for (const item of shown) {
-    const line = `- [${item.severity.toUpperCase()}] ${item.ruleId} - ${subjectText(item.subject)}, since ${relativeAge(beganAt(item), runAt) ?? beganAt(item)}`;
+  // One line per incident, like the sections above.
+  const incidents = groupIncidents(sorted, cluster, (i) => ({
+    ruleId: i.ruleId,
+    subject: i.subject,
+    fingerprint: i.sk,
+  }));
+  const shown = incidents.slice(0, opts.maxStillFiringLines);
+  for (const { headline: item, members } of shown) {
+    // The also list goes last: when the line is cut at the width, it is what gives way.
+    const also =
+      members.length > 1
+        ? `; also ${members
+            .slice(1)
+            .map((m) => m.ruleId)
+            .join(', ')}`
+        : '';
+    const worst = worstSeverity(members.map((m) => m.severity));
+    const line = `- [${worst.toUpperCase()}] ${item.ruleId} - ${subjectText(item.subject)}, since ${relativeAge(beganAt(item), runAt) ?? beganAt(item)}${also}`;
     lines.push(clip(line, opts.width));
   }
-  if (still.length > shown.length) lines.push(moreLine(still.length - shown.length));
+  const hidden = shown.reduce((n, i) => n - i.members.length, still.length);
+  if (hidden > 0) lines.push(moreLine(hidden));
   lines.push('');
   return lines;
 }

@@ -6,7 +6,7 @@
 import type { Transition, TransitionKind } from '../ledger/types';
 import type { Severity, Subject } from '../rules/model';
 import { byteLength, clip, fitDetails } from '../util/fit-details';
-import { asciiSubject, subjectText } from './text';
+import { asciiSubject, resolvedText, subjectText } from './text';
 import type { MessageAttributes } from './publisher';
 import { transitionKey } from './publisher';
 import { severityAttribute } from './routing';
@@ -24,13 +24,26 @@ export const DEFAULT_MAX_MACHINE_BYTES = SNS_MAX_MESSAGE_BYTES - 8 * 1024;
 export interface MachineNotification {
   readonly version: 1;
   readonly status: TransitionKind;
-  /** The finding's fingerprint: stable across runs, equal for firing, repeat and resolved. */
+  /**
+   * The incident key (lib/rules/incident.ts): stable across runs, equal for firing, repeat and
+   * resolved. The findings of one workload's rollout rules share it, so a pager opens one
+   * incident per workload; any other finding's is its fingerprint.
+   */
   readonly dedupKey: string;
+  /** The finding's own fingerprint (equal to `dedupKey` for a finding that stands alone). */
+  readonly fingerprint: string;
   readonly cluster: string;
   readonly ruleId: string;
   readonly severity: Severity;
   readonly subject: Subject;
+  /** The finding's summary; for `resolved`, the last firing one (what people were told). */
   readonly summary: string;
+  /**
+   * For `resolved` only: what changed, in the rule's own past-tense words without instructions
+   * (`Rule.resolved`), e.g. `Rollout of shop/web is no longer stuck (was: revision 8, 3/5
+   * available)`. Added within schema version 1: readers that ignore it keep working.
+   */
+  readonly resolvedSummary?: string;
   /** The rule's evidence; big arrays cut to `{ truncated, count, first }` when over budget. */
   readonly details: Readonly<Record<string, unknown>>;
   /** When the condition began, when the rule could tell. */
@@ -55,6 +68,13 @@ export interface MachineMessage {
   readonly carries: readonly string[];
 }
 
+/** Which incident a machine message speaks for (lib/notify/incidents.ts). */
+export interface MachineIncident {
+  readonly dedupKey: string;
+  /** Transitions whose severities the message routes with; default the transition alone. */
+  readonly routeWith?: readonly Transition[];
+}
+
 /** Tunables of machine messages. */
 export interface MachineRenderOptions {
   /**
@@ -73,6 +93,7 @@ export function renderMachine(
   cluster: string,
   runAt: string,
   options: MachineRenderOptions = {},
+  incident?: MachineIncident,
 ): MachineMessage {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_MACHINE_BYTES;
   if (!Number.isInteger(maxBytes) || maxBytes < 4096 || maxBytes > SNS_MAX_MESSAGE_BYTES) {
@@ -85,12 +106,16 @@ export function renderMachine(
   const base: MachineNotification = {
     version: 1,
     status: kind,
-    dedupKey: finding.fingerprint,
+    dedupKey: incident?.dedupKey ?? finding.fingerprint,
+    fingerprint: finding.fingerprint,
     cluster,
     ruleId: finding.ruleId,
     severity: finding.severity,
     subject: finding.subject,
     summary,
+    ...(kind === 'resolved'
+      ? { resolvedSummary: clip(resolvedText(finding), MAX_SUMMARY_LENGTH) }
+      : {}),
     details: {},
     ...(finding.since !== undefined ? { since: finding.since } : {}),
     firstSeen: item.firstSeen,
@@ -116,7 +141,7 @@ export function renderMachine(
     notification,
     attributes: {
       audience: 'machine',
-      severity: severityAttribute([transition]),
+      severity: severityAttribute(incident?.routeWith ?? [transition]),
       cluster,
       status: kind,
       ruleId: finding.ruleId,

@@ -48,6 +48,12 @@ export interface NotificationBatch {
   readonly transitions: readonly Transition[];
   /** Findings people already know are firing and that did not change (see `stillFiring`). */
   readonly stillFiring: readonly LedgerItem[];
+  /**
+   * Every finding item of the cluster as the run leaves it (firing, pending, and resolved ones
+   * the ledger still keeps), so a machine notice can tell whether a workload incident still has
+   * a firing member (lib/notify/incidents.ts). Absent: `stillFiring` and the transitions stand in.
+   */
+  readonly items?: readonly LedgerItem[];
 }
 
 /**

@@ -19,6 +19,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { renderChat } from './chat';
 import type { HumanRenderOptions } from './human';
 import { renderHuman } from './human';
+import { incidentMessages } from './incidents';
 import type { MachineRenderOptions } from './machine';
 import { renderMachine } from './machine';
 import type {
@@ -200,17 +201,23 @@ export function planMessages(
     attributes: digest.attributes,
     carries: digest.carries,
   };
-  const machine = batch.transitions.map((t): OutboundMessage => {
-    const m = renderMachine(t, batch.cluster, batch.runAt, options.machine);
-    return {
-      audience: 'machine',
-      label: `machine ${t.kind} message ${t.finding.ruleId} ${t.finding.fingerprint} for ${batch.cluster}`,
-      subject: m.subject,
-      body: m.body,
-      attributes: m.attributes,
-      carries: m.carries,
-    };
-  });
+  // One dedup key per workload incident; a member resolving while others fire sends none.
+  const machine = incidentMessages(batch).map(
+    ({ transition: t, dedupKey, routeWith }): OutboundMessage => {
+      const m = renderMachine(t, batch.cluster, batch.runAt, options.machine, {
+        dedupKey,
+        routeWith,
+      });
+      return {
+        audience: 'machine',
+        label: `machine ${t.kind} message ${t.finding.ruleId} ${t.finding.fingerprint} for ${batch.cluster}`,
+        subject: m.subject,
+        body: m.body,
+        attributes: m.attributes,
+        carries: m.carries,
+      };
+    },
+  );
   const chat = options.chat
     ? renderChat(batch).map((c): OutboundMessage => ({
         audience: 'chat',

@@ -2,9 +2,10 @@
  * Wording helpers the human digest, chat and machine renderers and the CLI report share: subject
  * text, ages, ASCII subject lines, wrapping, and the commands a finding carries.
  */
-import type { LedgerItem } from '../ledger/types';
+import type { LedgerItem, Transition } from '../ledger/types';
 import type { Finding, Severity, Subject } from '../rules/model';
 import { severityRank } from '../rules/model';
+import { resolvedSummary } from '../rules/resolved';
 import { clip } from '../util/fit-details';
 
 export { byteLength, clip } from '../util/fit-details';
@@ -52,6 +53,22 @@ export function sinceOf(finding: Finding, item: LedgerItem): { label: string; at
   return finding.since !== undefined
     ? { label: 'Since', at: finding.since }
     : { label: 'First seen', at: item.firstSeen };
+}
+
+/**
+ * What a resolved notice says: the rule's own past-tense wording of what changed, worded from
+ * the last firing finding (`Rule.resolved`), never the firing summary with its instructions.
+ */
+export function resolvedText(finding: Finding): string {
+  return resolvedSummary(finding.ruleId, finding);
+}
+
+/**
+ * Whether a `firing` transition re-notifies an episode people already heard fire: its severity
+ * or its material state changed (lib/ledger/reconcile.ts), as opposed to a new finding.
+ */
+export function isChange(transition: Transition): boolean {
+  return transition.kind === 'firing' && transition.item.notifiedStatus === 'firing';
 }
 
 /** The filled-in kubectl commands a rule put in `details.commands`, if any. */

@@ -10,13 +10,13 @@ const MASK = 0xffffffffffffffffn;
  * Pure (no crypto module) so lib/rules stays free of Node built-ins; not a security hash.
  */
 export function fingerprint(cluster: string, ruleId: string, subject: Subject): string {
-  const key = JSON.stringify([
-    cluster,
-    ruleId,
-    subject.kind,
-    subject.namespace ?? '',
-    subject.name,
-  ]);
+  return fingerprintText(
+    JSON.stringify([cluster, ruleId, subject.kind, subject.namespace ?? '', subject.name]),
+  );
+}
+
+/** The same 64-bit FNV-1a hash of any text, as 16 hex digits. */
+export function fingerprintText(key: string): string {
   let hash = FNV_OFFSET;
   for (const byte of new TextEncoder().encode(key)) {
     hash ^= BigInt(byte);

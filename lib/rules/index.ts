@@ -8,6 +8,8 @@ export { evaluate, sortFindings } from './evaluate';
 export { RULES, findRule } from './registry';
 export { forWindowsOf } from './for-windows';
 export { fingerprint } from './fingerprint';
+export { materialState, resolvedSummary } from './resolved';
+export * from './incident';
 export { formatDuration } from './duration';
 export { PROBLEM_WAITING_REASONS } from './rollout/pods';
 export * from './plan';

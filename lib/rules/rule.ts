@@ -40,6 +40,17 @@ export interface SeverityForm {
 /** Which half of the catalogue a rule belongs to. */
 export type RuleCategory = 'skew' | 'rollout' | 'readiness' | 'checker';
 
+/**
+ * What the ledger keeps of a finding's last firing form, the only input of a resolved notice:
+ * the condition is gone, so there is no current finding to word it from. `details` may have had
+ * big arrays cut to `{ truncated, count, first }` by the ledger (lib/rules/resolved.ts reads both).
+ */
+export interface LastFinding {
+  readonly subject: Subject;
+  readonly summary: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
 /** A rule: metadata beside its logic (docs/architecture.md, Conventions #1). */
 export interface Rule {
   /** Stable PascalCase id. */
@@ -70,6 +81,21 @@ export interface Rule {
   readonly tables?: readonly DataTable[];
   /** Runbook file name under docs/runbooks. */
   readonly runbook: string;
+  /**
+   * The resolved notice, worded from the last firing finding: what changed, in the past tense and
+   * without instructions, e.g. `No kubelet on 1.26 is out of policy any more (was: 4 nodes on
+   * 1.26)`. Pure. Optional in the type so a rule stays one object literal, but the catalogue test
+   * requires it of every rule, with its exact text pinned (test/unit/rules/resolved.test.ts).
+   */
+  readonly resolved?: (last: LastFinding) => string;
+  /**
+   * Paths into `details` (dotted for nested fields, e.g. `cause.kind`; `*` for each entry of a
+   * list, e.g. `blockers.*.component`) whose values decide
+   * whether a still-firing finding changed materially and is notified again as changed. Absent:
+   * the summary text decides. Rules declare it when their summary carries counts that move
+   * without anything a person would act on (restarts, days left, runs in a row).
+   */
+  readonly materialKeys?: readonly string[];
   /** Pure: snapshot and context in, findings (or a reason it cannot decide) out. */
   evaluate(snapshot: ClusterSnapshot, ctx: RuleContext): readonly RuleFinding[] | Skip;
 }

@@ -14,6 +14,8 @@ import type { SkewguardConfig } from '../../lib/config';
 import { parseConfig } from '../../lib/config';
 import { METRIC_NAMES, SERVICE_NAME } from '../../lib/util/metrics';
 import { DynamoDbLedgerStore, isFindingItem } from '../../lib/ledger';
+import type { Finding } from '../../lib/rules';
+import { incidentKey } from '../../lib/rules';
 import type { Dynalite } from '../support/dynalite';
 import { startDynalite } from '../support/dynalite';
 import { testHandlerContext } from '../support/handler-context';
@@ -309,7 +311,13 @@ describeWithPrometheus('Lambda check handler end to end', () => {
       const firingKeys = (await ledgerItems(LAB.cluster))
         .filter((i) => i.status === 'firing')
         .map((i) => i.sk);
-      expect(firing.map((m) => machineBody(m)['dedupKey']).sort()).toEqual(firingKeys.sort());
+      // Each message names its finding's own ledger key; dedupKey is the incident's, which for a
+      // Deployment's rollout finding is the workload's (lib/rules/incident.ts).
+      expect(firing.map((m) => machineBody(m)['fingerprint']).sort()).toEqual(firingKeys.sort());
+      for (const body of firing.map(machineBody)) {
+        const finding = body as unknown as Finding;
+        expect(body['dedupKey']).toBe(incidentKey(LAB.cluster, finding));
+      }
       // The digest carries each finding's runbook and the filled-in kubectl commands.
       for (const body of [generation, kubelet]) expect(human?.body).toContain(body?.['runbookUrl']);
       expect(human?.body).toContain(

@@ -5,6 +5,7 @@ import { defineRule } from '../rule';
 import { ROLLOUT_RULES } from '../rollout';
 import { SKEW_RULES } from '../skew';
 import { listNames, plural } from '../text';
+import { textOf, wasText } from '../last-finding';
 
 /** The rules that read snapshot parts (the checker rules only read source status). */
 const DATA_RULES: readonly Rule[] = [...SKEW_RULES, ...ROLLOUT_RULES];
@@ -19,6 +20,12 @@ export const MetricsMissing = defineRule({
   severity: 'warning',
   forSeconds: 0,
   needs: ['sources'],
+  resolved: (last) => {
+    const series = textOf(last, 'series') ?? last.subject.name;
+    return textOf(last, 'problem') === 'stale'
+      ? `${series} updates in Prometheus again${wasText(['stale'])}`
+      : `${series} is back in Prometheus${wasText(['absent'])}`;
+  },
   evaluate(snapshot, ctx) {
     return (snapshot.metricsMissing ?? []).map((missing) => findingOf(missing, ctx));
   },

@@ -2,6 +2,7 @@
 import type { SourceStatus } from '../model';
 import { defineRule } from '../rule';
 import { plural } from '../text';
+import { numberOf, textOf, wasText } from '../last-finding';
 
 /** Failed runs in a row before a failing source alerts (docs/runbooks/SourceUnavailable.md: `for` = 3 runs). */
 export const SOURCE_FAILURE_RUNS = 3;
@@ -30,6 +31,15 @@ export const SourceUnavailable = defineRule({
   forSeconds: 0,
   forRuns: SOURCE_FAILURE_RUNS,
   needs: ['sources'],
+  resolved: (last) => {
+    const source = textOf(last, 'source') ?? last.subject.name;
+    const runs = numberOf(last, 'consecutiveFailures');
+    return `${LABEL[source as SourceStatus['source']] ?? source} answers again${wasText([
+      runs !== undefined ? (runs > 1 ? `failed ${runs} runs in a row` : 'failed once') : undefined,
+      textOf(last, 'errorKind'),
+    ])}`;
+  },
+  materialKeys: ['errorKind', 'allSourcesFailed'],
   evaluate(snapshot) {
     const failed = snapshot.sources.filter((s) => s.status === 'failed');
     const watched = snapshot.sources.filter(observing);

@@ -5,6 +5,7 @@ import { defineRule, skip } from '../rule';
 import { apiserverBoundsMissing, inventory } from '../skew/inventory';
 import { listNames } from '../text';
 import { compareVersions, parseVersion } from '../version';
+import { textOf, wasText } from '../last-finding';
 
 /** What stands between one add-on and the current and next minor. */
 export interface AddonCheck {
@@ -73,6 +74,19 @@ export const AddonIncompatible = defineRule({
   severity: 'warning',
   forSeconds: 0,
   needs: ['apiserver', 'addons'],
+  resolved: (last) => {
+    const current = textOf(last, 'currentMinor');
+    const next = textOf(last, 'nextMinor');
+    return `EKS add-on ${textOf(last, 'addon') ?? last.subject.name} is no longer incompatible${wasText(
+      [
+        textOf(last, 'installedVersion'),
+        last.details['supportedOnCurrentMinor'] === false && current
+          ? `unsupported on ${current}`
+          : undefined,
+        textOf(last, 'nextMinorProblem') !== undefined && next ? `no build for ${next}` : undefined,
+      ],
+    )}`;
+  },
   evaluate(snapshot) {
     const inv = inventory(snapshot);
     const missing = apiserverBoundsMissing(inv);

@@ -7,6 +7,7 @@ import { apiserverBoundsMissing, inventory } from '../skew/inventory';
 import { plural } from '../text';
 import type { ApiUse } from './deprecated-apis';
 import { apiUses, callersText } from './deprecated-apis';
+import { textOf, wasText } from '../last-finding';
 
 /** No deprecated API gets requests; warning when the next minor removes it. */
 export const DeprecatedApiInUse = defineRule({
@@ -22,6 +23,11 @@ export const DeprecatedApiInUse = defineRule({
   forSeconds: 0,
   needs: ['apiserver', 'deprecatedApis'],
   tables: [DEPRECATED_APIS_TABLE],
+  resolved: (last) => {
+    const removed = textOf(last, 'removedIn');
+    return `Nothing requests ${textOf(last, 'api') ?? last.subject.name} any more${wasText([removed !== undefined ? `removed in ${removed}` : 'deprecated'])}`;
+  },
+  materialKeys: ['removedIn', 'currentMinor', 'blocksNextUpgrade'],
   evaluate(snapshot, ctx) {
     const inv = inventory(snapshot);
     const missing = apiserverBoundsMissing(inv);

@@ -8,6 +8,7 @@ import { defineRule, skip } from '../rule';
 import { inventory } from '../skew/inventory';
 import { whereToAct } from '../skew/node-component';
 import { groupBy, plural, unique } from '../text';
+import { countText, numberOf, textOf, wasText } from '../last-finding';
 
 /** The nodes of one node group that run one OS, and what that OS's dates mean for them. */
 export interface NodeOsGroup {
@@ -80,6 +81,17 @@ export const NodeOsEndOfLife = defineRule({
   forSeconds: 0,
   needs: ['nodes'],
   tables: [NODE_OS_TABLE],
+  resolved: (last) => {
+    const group = textOf(last, 'nodeGroup');
+    const problem = textOf(last, 'problem');
+    const who =
+      group !== undefined ? `Node group ${group} no longer has` : 'Ungrouped nodes no longer have';
+    return `${who} an OS support problem with ${textOf(last, 'os') ?? 'their OS'}${wasText([
+      countText(numberOf(last, 'nodeCount'), 'node'),
+      problem !== undefined ? (OS_PROBLEM[problem] ?? problem) : undefined,
+    ])}`;
+  },
+  materialKeys: ['os', 'problem', 'blocksNextUpgrade'],
   evaluate(snapshot, ctx) {
     if (snapshot.nodes.length > 0 && snapshot.nodes.every((n) => !n.osImage))
       return skip(
@@ -170,3 +182,11 @@ function judge(group: NodeOsGroup, target: number | undefined, now: number): Ver
   }
   return undefined;
 }
+
+/** The OS problem a resolved notice says the nodes had. */
+const OS_PROBLEM: Readonly<Record<string, string>> = {
+  endOfLife: 'out of support',
+  blocksNextMinor: 'could not follow the next minor',
+  endOfLifeSoon: 'end of life soon',
+  unknownOs: 'OS not in the table',
+};

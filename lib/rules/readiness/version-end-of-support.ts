@@ -7,6 +7,7 @@ import { defineRule, skip } from '../rule';
 import { apiserverBoundsMissing, inventory } from '../skew/inventory';
 import type { SupportDates } from './support';
 import { isEks, minorWithStatus, phaseOf, supportOf } from './support';
+import { textOf, wasText } from '../last-finding';
 
 /** Extended support costs this much more per cluster and month (USD). */
 export const EXTENDED_EXTRA_PER_MONTH = Math.round(
@@ -46,6 +47,12 @@ export const VersionEndOfSupport = defineRule({
   forSeconds: 0,
   needs: ['apiserver', 'platform'],
   tables: [KUBERNETES_VERSIONS_TABLE],
+  resolved: (last) => {
+    const minor = textOf(last, 'minor') ?? last.subject.name.replace(/^v/, '');
+    const state = textOf(last, 'problem') ?? textOf(last, 'phase');
+    return `Kubernetes ${minor} support no longer needs attention${wasText([state !== undefined ? (SUPPORT_STATE[state] ?? state) : undefined])}`;
+  },
+  materialKeys: ['minor', 'phase', 'problem'],
   evaluate(snapshot, ctx) {
     const inv = inventory(snapshot);
     const missing = apiserverBoundsMissing(inv);
@@ -207,3 +214,12 @@ function upstreamFinding(
     details: { ...details, phase: 'standard' },
   };
 }
+
+/** The support state a resolved notice says the minor was in. */
+const SUPPORT_STATE: Readonly<Record<string, string>> = {
+  notInTable: 'not in the support data',
+  olderThanTable: 'older than the support data',
+  ended: 'support ended',
+  extended: 'in extended support',
+  standard: 'standard support ending',
+};

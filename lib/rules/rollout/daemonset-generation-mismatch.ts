@@ -2,6 +2,7 @@
 import { defineRule, MINUTE } from '../rule';
 import { generationMismatch } from './generation';
 import { workloadsOfKind } from './workloads';
+import { generationResolved } from './generation';
 
 /** The daemonset controller has observed the latest spec of every DaemonSet (status.observedGeneration equals metadata.generation). */
 export const DaemonSetGenerationMismatch = defineRule({
@@ -14,6 +15,7 @@ export const DaemonSetGenerationMismatch = defineRule({
   forSeconds: 10 * MINUTE,
   dates: 'generationMismatch',
   needs: ['daemonsets'],
+  resolved: generationResolved,
   evaluate(snapshot) {
     return workloadsOfKind(snapshot, 'DaemonSet').flatMap((w) =>
       generationMismatch(w, snapshot.provider),

@@ -6,6 +6,7 @@ import { defineRule, MINUTE } from '../rule';
 import { plural } from '../text';
 import { kubectlIn, selectorFlag } from './commands';
 import { qualifiedName, sinceFrom, subjectOf, workloadsOfKind } from './workloads';
+import { countText, numberOf, wasText, workloadName } from '../last-finding';
 
 /** No DaemonSet pod runs on a node its node selector, affinity or tolerations exclude. */
 export const DaemonSetMisScheduled = defineRule({
@@ -18,6 +19,8 @@ export const DaemonSetMisScheduled = defineRule({
   forSeconds: 15 * MINUTE,
   dates: 'misscheduled',
   needs: ['daemonsets'],
+  resolved: (last) =>
+    `DaemonSet ${workloadName(last.subject)} no longer runs on nodes it should not${wasText([countText(numberOf(last, 'numberMisscheduled'), 'node')])}`,
   evaluate(snapshot) {
     return workloadsOfKind(snapshot, 'DaemonSet')
       .filter((ds) => ds.numberMisscheduled > 0)

@@ -12,6 +12,7 @@ import {
   subjectOf,
   workloadsOfKind,
 } from './workloads';
+import { numberOf, wasText, workloadName } from '../last-finding';
 
 /** Every node that should run a DaemonSet's pod has one. */
 export const DaemonSetNotScheduled = defineRule({
@@ -24,6 +25,18 @@ export const DaemonSetNotScheduled = defineRule({
   forSeconds: 10 * MINUTE,
   dates: 'notScheduled',
   needs: ['daemonsets'],
+  resolved: (last) => {
+    const current = numberOf(last, 'currentNumberScheduled');
+    const desired = numberOf(last, 'desiredNumberScheduled');
+    const missing = numberOf(last, 'missingPods');
+    return `DaemonSet ${workloadName(last.subject)} no longer misses pods on nodes${wasText([
+      current !== undefined && desired !== undefined
+        ? `on ${current} of ${desired} nodes`
+        : undefined,
+      missing !== undefined ? `${missing} missing` : undefined,
+    ])}`;
+  },
+  materialKeys: ['desiredNumberScheduled', 'cause.kind', 'cause.reason', 'cause.image'],
   evaluate(snapshot, ctx) {
     const findings: RuleFinding[] = [];
     for (const ds of workloadsOfKind(snapshot, 'DaemonSet')) {

@@ -11,6 +11,7 @@ import {
   subjectOf,
   workloadsOfKind,
 } from './workloads';
+import { numberOf, wasText, workloadName } from '../last-finding';
 
 /** Every DaemonSet runs its current template, available, on every node that should run it. */
 export const DaemonSetRolloutStuck = defineRule({
@@ -24,6 +25,18 @@ export const DaemonSetRolloutStuck = defineRule({
   forSeconds: 15 * MINUTE,
   dates: 'rolloutStuck',
   needs: ['daemonsets'],
+  resolved: (last) => {
+    const updated = numberOf(last, 'updatedNumberScheduled');
+    const desired = numberOf(last, 'desiredNumberScheduled');
+    const available = numberOf(last, 'numberAvailable');
+    return `Rollout of DaemonSet ${workloadName(last.subject)} is no longer stuck${wasText([
+      updated !== undefined && desired !== undefined
+        ? `${updated} of ${desired} pods updated`
+        : undefined,
+      available !== undefined ? `${available} available` : undefined,
+    ])}`;
+  },
+  materialKeys: ['revision', 'updateStrategy', 'cause.kind', 'cause.reason', 'cause.image'],
   evaluate(snapshot, ctx) {
     const findings: RuleFinding[] = [];
     for (const ds of workloadsOfKind(snapshot, 'DaemonSet')) {
@@ -32,6 +45,10 @@ export const DaemonSetRolloutStuck = defineRule({
       const notUpdated = Math.max(desired - ds.updatedNumberScheduled, 0);
       const unavailable = ds.numberAvailable < desired;
       if (notUpdated === 0 && !unavailable) continue;
+      // Every pod that exists runs the current template: no update is under way, and the pods
+      // short of desired are missing, which DaemonSetNotScheduled reports with its cause.
+      const updating = ds.updatedNumberScheduled < ds.currentNumberScheduled;
+      if (!updating && ds.currentNumberScheduled < desired) continue;
       const view = daemonSetRollout(snapshot, ds);
       const onDelete = ds.updateStrategy === 'OnDelete' && notUpdated > 0;
       const cause = diagnose(view, onDelete ? { onDelete: { waiting: notUpdated } } : {}, ctx.now);

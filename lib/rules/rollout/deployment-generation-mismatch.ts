@@ -2,6 +2,7 @@
 import { defineRule, MINUTE } from '../rule';
 import { generationMismatch } from './generation';
 import { workloadsOfKind } from './workloads';
+import { generationResolved } from './generation';
 
 /** The deployment controller has observed the latest spec of every Deployment (status.observedGeneration equals metadata.generation). */
 export const DeploymentGenerationMismatch = defineRule({
@@ -14,6 +15,7 @@ export const DeploymentGenerationMismatch = defineRule({
   forSeconds: 10 * MINUTE,
   dates: 'generationMismatch',
   needs: ['deployments'],
+  resolved: generationResolved,
   evaluate(snapshot) {
     return workloadsOfKind(snapshot, 'Deployment').flatMap((w) =>
       generationMismatch(w, snapshot.provider),

@@ -15,6 +15,7 @@ import {
   subjectOf,
   workloadsOfKind,
 } from './workloads';
+import { numberOf, wasText, workloadName } from '../last-finding';
 
 /** Every Deployment has as many available replicas as it asks for. */
 export const DeploymentReplicasMismatch = defineRule({
@@ -28,6 +29,18 @@ export const DeploymentReplicasMismatch = defineRule({
   forSeconds: 15 * MINUTE,
   dates: 'replicasMismatch',
   needs: ['deployments'],
+  resolved: (last) => {
+    const available = numberOf(last, 'availableReplicas');
+    const replicas = numberOf(last, 'replicas');
+    return `Deployment ${workloadName(last.subject)} is no longer short of available replicas${wasText(
+      [
+        available !== undefined && replicas !== undefined
+          ? `${available}/${replicas} available`
+          : undefined,
+      ],
+    )}`;
+  },
+  materialKeys: ['replicas', 'revision', 'paused', 'cause.kind', 'cause.reason', 'cause.image'],
   evaluate(snapshot, ctx) {
     const findings: RuleFinding[] = [];
     for (const d of workloadsOfKind(snapshot, 'Deployment')) {

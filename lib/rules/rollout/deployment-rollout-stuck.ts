@@ -11,6 +11,7 @@ import {
   subjectOf,
   workloadsOfKind,
 } from './workloads';
+import { numberOf, textOf, wasText, workloadName } from '../last-finding';
 
 /** Every Deployment's rollout progresses within its progressDeadlineSeconds (no ProgressDeadlineExceeded). */
 export const DeploymentRolloutStuck = defineRule({
@@ -23,6 +24,18 @@ export const DeploymentRolloutStuck = defineRule({
   forSeconds: 0,
   dates: 'rolloutStuck',
   needs: ['deployments'],
+  resolved: (last) => {
+    const revision = numberOf(last, 'revision') ?? textOf(last, 'revision');
+    const available = numberOf(last, 'availableReplicas');
+    const replicas = numberOf(last, 'replicas');
+    return `Rollout of ${workloadName(last.subject)} is no longer stuck${wasText([
+      revision !== undefined ? `revision ${revision}` : undefined,
+      available !== undefined && replicas !== undefined
+        ? `${available}/${replicas} available`
+        : undefined,
+    ])}`;
+  },
+  materialKeys: ['revision', 'cause.kind', 'cause.reason', 'cause.image'],
   evaluate(snapshot, ctx) {
     const findings: RuleFinding[] = [];
     for (const d of workloadsOfKind(snapshot, 'Deployment')) {

@@ -1,6 +1,7 @@
 /** The finding of the generation-mismatch rules: a controller behind its workload's spec. */
 import type { Workload } from '../model';
-import type { RuleFinding } from '../rule';
+import { numberOf, textOf, wasText, workloadName } from '../last-finding';
+import type { LastFinding, RuleFinding } from '../rule';
 import { kubectlIn } from './commands';
 import { workloadLabel } from './report';
 import { sinceFrom, subjectOf } from './workloads';
@@ -70,4 +71,20 @@ function whereToLook(provider: string | undefined): string {
   return managed
     ? `Look at the events for this object and at the controller-manager log (${managed}).`
     : 'Check that kube-controller-manager is running and look at its log and the events for this object.';
+}
+
+/**
+ * The resolved notice of the generation-mismatch rules:
+ * `The deployment controller observed the latest spec of Deployment shop/web (was: generation 5, last observed 4)`.
+ */
+export function generationResolved(last: LastFinding): string {
+  const controller = textOf(last, 'controller') ?? `${last.subject.kind.toLowerCase()} controller`;
+  const generation = numberOf(last, 'generation');
+  const observed = numberOf(last, 'observedGeneration');
+  return `The ${controller} observed the latest spec of ${last.subject.kind} ${workloadName(last.subject)}${wasText(
+    [
+      generation !== undefined ? `generation ${generation}` : undefined,
+      observed !== undefined ? `last observed ${observed}` : 'never observed',
+    ],
+  )}`;
 }

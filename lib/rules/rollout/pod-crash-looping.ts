@@ -6,6 +6,7 @@ import { groupBy, plural, unique } from '../text';
 import { kubectlIn, selectorFlag } from './commands';
 import type { CrashingContainer } from './pods';
 import { crashingContainersOf, earliest } from './pods';
+import { countText, numberOf, wasText, workloadName } from '../last-finding';
 
 /** Pods listed in one finding's details; `podCount` keeps the full number. */
 export const MAX_CRASHING_PODS_LISTED = 50;
@@ -27,6 +28,13 @@ export const PodCrashLooping = defineRule({
   forSeconds: 15 * MINUTE,
   dates: 'crashLoop',
   needs: ['pods'],
+  resolved: (last) => {
+    const restarts = countText(numberOf(last, 'restartsTotal'), 'restart');
+    if (last.subject.kind === 'Pod')
+      return `Pod ${workloadName(last.subject)} no longer crash-loops${wasText([restarts])}`;
+    return `Pods of ${last.subject.kind} ${workloadName(last.subject)} no longer crash-loop${wasText([countText(numberOf(last, 'podCount'), 'pod'), restarts])}`;
+  },
+  materialKeys: ['containers'],
   evaluate(snapshot, ctx) {
     const crashing = snapshot.pods.flatMap((pod) => {
       const containers = crashingContainersOf(pod, ctx.now);

@@ -2,6 +2,7 @@
 import { defineRule, MINUTE } from '../rule';
 import { generationMismatch } from './generation';
 import { workloadsOfKind } from './workloads';
+import { generationResolved } from './generation';
 
 /** The statefulset controller has observed the latest spec of every StatefulSet (status.observedGeneration equals metadata.generation). */
 export const StatefulSetGenerationMismatch = defineRule({
@@ -14,6 +15,7 @@ export const StatefulSetGenerationMismatch = defineRule({
   forSeconds: 10 * MINUTE,
   dates: 'generationMismatch',
   needs: ['statefulsets'],
+  resolved: generationResolved,
   evaluate(snapshot) {
     return workloadsOfKind(snapshot, 'StatefulSet').flatMap((w) =>
       generationMismatch(w, snapshot.provider),

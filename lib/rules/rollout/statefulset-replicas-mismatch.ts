@@ -10,6 +10,7 @@ import {
   subjectOf,
   workloadsOfKind,
 } from './workloads';
+import { numberOf, wasText, workloadName } from '../last-finding';
 
 /** Every StatefulSet has as many ready replicas as it asks for. */
 export const StatefulSetReplicasMismatch = defineRule({
@@ -23,6 +24,14 @@ export const StatefulSetReplicasMismatch = defineRule({
   forSeconds: 15 * MINUTE,
   dates: 'replicasMismatch',
   needs: ['statefulsets'],
+  resolved: (last) => {
+    const ready = numberOf(last, 'readyReplicas');
+    const replicas = numberOf(last, 'replicas');
+    return `StatefulSet ${workloadName(last.subject)} is no longer short of ready replicas${wasText(
+      [ready !== undefined && replicas !== undefined ? `${ready}/${replicas} ready` : undefined],
+    )}`;
+  },
+  materialKeys: ['replicas', 'updateRevision', 'cause.kind', 'cause.reason', 'cause.image'],
   evaluate(snapshot, ctx) {
     const findings: RuleFinding[] = [];
     for (const s of workloadsOfKind(snapshot, 'StatefulSet')) {

@@ -16,6 +16,7 @@ import {
   subjectOf,
   workloadsOfKind,
 } from './workloads';
+import { numberOf, wasText, workloadName } from '../last-finding';
 
 /** Every StatefulSet runs its update revision on all replicas once an update has been applied. */
 export const StatefulSetUpdateNotRolledOut = defineRule({
@@ -29,6 +30,16 @@ export const StatefulSetUpdateNotRolledOut = defineRule({
   forSeconds: 15 * MINUTE,
   dates: 'updateNotRolledOut',
   needs: ['statefulsets'],
+  resolved: (last) => {
+    const updated = numberOf(last, 'updatedReplicas');
+    const replicas = numberOf(last, 'replicas');
+    return `Update of StatefulSet ${workloadName(last.subject)} is no longer pending${wasText([
+      updated !== undefined && replicas !== undefined
+        ? `${updated} of ${replicas} pods updated`
+        : undefined,
+    ])}`;
+  },
+  materialKeys: ['updateRevision', 'updateStrategy', 'cause.kind', 'cause.reason', 'cause.image'],
   evaluate(snapshot, ctx) {
     const findings: RuleFinding[] = [];
     for (const s of workloadsOfKind(snapshot, 'StatefulSet')) {

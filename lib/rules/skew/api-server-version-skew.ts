@@ -4,6 +4,7 @@ import { CONTROL_PLANE_POLICY } from '../skew-policy';
 import { groupBy, listNames } from '../text';
 import { sinceBoth } from './history';
 import { apiserverBoundsMissing, inventory } from './inventory';
+import { textOf, wasText } from '../last-finding';
 
 /** All kube-apiserver instances run the same minor version (one apart only during an HA upgrade). */
 export const ApiServerVersionSkew = defineRule({
@@ -19,6 +20,8 @@ export const ApiServerVersionSkew = defineRule({
   forSeconds: 0,
   dates: 'versions',
   needs: ['apiserver'],
+  resolved: (last) =>
+    `All kube-apiserver instances run one minor again${wasText([range(textOf(last, 'apiserverMin'), textOf(last, 'apiserverMax'))])}`,
   evaluate(snapshot) {
     const inv = inventory(snapshot);
     const missing = apiserverBoundsMissing(inv);
@@ -63,3 +66,8 @@ export const ApiServerVersionSkew = defineRule({
     ];
   },
 });
+
+/** `1.29 to 1.30`, when both ends are known. */
+function range(min: string | undefined, max: string | undefined): string | undefined {
+  return min !== undefined && max !== undefined ? `${min} to ${max}` : undefined;
+}

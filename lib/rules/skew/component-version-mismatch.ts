@@ -5,6 +5,7 @@ import type { ParsedVersion } from '../version';
 import { compareVersions, minorLabel, patchLabel } from '../version';
 import { sinceBoth } from './history';
 import { inventory } from './inventory';
+import { listOf, namesText, wasText } from '../last-finding';
 
 /** Every Kubernetes component in the cluster runs the same minor and patch version. */
 export const ComponentVersionMismatch = defineRule({
@@ -18,6 +19,10 @@ export const ComponentVersionMismatch = defineRule({
   forSeconds: 24 * HOUR,
   dates: 'versions',
   needs: ['apiserver', 'nodes'],
+  resolved: (last) => {
+    const minors = listOf(last, 'minors');
+    return `All components run the same version again${wasText([namesText(minors.length > 0 ? minors : listOf(last, 'patches'))])}`;
+  },
   evaluate(snapshot) {
     const inv = inventory(snapshot);
     const entries: { component: string; version: ParsedVersion }[] = [

@@ -8,6 +8,7 @@ import { CONTROL_PLANE_POLICY } from '../skew-policy';
 import { groupBy, listNames, plural, unique } from '../text';
 import { patchLabel } from '../version';
 import { apiserverBoundsMissing, inventory } from './inventory';
+import { countOf, countText, textOf, wasText } from '../last-finding';
 
 /** controller-manager, scheduler and cloud-controller-manager are no newer than the oldest kube-apiserver and at most one minor older than the newest. */
 export const ControlPlaneVersionSkew = defineRule({
@@ -19,6 +20,12 @@ export const ControlPlaneVersionSkew = defineRule({
   severity: 'critical',
   forSeconds: 0,
   needs: ['apiserver', 'controlPlane'],
+  resolved: (last) => {
+    const component = textOf(last, 'component') ?? last.subject.kind;
+    const minor = textOf(last, 'minor') ?? last.subject.name.replace(/^v/, '');
+    const count = countText(countOf(last, 'instances'), 'instance');
+    return `No ${component} on ${minor} is out of policy any more${wasText([count && `${count} on ${minor}`])}`;
+  },
   evaluate(snapshot) {
     const inv = inventory(snapshot);
     const missing = apiserverBoundsMissing(inv);

@@ -4,6 +4,7 @@ import { groupBy, listNames } from '../text';
 import { compareVersions, patchLabel } from '../version';
 import { sinceBoth } from './history';
 import { inventory } from './inventory';
+import { listOf, namesText, wasText } from '../last-finding';
 
 /** Every etcd member reports the same server version. */
 export const EtcdVersionMismatch = defineRule({
@@ -16,6 +17,8 @@ export const EtcdVersionMismatch = defineRule({
   forSeconds: HOUR,
   dates: 'versions',
   needs: ['etcd'],
+  resolved: (last) =>
+    `All etcd members run the same version again${wasText([namesText(listOf(last, 'versions'))])}`,
   evaluate(snapshot) {
     const members = [...inventory(snapshot).etcd].sort((a, b) =>
       compareVersions(a.version, b.version),

@@ -9,6 +9,7 @@ import { groupBy, listNames } from '../text';
 import { apiserverBoundsMissing, inventory } from './inventory';
 import type { NodeSkewProblem } from './node-component';
 import { howManyRun, nodeGroupDetails, oldestAllowedMinor, whereToAct } from './node-component';
+import { nodeSkewResolved } from './node-skew-resolved';
 
 /** Every kube-proxy is no newer than the oldest kube-apiserver, within the window behind the newest, and within the window of its node's kubelet. */
 export const KubeProxyVersionSkew = defineRule({
@@ -20,6 +21,8 @@ export const KubeProxyVersionSkew = defineRule({
   severity: 'critical',
   forSeconds: 0,
   needs: ['apiserver', 'nodes', 'kubeProxy'],
+  resolved: (last) => nodeSkewResolved('kube-proxy', last),
+  materialKeys: ['problems', 'apiserverMin', 'apiserverMax', 'nodeGroups'],
   evaluate(snapshot) {
     const inv = inventory(snapshot);
     const missing = apiserverBoundsMissing(inv);

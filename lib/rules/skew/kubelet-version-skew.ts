@@ -8,6 +8,7 @@ import { nodeComponentWindow } from '../skew-policy';
 import { groupBy } from '../text';
 import { apiserverBoundsMissing, inventory } from './inventory';
 import { howManyRun, nodeGroupDetails, oldestAllowedMinor, whereToAct } from './node-component';
+import { nodeSkewResolved } from './node-skew-resolved';
 
 /** Every kubelet is no newer than the oldest kube-apiserver and within the policy's window behind the newest. */
 export const KubeletVersionSkew = defineRule({
@@ -19,6 +20,8 @@ export const KubeletVersionSkew = defineRule({
   severity: 'critical',
   forSeconds: 0,
   needs: ['apiserver', 'nodes'],
+  resolved: (last) => nodeSkewResolved('kubelet', last),
+  materialKeys: ['problem', 'apiserverMin', 'apiserverMax', 'nodeGroups'],
   evaluate(snapshot) {
     const inv = inventory(snapshot);
     const missing = apiserverBoundsMissing(inv);

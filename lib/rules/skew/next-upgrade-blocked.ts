@@ -9,6 +9,7 @@ import { groupBy, plural } from '../text';
 import type { ParsedNodeComponent } from './inventory';
 import { apiserverBoundsMissing, inventory } from './inventory';
 import { oldestAllowedMinor, whereToAct } from './node-component';
+import { countOf, countText, textOf, wasText } from '../last-finding';
 
 /** Blockers shown in the summary; the rest are in `details.lines`. */
 const SUMMARY_LINES = 5;
@@ -26,6 +27,18 @@ export const NextUpgradeBlocked = defineRule({
   // Node OS groups are read on every run; the support and API tables are noted by
   // VersionEndOfSupport and DeprecatedApiInUse, which run whenever their data is here.
   tables: [NODE_OS_TABLE],
+  resolved: (last) => {
+    const target = textOf(last, 'targetMinor') ?? last.subject.name.replace(/^v/, '');
+    return `Nothing blocks the control-plane upgrade to ${target} any more${wasText([countText(countOf(last, 'blockers'), 'blocker')])}`;
+  },
+  // Which blockers, not their node counts, which move on every run while a node group rolls.
+  materialKeys: [
+    'targetMinor',
+    'blockers.*.kind',
+    'blockers.*.component',
+    'blockers.*.minor',
+    'blockers.*.severity',
+  ],
   evaluate(snapshot, ctx) {
     const inv = inventory(snapshot);
     const missing = apiserverBoundsMissing(inv);

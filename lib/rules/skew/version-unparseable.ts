@@ -2,6 +2,7 @@
 import { defineRule } from '../rule';
 import { groupBy, listNames, plural } from '../text';
 import { inventory } from './inventory';
+import { countOf, countText, textOf, wasText } from '../last-finding';
 
 /** Every version string the cluster reports can be parsed, so its skew is actually checked. */
 export const VersionUnparseable = defineRule({
@@ -13,6 +14,11 @@ export const VersionUnparseable = defineRule({
   severity: 'info',
   forSeconds: 0,
   needs: [],
+  resolved: (last) => {
+    const component = textOf(last, 'component') ?? 'A component';
+    const raw = textOf(last, 'raw') ?? last.subject.name;
+    return `No ${component} reports the unreadable version "${raw}" any more${wasText([countText(countOf(last, 'owners'), 'instance')])}`;
+  },
   evaluate(snapshot) {
     const groups = groupBy(
       inventory(snapshot).unparseable,

@@ -5,7 +5,8 @@ import type { FindingSpec } from '../notify/build';
 import { CLUSTER, finding, RUN_AT } from '../notify/build';
 
 function reported(status: ReportedFinding['status'], spec: FindingSpec): ReportedFinding {
-  return { ...finding(spec), status };
+  const f = finding(spec);
+  return { ...f, status, incident: f.fingerprint };
 }
 
 /** One firing finding, two pending, a skipped rule, a failed source and an input note. */

@@ -10,7 +10,7 @@ describe('ConsoleNotifier', () => {
       written.push(text);
     }).publish(batch(transitions));
     expect(written).toHaveLength(1);
-    expect(written[0]).toMatch(/^Subject: \[CRITICAL\] prod-eu: 1 new, 1 resolved - A, /);
+    expect(written[0]).toMatch(/^Subject: \[CRITICAL\+RESOLVED\] prod-eu: 1 new, 1 resolved - A, /);
     expect(written[0]).toContain('== RESOLVED (1) ==');
     expect(result).toEqual({
       delivered: transitions.map((t) => t.item.sk),

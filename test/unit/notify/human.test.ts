@@ -26,7 +26,7 @@ describe('renderHuman', () => {
       batch([resolved, fire], [item(still, 'repeat', { firstSeen: '2024-04-28T09:00:00.000Z' })]),
     );
     expect(message?.subject).toBe(
-      '[CRITICAL] prod-eu: 1 new, 1 resolved - KubeletVersionSkew, DeploymentRolloutStuck',
+      '[CRITICAL+RESOLVED] prod-eu: 1 new, 1 resolved - KubeletVersionSkew, DeploymentRolloutStuck resolved',
     );
     expect(message?.body)
       .toBe(`skewguard report for cluster prod-eu, run at 2024-05-01T12:00:00.000Z
@@ -45,7 +45,7 @@ Changes: 1 new or changed, 0 reminders, 1 resolved. Firing now: 2 (1 critical, 1
 == RESOLVED (1) ==
 
 [WARNING] DeploymentRolloutStuck - Deployment shop/web
-  Deployment web is stuck rolling out.
+  Rollout of shop/web is no longer stuck
   Resolved:   2024-05-01T11:55:00.000Z (5m ago)
   First seen: 2024-05-01T08:30:00.000Z (3h 30m ago)
   Runbook:    https://runbooks.example.com/DeploymentRolloutStuck.md
@@ -160,7 +160,7 @@ attribute audience=machine; \`skewguard check\` shows the full evidence.
       cluster: 'prod-eu',
       status: 'changed',
     });
-    expect(mixed.subject.startsWith('[INFO] ')).toBe(true);
+    expect(mixed.subject.startsWith('[INFO+RESOLVED] ')).toBe(true);
     const single = renderHuman(batch([firingInfo]))!;
     expect(single.attributes).toMatchObject({ ruleId: 'B', severity: 'info' });
   });
@@ -188,7 +188,9 @@ describe('digestSubject', () => {
     const subject = digestSubject('prod-東京-😀\nzweite Zeile\tñ', transitions);
     expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
     expect(subject).toMatch(PRINTABLE_ASCII);
-    expect(subject).toMatch(/^\[CRITICAL\] prod-\?-\? zweite Zeile n: 100 new, 100 resolved - /);
+    expect(subject).toMatch(
+      /^\[CRITICAL\+RESOLVED\] prod-\?-\? zweite Zeile n: 100 new, 100 resolved - /,
+    );
     expect(subject.endsWith('...')).toBe(true);
   });
 

@@ -16,6 +16,7 @@ describe('renderMachine', () => {
       version: 1,
       status: 'firing',
       dedupKey: t.finding.fingerprint,
+      fingerprint: t.finding.fingerprint,
       cluster: CLUSTER,
       ruleId: 'KubeletVersionSkew',
       severity: 'critical',

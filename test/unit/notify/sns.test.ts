@@ -75,7 +75,9 @@ describe('SnsNotifier', () => {
       expect(bytes(input.Message ?? '')).toBeLessThan(256 * 1024);
     }
     const [human, firing, resolved] = sent;
-    expect(human?.Subject).toMatch(/^\[CRITICAL\] prod-eu: 1 new, 1 resolved - A, B$/);
+    expect(human?.Subject).toMatch(
+      /^\[CRITICAL\+RESOLVED\] prod-eu: 1 new, 1 resolved - A, B resolved$/,
+    );
     // The digest reports a critical firing and a warning resolution: it routes with both.
     expect(human?.MessageAttributes).toEqual({
       audience: { DataType: 'String', StringValue: 'human' },

@@ -1311,6 +1311,13 @@ export function rolloutFixtures(): RolloutFixture[] {
       documents: [fluentBit({ updated: 6 })],
     },
     {
+      rule: 'DaemonSetRolloutStuck',
+      name: 'quiet.not-scheduled-not-rolling',
+      description:
+        'kube-system/fluent-bit has pods on 4 of 6 nodes, all on its current template: no update is under way, so DaemonSetNotScheduled alone reports it',
+      documents: [fluentBit({ updated: 4, missing: 2 })],
+    },
+    {
       rule: 'DaemonSetNotScheduled',
       name: 'fires.two-nodes-without-pod',
       description: 'kube-system/fluent-bit should run on 6 nodes but has pods on 4',

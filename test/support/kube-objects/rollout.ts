@@ -1,19 +1,55 @@
 /**
- * Factories for rollout objects as `kubectl get -o json` prints them (Deployments, ReplicaSets,
- * StatefulSets, DaemonSets, Pods), for the rollout fixtures. Deterministic: names, UIDs and
- * hashes derive from the arguments. Zero-valued status counters are omitted, as the API does.
+ * Builds the rollout rule fixtures' objects (Deployments, ReplicaSets, StatefulSets, DaemonSets,
+ * Pods as `kubectl get -o json` prints them) with every status field given outright.
+ *
+ * workloads.ts derives a workload's status from the pods it plans, so it can only say what a
+ * consistent controller would; the rollout rules are judged on states a fixture must be able to
+ * state as it likes (a paused Deployment, an observedGeneration that lags or is missing, a pod
+ * waiting for any reason). The parts that are the same whoever builds the object (container
+ * defaults, admission, pod and workload conditions, claim templates, metadata, times, key order)
+ * come from the rest of this factory. Zero-valued status counters are omitted, as the API does.
+ *
+ * Not exported from index.ts: `uid`, `running` and `Termination`'s neighbours would clash with
+ * the plan-based builders' names. Import it by path.
  */
+import type { DaemonSetInfo } from '../../../lib/rules';
+import type { Termination } from './containers';
+import { container, POD_SPEC_DEFAULTS, qualifiedImage } from './containers';
+import type { Json as JsonValue, JsonObject } from './documents';
+import { canonical, list } from './documents';
+import { at, SAFE_ALPHABET } from './ids';
+import type { Owner } from './owners';
+import { controllerRef } from './owners';
+import {
+  containersNotInitialized,
+  containersNotReady,
+  DEFAULT_TOLERATIONS,
+  pinnedTo,
+  podCondition,
+  templateJson,
+} from './pods';
+import { volumeClaimTemplate, workloadMeta } from './workloads';
+
+export type { Termination } from './containers';
+export {
+  availableCondition,
+  progressingCondition,
+  workloadCondition as condition,
+} from './workloads';
 
 type Json = Record<string, unknown>;
 
 /** The evaluation time every rollout fixture uses. */
 export const NOW_ISO = '2026-11-21T12:00:00Z';
-const NOW_MS = Date.parse(NOW_ISO);
 
 /** An API timestamp `minutes` (and `seconds`) before NOW_ISO, second precision like the API. */
 export function ago(minutes: number, seconds = 0): string {
-  return new Date(NOW_MS - (minutes * 60 + seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return at(NOW_ISO, -(minutes * 60 + seconds));
 }
+
+// ---------------------------------------------------------------- ids
+// FNV-1a rather than ids.ts's SHA-256: the committed fixtures, and the pod names their
+// expectations cite, were generated with these, and regenerating them must not rename anything.
 
 function hash32(seed: string): number {
   let h = 0x811c9dc5;
@@ -32,13 +68,12 @@ export function uid(seed: string): string {
 
 /** `len` characters of the alphabet the API uses for generated names and template hashes. */
 export function suffix(seed: string, len: number): string {
-  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   let out = '';
   let h = hash32(seed);
   for (let i = 0; i < len; i++) {
     h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
     h = (h + i * 0x9e3779b9) >>> 0;
-    out += alphabet[h % alphabet.length];
+    out += SAFE_ALPHABET[h % SAFE_ALPHABET.length];
   }
   return out;
 }
@@ -49,6 +84,27 @@ function hex64(seed: string): string {
   return out.slice(0, 64);
 }
 
+/**
+ * uid and resourceVersion of `kind` `namespace/name`; each kind's resourceVersions start at
+ * their own million so objects of different kinds never share one.
+ */
+function ids(
+  kind: string,
+  namespace: string,
+  name: string,
+  base: number,
+): { resourceVersion: string; uid: string } {
+  return {
+    resourceVersion: String(base + (hash32(name) % 8_000_000)),
+    uid: uid(`${kind}/${namespace}/${name}`),
+  };
+}
+
+/** The owner `kind` `namespace/name` is to what it controls. */
+function ownerNamed(kind: string, namespace: string, name: string, apiVersion = 'apps/v1'): Owner {
+  return { apiVersion, kind, name, uid: uid(`${kind}/${namespace}/${name}`) };
+}
+
 function omitZero(values: Record<string, number | undefined>): Json {
   return Object.fromEntries(
     Object.entries(values).filter(([, v]) => v !== undefined && v !== 0),
@@ -57,118 +113,15 @@ function omitZero(values: Record<string, number | undefined>): Json {
 
 /** A deep copy with object keys sorted, as kubectl prints unstructured objects. */
 export function kubectlOrder(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(kubectlOrder);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((k) => [k, kubectlOrder((value as Json)[k])]),
-  );
+  return canonical(value as JsonValue);
 }
 
 /** `kubectl get … -o json` wrapping of several objects. */
 export function kubectlList(items: readonly unknown[]): Json {
-  return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items };
-}
-
-// ---------------------------------------------------------------- conditions
-
-/** A workload condition (Deployments carry lastUpdateTime too). */
-export function condition(
-  type: string,
-  status: 'True' | 'False' | 'Unknown',
-  reason: string,
-  message: string,
-  lastTransitionTime: string,
-  lastUpdateTime?: string,
-): Json {
-  return {
-    ...(lastUpdateTime !== undefined ? { lastUpdateTime } : {}),
-    lastTransitionTime,
-    message,
-    reason,
-    status,
-    type,
-  };
-}
-
-/** Deployment Available=True/False with the controller's own wording. */
-export function availableCondition(ok: boolean, since: string): Json {
-  return ok
-    ? condition(
-        'Available',
-        'True',
-        'MinimumReplicasAvailable',
-        'Deployment has minimum availability.',
-        since,
-        since,
-      )
-    : condition(
-        'Available',
-        'False',
-        'MinimumReplicasUnavailable',
-        'Deployment does not have minimum availability.',
-        since,
-        since,
-      );
-}
-
-/** Deployment Progressing in its real forms. */
-export function progressingCondition(
-  form: 'complete' | 'progressing' | 'deadline' | 'paused',
-  replicaSet: string,
-  since: string,
-  updated = since,
-): Json {
-  switch (form) {
-    case 'complete':
-      return condition(
-        'Progressing',
-        'True',
-        'NewReplicaSetAvailable',
-        `ReplicaSet "${replicaSet}" has successfully progressed.`,
-        since,
-        updated,
-      );
-    case 'progressing':
-      return condition(
-        'Progressing',
-        'True',
-        'ReplicaSetUpdated',
-        `ReplicaSet "${replicaSet}" is progressing.`,
-        since,
-        updated,
-      );
-    case 'deadline':
-      return condition(
-        'Progressing',
-        'False',
-        'ProgressDeadlineExceeded',
-        `ReplicaSet "${replicaSet}" has timed out progressing.`,
-        since,
-        updated,
-      );
-    case 'paused':
-      return condition(
-        'Progressing',
-        'Unknown',
-        'DeploymentPaused',
-        'Deployment is paused',
-        since,
-        updated,
-      );
-  }
+  return list(items);
 }
 
 // ---------------------------------------------------------------- containers
-
-/** How a container ended last time (lastState.terminated). */
-export interface Termination {
-  readonly exitCode: number;
-  readonly reason: string;
-  readonly startedAt: string;
-  readonly finishedAt: string;
-}
 
 /** A container and, once the kubelet reports it, its status. */
 export interface ContainerSpec {
@@ -224,11 +177,12 @@ export function terminated(
   return { name, image, state: { terminated: t }, ...extra };
 }
 
+/**
+ * status.image: containerd's qualified reference, except that a tagged short name
+ * (`postgres:16.4`) stays as written, as the committed fixtures have it.
+ */
 function resolvedImage(image: string): string {
-  const first = image.split('/')[0] ?? '';
-  return first.includes('.') || first.includes(':')
-    ? image
-    : `docker.io/${image.includes('/') ? image : `library/${image}`}`;
+  return !image.includes('/') && /[.:]/.test(image) ? image : qualifiedImage(image);
 }
 
 /** `{pod}` in a waiting message becomes `name_namespace(uid)`, as the kubelet writes it. */
@@ -271,33 +225,30 @@ function containerStatus(c: ContainerSpec, podName: string, podRef: string): Jso
   };
 }
 
-function containerSpec(c: ContainerSpec): Json {
-  return {
+/** Every fixture container asks for the same resources, so pods come out Burstable. */
+function containerSpec(c: { readonly name: string; readonly image: string }): JsonObject {
+  return container({
     image: c.image,
-    imagePullPolicy: 'IfNotPresent',
     name: c.name,
     resources: { limits: { memory: '512Mi' }, requests: { cpu: '250m', memory: '256Mi' } },
-    terminationMessagePath: '/dev/termination-log',
-    terminationMessagePolicy: 'File',
-  };
+  });
 }
 
-/** A pod template spec for workloads. */
-function templateOf(labels: Json, containers: readonly { name: string; image: string }[]): Json {
-  return {
-    metadata: { creationTimestamp: null, labels },
+/** A workload's pod template: its containers serve HTTP on 8080. */
+function templateOf(
+  labels: Record<string, string>,
+  containers: readonly { name: string; image: string }[],
+): JsonObject {
+  return templateJson({
+    labels,
     spec: {
       containers: containers.map((c) => ({
-        ...containerSpec({ ...c, state: { running: { startedAt: '' } } }),
+        ...containerSpec(c),
         ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }],
       })),
-      dnsPolicy: 'ClusterFirst',
-      restartPolicy: 'Always',
-      schedulerName: 'default-scheduler',
-      securityContext: {},
-      terminationGracePeriodSeconds: 30,
+      ...POD_SPEC_DEFAULTS,
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------- pods
@@ -334,184 +285,108 @@ function nodeIp(node: string): string {
 
 /** A pod as the API returns it, with conditions derived from its containers. */
 export function pod(spec: PodSpec): Json {
-  const ownerRef = spec.owner
-    ? [
-        {
-          apiVersion: spec.owner.apiVersion ?? (spec.owner.kind === 'Job' ? 'batch/v1' : 'apps/v1'),
-          blockOwnerDeletion: true,
-          controller: true,
-          kind: spec.owner.kind,
-          name: spec.owner.name,
-          uid: uid(`${spec.owner.kind}/${spec.namespace}/${spec.owner.name}`),
-        },
-      ]
-    : undefined;
+  const owner = spec.owner;
   const generateName =
-    spec.owner?.kind === 'ReplicaSet' ||
-    spec.owner?.kind === 'DaemonSet' ||
-    spec.owner?.kind === 'Job'
-      ? { generateName: `${spec.owner.name}-` }
+    owner?.kind === 'ReplicaSet' || owner?.kind === 'DaemonSet' || owner?.kind === 'Job'
+      ? { generateName: `${owner.name}-` }
       : {};
+  const podIds = ids('Pod', spec.namespace, spec.name, 1_000_000);
   const metadata: Json = {
     creationTimestamp: spec.createdAt,
     ...generateName,
     labels: spec.labels,
     name: spec.name,
     namespace: spec.namespace,
-    ...(ownerRef ? { ownerReferences: ownerRef } : {}),
-    resourceVersion: String(1_000_000 + (hash32(spec.name) % 8_000_000)),
-    uid: uid(`Pod/${spec.namespace}/${spec.name}`),
-  };
-  const podSpec: Json = {
-    ...(spec.affinityNode
+    ...(owner
       ? {
-          affinity: {
-            nodeAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: [
-                  {
-                    matchFields: [
-                      { key: 'metadata.name', operator: 'In', values: [spec.affinityNode] },
-                    ],
-                  },
-                ],
-              },
-            },
-          },
+          ownerReferences: [
+            controllerRef(
+              ownerNamed(
+                owner.kind,
+                spec.namespace,
+                owner.name,
+                owner.apiVersion ?? (owner.kind === 'Job' ? 'batch/v1' : 'apps/v1'),
+              ),
+            ),
+          ],
         }
       : {}),
+    ...podIds,
+  };
+  const podSpec: Json = {
+    ...(spec.affinityNode ? { affinity: pinnedTo(spec.affinityNode) } : {}),
     containers: spec.containers.map(containerSpec),
     ...(spec.initContainers ? { initContainers: spec.initContainers.map(containerSpec) } : {}),
-    dnsPolicy: 'ClusterFirst',
+    ...POD_SPEC_DEFAULTS,
     enableServiceLinks: true,
     ...(spec.node ? { nodeName: spec.node } : {}),
     preemptionPolicy: 'PreemptLowerPriority',
     priority: 0,
     restartPolicy: spec.restartPolicy ?? 'Always',
-    schedulerName: 'default-scheduler',
-    securityContext: {},
     serviceAccount: 'default',
     serviceAccountName: 'default',
-    terminationGracePeriodSeconds: 30,
-    tolerations: [
-      {
-        effect: 'NoExecute',
-        key: 'node.kubernetes.io/not-ready',
-        operator: 'Exists',
-        tolerationSeconds: 300,
-      },
-      {
-        effect: 'NoExecute',
-        key: 'node.kubernetes.io/unreachable',
-        operator: 'Exists',
-        tolerationSeconds: 300,
-      },
-    ],
+    tolerations: [...DEFAULT_TOLERATIONS],
   };
+  const withStatus = (status: Json): Json => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata,
+    spec: podSpec,
+    status,
+  });
   if (!spec.node) {
-    const since = spec.unschedulable?.since ?? spec.createdAt;
-    return {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata,
-      spec: podSpec,
-      status: {
-        conditions: [
-          {
-            lastProbeTime: null,
-            lastTransitionTime: since,
-            message: spec.unschedulable?.message ?? '0/3 nodes are available: 3 Insufficient cpu.',
-            reason: 'Unschedulable',
-            status: 'False',
-            type: 'PodScheduled',
-          },
-        ],
-        phase: 'Pending',
-        qosClass: 'Burstable',
-      },
-    };
+    return withStatus({
+      conditions: [
+        podCondition('PodScheduled', spec.unschedulable?.since ?? spec.createdAt, {
+          reason: 'Unschedulable',
+          message: spec.unschedulable?.message ?? '0/3 nodes are available: 3 Insufficient cpu.',
+        }),
+      ],
+      phase: 'Pending',
+      qosClass: 'Burstable',
+    });
   }
-  const t = (s: number): string =>
-    new Date(Date.parse(spec.createdAt) + s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const t = (s: number): string => at(spec.createdAt, s);
   const inits = spec.initContainers ?? [];
-  const initsDone = inits.every(
-    (c) => 'terminated' in c.state && c.state.terminated.exitCode === 0,
-  );
+  const completed = (c: ContainerSpec): boolean =>
+    'terminated' in c.state && c.state.terminated.exitCode === 0;
+  const initsDone = inits.every(completed);
   const notReady = spec.containers
     .filter((c) => !('running' in c.state) || c.state.ready === false)
     .map((c) => c.name);
   const ready = initsDone && notReady.length === 0;
   const started =
     spec.containers.some((c) => 'running' in c.state) || inits.some((c) => !('waiting' in c.state));
-  const cond = (
-    type: string,
-    ok: boolean,
-    at: string,
-    reason?: string,
-    message?: string,
-  ): Json => ({
-    lastProbeTime: null,
-    lastTransitionTime: at,
-    ...(message !== undefined ? { message } : {}),
-    ...(reason !== undefined ? { reason } : {}),
-    status: ok ? 'True' : 'False',
-    type,
-  });
-  const waitingInits = inits
-    .filter((c) => !('terminated' in c.state && c.state.terminated.exitCode === 0))
-    .map((c) => c.name);
+  const unready = ready ? undefined : containersNotReady(notReady);
   const ip = nodeIp(spec.node);
-  const podRef = `${spec.name}_${spec.namespace}(${uid(`Pod/${spec.namespace}/${spec.name}`)})`;
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata,
-    spec: podSpec,
-    status: {
-      conditions: [
-        cond('PodReadyToStartContainers', true, t(3)),
-        initsDone
-          ? cond('Initialized', true, t(inits.length > 0 ? 9 : 1))
-          : cond(
-              'Initialized',
-              false,
-              t(1),
-              'ContainersNotInitialized',
-              `containers with incomplete status: [${waitingInits.join(' ')}]`,
-            ),
-        ready
-          ? cond('Ready', true, t(14))
-          : cond(
-              'Ready',
-              false,
-              t(1),
-              'ContainersNotReady',
-              `containers with unready status: [${notReady.join(' ')}]`,
-            ),
-        ready
-          ? cond('ContainersReady', true, t(14))
-          : cond(
-              'ContainersReady',
-              false,
-              t(1),
-              'ContainersNotReady',
-              `containers with unready status: [${notReady.join(' ')}]`,
-            ),
-        cond('PodScheduled', true, t(0)),
-      ],
-      containerStatuses: spec.containers.map((c) => containerStatus(c, spec.name, podRef)),
-      hostIP: ip,
-      hostIPs: [{ ip }],
-      ...(inits.length > 0
-        ? { initContainerStatuses: inits.map((c) => containerStatus(c, spec.name, podRef)) }
-        : {}),
-      phase: spec.phase ?? (started ? 'Running' : 'Pending'),
-      podIP: `10.0.${hash32(spec.name) % 200}.${(hash32(`${spec.name}#ip`) % 250) + 2}`,
-      podIPs: [{ ip: `10.0.${hash32(spec.name) % 200}.${(hash32(`${spec.name}#ip`) % 250) + 2}` }],
-      qosClass: 'Burstable',
-      startTime: spec.createdAt,
-    },
-  };
+  const podIp = `10.0.${hash32(spec.name) % 200}.${(hash32(`${spec.name}#ip`) % 250) + 2}`;
+  const podRef = `${spec.name}_${spec.namespace}(${podIds.uid})`;
+  return withStatus({
+    conditions: [
+      podCondition('PodReadyToStartContainers', t(3)),
+      initsDone
+        ? podCondition('Initialized', t(inits.length > 0 ? 9 : 1))
+        : podCondition(
+            'Initialized',
+            t(1),
+            containersNotInitialized(inits.filter((c) => !completed(c)).map((c) => c.name)),
+          ),
+      podCondition('Ready', ready ? t(14) : t(1), unready),
+      podCondition('ContainersReady', ready ? t(14) : t(1), unready),
+      podCondition('PodScheduled', t(0)),
+    ],
+    containerStatuses: spec.containers.map((c) => containerStatus(c, spec.name, podRef)),
+    hostIP: ip,
+    hostIPs: [{ ip }],
+    ...(inits.length > 0
+      ? { initContainerStatuses: inits.map((c) => containerStatus(c, spec.name, podRef)) }
+      : {}),
+    phase: spec.phase ?? (started ? 'Running' : 'Pending'),
+    podIP: podIp,
+    podIPs: [{ ip: podIp }],
+    qosClass: 'Burstable',
+    startTime: spec.createdAt,
+  });
 }
 
 // ---------------------------------------------------------------- Deployments and ReplicaSets
@@ -543,7 +418,7 @@ export interface DeploymentSpec {
 }
 
 /** The pod labels a Deployment selects on. */
-export function appLabels(name: string): Json {
+export function appLabels(name: string): Record<string, string> {
   return { app: name };
 }
 
@@ -555,16 +430,13 @@ export function deployment(d: DeploymentSpec): Json {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: {
+    metadata: workloadMeta(d.namespace, d.name, 'Deployment', {
       annotations: { 'deployment.kubernetes.io/revision': String(d.revision) },
-      creationTimestamp: d.createdAt ?? '2026-06-02T09:14:27Z',
+      created: d.createdAt ?? '2026-06-02T09:14:27Z',
       generation: d.generation,
       labels: { app: d.name, 'app.kubernetes.io/part-of': d.namespace },
-      name: d.name,
-      namespace: d.namespace,
-      resourceVersion: String(2_000_000 + (hash32(d.name) % 8_000_000)),
-      uid: uid(`Deployment/${d.namespace}/${d.name}`),
-    },
+      ...ids('Deployment', d.namespace, d.name, 2_000_000),
+    }),
     spec: {
       ...(d.paused ? { paused: true } : {}),
       progressDeadlineSeconds: 600,
@@ -626,30 +498,18 @@ export function replicaSet(rs: ReplicaSetSpec): Json {
   return {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
-    metadata: {
+    metadata: workloadMeta(rs.namespace, name, 'ReplicaSet', {
       annotations: {
         'deployment.kubernetes.io/desired-replicas': String(rs.desired),
         'deployment.kubernetes.io/max-replicas': String(rs.maxReplicas),
         'deployment.kubernetes.io/revision': String(rs.revision),
       },
-      creationTimestamp: rs.createdAt,
+      created: rs.createdAt,
       generation: rs.revision + 2,
       labels,
-      name,
-      namespace: rs.namespace,
-      ownerReferences: [
-        {
-          apiVersion: 'apps/v1',
-          blockOwnerDeletion: true,
-          controller: true,
-          kind: 'Deployment',
-          name: rs.deployment,
-          uid: uid(`Deployment/${rs.namespace}/${rs.deployment}`),
-        },
-      ],
-      resourceVersion: String(3_000_000 + (hash32(name) % 8_000_000)),
-      uid: uid(`ReplicaSet/${rs.namespace}/${name}`),
-    },
+      owner: ownerNamed('Deployment', rs.namespace, rs.deployment),
+      ...ids('ReplicaSet', rs.namespace, name, 3_000_000),
+    }),
     spec: {
       replicas: rs.replicas,
       selector: { matchLabels: labels },
@@ -717,15 +577,12 @@ export function statefulSet(s: StatefulSetSpec): Json {
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
-    metadata: {
-      creationTimestamp: '2026-03-11T07:41:09Z',
+    metadata: workloadMeta(s.namespace, s.name, 'StatefulSet', {
+      created: '2026-03-11T07:41:09Z',
       generation: s.generation,
       labels: { app: s.name },
-      name: s.name,
-      namespace: s.namespace,
-      resourceVersion: String(4_000_000 + (hash32(s.name) % 8_000_000)),
-      uid: uid(`StatefulSet/${s.namespace}/${s.name}`),
-    },
+      ...ids('StatefulSet', s.namespace, s.name, 4_000_000),
+    }),
     spec: {
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       podManagementPolicy: 'OrderedReady',
@@ -735,20 +592,7 @@ export function statefulSet(s: StatefulSetSpec): Json {
       serviceName: s.name,
       template: templateOf(appLabels(s.name), [{ name: s.container ?? s.name, image: s.image }]),
       updateStrategy: strategy,
-      volumeClaimTemplates: [
-        {
-          apiVersion: 'v1',
-          kind: 'PersistentVolumeClaim',
-          metadata: { creationTimestamp: null, name: 'data' },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            resources: { requests: { storage: '20Gi' } },
-            storageClassName: 'gp3',
-            volumeMode: 'Filesystem',
-          },
-          status: { phase: 'Pending' },
-        },
-      ],
+      volumeClaimTemplates: [volumeClaimTemplate('data', '20Gi', 'gp3')],
     },
     status: {
       // availableReplicas and replicas carry no omitempty in apps/v1 StatefulSetStatus.
@@ -788,7 +632,7 @@ export function statefulSetPod(
   });
 }
 
-/** A DaemonSet's spec and status. */
+/** A DaemonSet's spec and status: the counters the DaemonSet rules read (numberUnavailable is derived). */
 export interface DaemonSetSpec {
   readonly namespace: string;
   readonly name: string;
@@ -797,14 +641,15 @@ export interface DaemonSetSpec {
   readonly generation: number;
   readonly observedGeneration?: number;
   readonly updateStrategy?: 'RollingUpdate' | 'OnDelete';
-  readonly status: {
-    readonly desiredNumberScheduled: number;
-    readonly currentNumberScheduled: number;
-    readonly updatedNumberScheduled: number;
-    readonly numberAvailable: number;
-    readonly numberReady: number;
-    readonly numberMisscheduled: number;
-  };
+  readonly status: Pick<
+    DaemonSetInfo,
+    | 'desiredNumberScheduled'
+    | 'currentNumberScheduled'
+    | 'updatedNumberScheduled'
+    | 'numberAvailable'
+    | 'numberReady'
+    | 'numberMisscheduled'
+  >;
 }
 
 /** A DaemonSet as `kubectl get daemonset -o json` prints it. */
@@ -818,22 +663,17 @@ export function daemonSet(ds: DaemonSetSpec): Json {
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: {
+    metadata: workloadMeta(ds.namespace, ds.name, 'DaemonSet', {
       annotations: { 'deprecated.daemonset.template.generation': String(ds.generation) },
-      creationTimestamp: '2026-01-20T15:02:44Z',
+      created: '2026-01-20T15:02:44Z',
       generation: ds.generation,
       labels,
-      name: ds.name,
-      namespace: ds.namespace,
-      resourceVersion: String(5_000_000 + (hash32(ds.name) % 8_000_000)),
-      uid: uid(`DaemonSet/${ds.namespace}/${ds.name}`),
-    },
+      ...ids('DaemonSet', ds.namespace, ds.name, 5_000_000),
+    }),
     spec: {
       revisionHistoryLimit: 10,
       selector: { matchLabels: labels },
-      template: {
-        ...templateOf(labels, [{ name: ds.container ?? ds.name, image: ds.image }]),
-      },
+      template: templateOf(labels, [{ name: ds.container ?? ds.name, image: ds.image }]),
       updateStrategy: strategy,
     },
     status: {

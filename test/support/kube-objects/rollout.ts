@@ -9,7 +9,7 @@
  * defaults, admission, pod and workload conditions, claim templates, metadata, times, key order)
  * come from the rest of this factory. Zero-valued status counters are omitted, as the API does.
  *
- * Not exported from index.ts: `uid`, `running` and `Termination`'s neighbours would clash with
+ * Not exported from index.ts: its `uid`, `running` and `pod` would clash with
  * the plan-based builders' names. Import it by path.
  */
 import type { DaemonSetInfo } from '../../../lib/rules';

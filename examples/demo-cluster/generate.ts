@@ -47,6 +47,7 @@ import {
   sha256,
   statefulSetObjects,
   versionOutput,
+  volumeClaimTemplate,
 } from '../../test/support/kube-objects';
 import { verifyDemoCluster } from './verify';
 
@@ -521,20 +522,7 @@ const ORDERS_DB: StatefulSetPlan = {
     if (!template) throw new Error(`orders-db has no revision ${revision}`);
     return template;
   },
-  volumeClaimTemplates: [
-    {
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      metadata: { creationTimestamp: null, name: 'data' },
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        resources: { requests: { storage: '50Gi' } },
-        storageClassName: 'gp3',
-        volumeMode: 'Filesystem',
-      },
-      status: { phase: 'Pending' },
-    },
-  ],
+  volumeClaimTemplates: [volumeClaimTemplate('data', '50Gi', 'gp3')],
   pods: [
     { revision: ORDERS_DB_REVISIONS.current, ...serving('10.0.12.34', '2026-10-28T13:02:10Z', 9) },
     { revision: ORDERS_DB_REVISIONS.current, ...serving('10.0.45.112', '2026-10-28T13:02:41Z', 9) },

@@ -18,7 +18,7 @@ export function uid(seed: string): string {
 }
 
 /** The alphabet of generateName suffixes and template hashes (no vowels, no 0, 1 or 3). */
-const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+export const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** A generateName-style suffix such as `x7k2p`, or a template hash (length 10). */
 export function nameSuffix(seed: string, length = 5): string {

@@ -17,6 +17,8 @@
  * - nodes.ts: EKS managed-node-group nodes
  * - managed-fields.ts: the managedFields the API server adds (kubectl hides them)
  * - compact.ts: small nodes and kube-system pods, and whole clusters, for table tests
+ * - rollout.ts: the rollout fixtures' workloads and pods with their status given outright; not
+ *   exported here (its `uid`, `running` and `pod` would clash), import it by path
  */
 export * from './compact';
 export * from './containers';

@@ -62,7 +62,7 @@ const PRIORITIES: Readonly<Record<string, number>> = {
 };
 
 /** DefaultTolerationSeconds admission: five minutes on a NotReady or unreachable node. */
-const DEFAULT_TOLERATIONS: JsonObject[] = [
+export const DEFAULT_TOLERATIONS: readonly JsonObject[] = [
   {
     effect: 'NoExecute',
     key: 'node.kubernetes.io/not-ready',
@@ -89,6 +89,53 @@ function daemonSetTolerations(hostNetwork: boolean): JsonObject[] {
   ];
   if (hostNetwork) added.push(['NoSchedule', 'node.kubernetes.io/network-unavailable']);
   return added.map(([effect, key]) => ({ effect, key, operator: 'Exists' }));
+}
+
+/** The node affinity the DaemonSet controller pins each of its pods to its node with. */
+export function pinnedTo(nodeName: string): JsonObject {
+  return {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [
+          { matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] },
+        ],
+      },
+    },
+  };
+}
+
+/** Why the kubelet holds a pod condition False: its reason and message. */
+export interface Unmet {
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** A pod condition as the kubelet writes it: True, or False with the reason it is unmet. */
+export function podCondition(type: string, time: string, unmet?: Unmet): JsonObject {
+  return defined({
+    lastProbeTime: null,
+    lastTransitionTime: time,
+    message: unmet?.message,
+    reason: unmet?.reason,
+    status: unmet ? 'False' : 'True',
+    type,
+  });
+}
+
+/** Ready and ContainersReady stay False while these containers are not ready. */
+export function containersNotReady(names: readonly string[]): Unmet {
+  return {
+    reason: 'ContainersNotReady',
+    message: `containers with unready status: [${names.join(' ')}]`,
+  };
+}
+
+/** Initialized stays False while these init containers have not completed. */
+export function containersNotInitialized(names: readonly string[]): Unmet {
+  return {
+    reason: 'ContainersNotInitialized',
+    message: `containers with incomplete status: [${names.join(' ')}]`,
+  };
 }
 
 /** The objects of a JSON array member (none when it is absent). */
@@ -127,17 +174,7 @@ export function podObject(plan: PodPlan, cluster: Cluster): JsonObject {
   }));
   const podSpec: JsonObject = defined({
     ...spec,
-    affinity: plan.daemonSet
-      ? {
-          nodeAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: {
-              nodeSelectorTerms: [
-                { matchFields: [{ key: 'metadata.name', operator: 'In', values: [n.name] }] },
-              ],
-            },
-          },
-        }
-      : spec['affinity'],
+    affinity: plan.daemonSet ? pinnedTo(n.name) : spec['affinity'],
     containers: spec.containers.map(withToken),
     enableServiceLinks: true,
     hostname: plan.statefulSet ? plan.name : undefined,
@@ -261,26 +298,17 @@ function podStatus(plan: PodPlan, pod: PodIdentity, hostNetwork: boolean): JsonO
   );
   const neverStarted = runs.some(({ run }) => run.kind === 'imagePullBackOff');
   const ip = hostNetwork ? n.ip : n.podIp(`${plan.namespace}/${plan.name}`);
-  const condition = (type: string, time: string, failing?: string): JsonObject =>
-    defined({
-      lastProbeTime: null,
-      lastTransitionTime: time,
-      message: failing ? `containers with unready status: [${failing}]` : undefined,
-      reason: failing ? 'ContainersNotReady' : undefined,
-      status: failing ? 'False' : 'True',
-      type,
-    });
-  const failing = unready.length > 0 ? unready.join(' ') : undefined;
+  const notReady = unready.length > 0 ? containersNotReady(unready) : undefined;
   // A container that never became ready leaves Ready False from the moment the pod initialized.
-  const readyTime = failing ? initialized : at(readyAt, 4);
+  const readyTime = notReady ? initialized : at(readyAt, 4);
   return defined({
     conditions: [
       // Kubelets before 1.29 do not write PodReadyToStartContainers.
-      ...(minor >= 29 ? [condition('PodReadyToStartContainers', sandboxReady)] : []),
-      condition('Initialized', initialized),
-      condition('Ready', readyTime, failing),
-      condition('ContainersReady', readyTime, failing),
-      condition('PodScheduled', scheduled),
+      ...(minor >= 29 ? [podCondition('PodReadyToStartContainers', sandboxReady)] : []),
+      podCondition('Initialized', initialized),
+      podCondition('Ready', readyTime, notReady),
+      podCondition('ContainersReady', readyTime, notReady),
+      podCondition('PodScheduled', scheduled),
     ],
     containerStatuses: [...names].sort().map((name) => statusOf(plan, pod, name)),
     hostIP: n.ip,

@@ -12,20 +12,30 @@ import { controllerRef, ownerOf } from './owners';
 import type { PodNode, PodTemplate } from './pods';
 import { podObject, templateJson } from './pods';
 
+/** What a workload's metadata says beyond its name: times, generation, labels, owner. */
+interface MetaFields {
+  readonly created: string;
+  readonly generation: number;
+  readonly labels: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+  readonly owner?: Owner;
+}
+
+/**
+ * The uid and resourceVersion of a workload: derived from its kind and name and the time of its
+ * last write, or given (the rollout fixtures keep the ids they were first written with).
+ */
+type MetaIds =
+  { readonly lastWrite: string } | { readonly uid: string; readonly resourceVersion: string };
+
 /** The object metadata the API server keeps for every workload. */
 export function workloadMeta(
   namespace: string,
   name: string,
   kind: string,
-  fields: {
-    created: string;
-    lastWrite: string;
-    generation: number;
-    labels: Record<string, string>;
-    annotations?: Record<string, string>;
-    owner?: Owner;
-  },
+  fields: MetaFields & MetaIds,
 ): JsonObject {
+  const seed = `${kind}:${namespace}/${name}`;
   return defined({
     annotations: fields.annotations,
     creationTimestamp: fields.created,
@@ -34,9 +44,96 @@ export function workloadMeta(
     name,
     namespace,
     ownerReferences: fields.owner ? [controllerRef(fields.owner)] : undefined,
-    resourceVersion: resourceVersion(fields.lastWrite, `${kind}:${namespace}/${name}`),
-    uid: uid(`${kind}:${namespace}/${name}`),
+    resourceVersion:
+      'lastWrite' in fields ? resourceVersion(fields.lastWrite, seed) : fields.resourceVersion,
+    uid: 'lastWrite' in fields ? uid(seed) : fields.uid,
   });
+}
+
+/** A Deployment, StatefulSet or DaemonSet condition; Deployments also carry lastUpdateTime. */
+export function workloadCondition(
+  type: string,
+  status: 'True' | 'False' | 'Unknown',
+  reason: string,
+  message: string,
+  lastTransitionTime: string,
+  lastUpdateTime?: string,
+): JsonObject {
+  return defined({ lastTransitionTime, lastUpdateTime, message, reason, status, type });
+}
+
+/** Deployment Available, True or False, in the Deployment controller's wording. */
+export function availableCondition(ok: boolean, since: string): JsonObject {
+  return ok
+    ? workloadCondition(
+        'Available',
+        'True',
+        'MinimumReplicasAvailable',
+        'Deployment has minimum availability.',
+        since,
+        since,
+      )
+    : workloadCondition(
+        'Available',
+        'False',
+        'MinimumReplicasUnavailable',
+        'Deployment does not have minimum availability.',
+        since,
+        since,
+      );
+}
+
+/** The forms Deployment Progressing takes, by what the newest ReplicaSet is doing. */
+export type ProgressingForm = 'complete' | 'progressing' | 'deadline' | 'paused';
+
+const PROGRESSING: Readonly<
+  Record<
+    ProgressingForm,
+    (replicaSet: string) => [status: 'True' | 'False' | 'Unknown', reason: string, message: string]
+  >
+> = {
+  complete: (rs) => [
+    'True',
+    'NewReplicaSetAvailable',
+    `ReplicaSet "${rs}" has successfully progressed.`,
+  ],
+  progressing: (rs) => ['True', 'ReplicaSetUpdated', `ReplicaSet "${rs}" is progressing.`],
+  deadline: (rs) => [
+    'False',
+    'ProgressDeadlineExceeded',
+    `ReplicaSet "${rs}" has timed out progressing.`,
+  ],
+  paused: () => ['Unknown', 'DeploymentPaused', 'Deployment is paused'],
+};
+
+/** Deployment Progressing in the controller's wording: since its last transition, last `updated`. */
+export function progressingCondition(
+  form: ProgressingForm,
+  replicaSet: string,
+  since: string,
+  updated = since,
+): JsonObject {
+  return workloadCondition('Progressing', ...PROGRESSING[form](replicaSet), since, updated);
+}
+
+/** A volumeClaimTemplates entry: a ReadWriteOnce filesystem claim of `storage` (API defaults). */
+export function volumeClaimTemplate(
+  name: string,
+  storage: string,
+  storageClassName: string,
+): JsonObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { creationTimestamp: null, name },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage } },
+      storageClassName,
+      volumeMode: 'Filesystem',
+    },
+    status: { phase: 'Pending' },
+  };
 }
 
 const isReady = (run: ContainerRun): boolean => run.kind === 'running';
@@ -95,30 +192,15 @@ export interface DeploymentPlan extends WorkloadPlan {
   };
 }
 
-function progressingCondition(plan: DeploymentPlan, current: RevisionPlan): JsonObject {
+/**
+ * Progressing for the newest ReplicaSet: a timed-out rollout last transitioned when it ran out of
+ * time; otherwise the condition has held since just before the ReplicaSet was created.
+ */
+function deploymentProgressing(plan: DeploymentPlan, current: RevisionPlan): JsonObject {
   const newRs = `${plan.name}-${current.hash}`;
   const { at: when, state } = plan.progressed;
-  if (state === 'timedOut') {
-    return {
-      lastTransitionTime: when,
-      lastUpdateTime: when,
-      message: `ReplicaSet "${newRs}" has timed out progressing.`,
-      reason: 'ProgressDeadlineExceeded',
-      status: 'False',
-      type: 'Progressing',
-    };
-  }
-  return {
-    lastTransitionTime: at(current.created, -1),
-    lastUpdateTime: when,
-    message:
-      state === 'complete'
-        ? `ReplicaSet "${newRs}" has successfully progressed.`
-        : `ReplicaSet "${newRs}" is progressing.`,
-    reason: state === 'complete' ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
-    status: 'True',
-    type: 'Progressing',
-  };
+  if (state === 'timedOut') return progressingCondition('deadline', newRs, when);
+  return progressingCondition(state, newRs, at(current.created, -1), when);
 }
 
 /** A Deployment, a ReplicaSet per revision and the pods of each. */
@@ -155,15 +237,8 @@ export function deploymentObjects(
     status: defined({
       availableReplicas: ready,
       conditions: [
-        {
-          lastTransitionTime: plan.availableSince,
-          lastUpdateTime: plan.availableSince,
-          message: 'Deployment has minimum availability.',
-          reason: 'MinimumReplicasAvailable',
-          status: 'True',
-          type: 'Available',
-        },
-        progressingCondition(plan, current),
+        availableCondition(true, plan.availableSince),
+        deploymentProgressing(plan, current),
       ],
       observedGeneration: plan.generation,
       readyReplicas: ready,

@@ -210,6 +210,8 @@ describe('rules and explain', () => {
     expect(run.stdout).toMatch(/^# KubeletVersionSkew/);
     const bad = await cli('explain', 'NoSuchRule');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('unknown rule "NoSuchRule"; run `skewguard rules`');
+    expect(bad.stderr).toBe(
+      'skewguard: unknown rule id NoSuchRule; `skewguard rules` lists them all\n',
+    );
   });
 });

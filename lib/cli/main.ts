@@ -8,6 +8,8 @@ import { ConfigError, unknownRuleIdMessage } from '../config';
 import { findRule, formatDuration, RULES } from '../rules';
 import type { CheckOptions, CliIo } from './check';
 import { check, EXIT, UsageError } from './check';
+import { renderMarkdownForTerminal } from './markdown';
+import { terminalStyle } from './terminal';
 
 export type { CliIo } from './check';
 export { EXIT } from './check';
@@ -128,7 +130,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     )
     .argument('<ruleId>', 'a rule id, e.g. KubeletVersionSkew (see `skewguard rules`)')
     .action(async (ruleId: string) => {
-      io.stdout(await explain(ruleId));
+      io.stdout(renderMarkdownForTerminal(await explain(ruleId), terminalStyle(io.terminal)));
     });
 
   try {

@@ -105,7 +105,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const unexpected = command.args;
       if (unexpected.length > 0) {
         throw new UsageError(
-          `unexpected argument ${JSON.stringify(unexpected[0])}: pass input files with --from-file ${unexpected[0] ?? ''} (repeatable), or a live cluster with --context`,
+          `unexpected argument ${JSON.stringify(unexpected[0])}: pass input files with --from-file ${unexpected[0] ?? ''} (repeatable), or a live cluster with --context; run \`skewguard check --help\` for usage`,
         );
       }
       exitCode = await check(opts, io);

@@ -6,6 +6,7 @@ void runCli(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   now: () => Date.now(),
+  terminal: { isTTY: process.stdout.isTTY, columns: process.stdout.columns, env: process.env },
   // One overwritten status line, only where a person watches (never in pipes or CI logs).
   ...(process.stderr.isTTY
     ? { progress: (m: string) => process.stderr.write(`\r\x1b[2K${m}`) }

@@ -9,9 +9,13 @@ import type * as PrometheusModuleNs from '../collect/prometheus';
 import type { KubeObjects } from '../collect/kube-objects';
 import { isUrlOf, loadConfig, policyFor } from '../config';
 import { Ledger, MemoryLedgerStore } from '../ledger';
-import { ConsoleNotifier } from '../notify/console';
+import type { Notifier } from '../notify/publisher';
+import { deliveryResult } from '../notify/publisher';
 import type { CheckReport } from './report';
-import { renderJson, renderMarkdown, renderTable, toReport } from './report';
+import { renderJson, renderMarkdown, toReport } from './report';
+import { renderTerminalReport } from './terminal-report';
+import type { TerminalInfo } from './terminal';
+import { terminalStyle } from './terminal';
 import { actionablySkipped, notCheckedGroups } from './not-checked';
 import type { Policy, Severity } from '../rules';
 import { DEFAULT_POLICY, forWindowsOf, severityRank } from '../rules';
@@ -26,6 +30,8 @@ export interface CliIo {
   readonly now: () => number;
   /** Progress lines during long live reads (set by the CLI on a TTY only). */
   readonly progress?: (message: string) => void;
+  /** What stdout is (a TTY, its width) and the environment (NO_COLOR, FORCE_COLOR, COLUMNS). */
+  readonly terminal?: TerminalInfo;
 }
 
 /**
@@ -64,8 +70,16 @@ const prometheus = (): typeof PrometheusModuleNs =>
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
+ * Takes every notification as delivered without writing it: the person at the terminal reads
+ * the report, not the email, and the ledger confirms a transition only once it is delivered.
+ */
+const ACCEPT_ALL: Notifier = {
+  publish: (batch) => Promise.resolve(deliveryResult(batch.transitions, 0, [])),
+};
+
+/**
  * `skewguard check`: the same pipeline as the scheduled checker (runCheck), with an in-memory
- * ledger and the console notifier, so the table shows what the email would say.
+ * ledger, so a finding fires or waits exactly as the deployed checker would decide.
  */
 export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
   const fromFiles = opts.fromFile.length > 0;
@@ -167,16 +181,9 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
   }
   const clusterName = cluster ?? 'cluster';
 
-  let digest: string | undefined;
-  const notifier = new ConsoleNotifier(
-    (text) => {
-      digest = text;
-    },
-    { width: 80 },
-  );
   const result = await runCheck(
     clusterName,
-    { collectors, ledger: new Ledger(new MemoryLedgerStore()), notifier, policy },
+    { collectors, ledger: new Ledger(new MemoryLedgerStore()), notifier: ACCEPT_ALL, policy },
     now,
   );
   const failed = result.summary.sources.filter((s) => s.status === 'failed');
@@ -212,7 +219,7 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
       ? renderJson(report)
       : opts.output === 'markdown'
         ? renderMarkdown(report)
-        : renderTable(report, digest),
+        : renderTerminalReport(report, terminalStyle(io.terminal)),
   );
   if (saveFailure !== undefined) {
     io.stderr(`skewguard: ${saveFailure}\n`);

@@ -2,12 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SourceError } from '../collect/errors';
-import { ConfigError } from '../config';
+import { ConfigError, unknownRuleIdMessage } from '../config';
 import { findRule, formatDuration, RULES } from '../rules';
 import type { CheckOptions, CliIo } from './check';
 import { check, EXIT, UsageError } from './check';
+import { renderMarkdownForTerminal } from './markdown';
+import { terminalStyle } from './terminal';
 
 export type { CliIo } from './check';
 export { EXIT } from './check';
@@ -30,10 +32,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .version(packageVersion(), '--version', 'print the skewguard version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError('(run `skewguard --help` for usage)');
+    .showHelpAfterError('(run `skewguard --help` for usage)')
+    .addHelpText('after', TOP_EXAMPLES);
 
   program
     .command('check')
+    .showHelpAfterError('(run `skewguard check --help` for usage)')
     .description('collect a snapshot, evaluate every rule and print the findings')
     .option(
       '--from-file <file>',
@@ -61,17 +65,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'cluster name in output and fingerprints (default: the kube context or input file name)',
     )
     .addOption(
-      new Option('--output <format>', 'output format')
-        .choices(['table', 'json', 'markdown'])
-        .default('table'),
+      oneOf(new Option('-o, --output <format>', 'output format').default('table'), OUTPUTS),
     )
     .addOption(
-      new Option(
-        '--fail-on <severity>',
-        'exit 1 when a firing finding is at or above this severity',
-      )
-        .choices(['critical', 'warning', 'info', 'never'])
-        .default('critical'),
+      oneOf(
+        new Option(
+          '--fail-on <severity>',
+          'exit 1 when a firing finding is at or above this severity',
+        ).default('critical'),
+        FAIL_ON,
+      ),
     )
     .option(
       '--fail-on-skipped',
@@ -90,18 +93,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         '',
         'Examples:',
         '  skewguard check --from-file ./cluster-dump/',
-        '  skewguard check --context prod-eu --output markdown',
+        '  skewguard check --context prod-eu -o markdown',
         '  skewguard check --prometheus-url http://prometheus:9090 --prometheus-selector \'cluster="prod"\'',
         '  skewguard check --from-file nodes.json --fail-on warning --fail-on-skipped',
       ].join('\n'),
     )
-    // Accepted only to answer a bare file name with the flag it needs, not commander's "too many".
-    .argument('[unexpected...]')
-    .usage('[options]')
-    .action(async (unexpected: string[], opts: CheckOptions) => {
+    // Extra words are accepted only to answer a bare file name with the flag it needs, not
+    // commander's "too many"; declaring them as an argument would show a placeholder in --help.
+    .allowExcessArguments()
+    .action(async (opts: CheckOptions, command: Command) => {
+      const unexpected = command.args;
       if (unexpected.length > 0) {
         throw new UsageError(
-          `unexpected argument ${JSON.stringify(unexpected[0])}: pass input files with --from-file ${unexpected[0] ?? ''} (repeatable), or a live cluster with --context`,
+          `unexpected argument ${JSON.stringify(unexpected[0])}: pass input files with --from-file ${unexpected[0] ?? ''} (repeatable), or a live cluster with --context; run \`skewguard check --help\` for usage`,
         );
       }
       exitCode = await check(opts, io);
@@ -110,6 +114,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program
     .command('rules')
     .description('list the rule catalogue: id, severity, default for, what it needs')
+    .showHelpAfterError('(run `skewguard rules --help` for usage)')
+    .addHelpText('after', examples(['skewguard rules', 'skewguard rules | grep DaemonSet']))
     .action(() => {
       io.stdout(renderRules());
     });
@@ -117,9 +123,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program
     .command('explain')
     .description('print the runbook of one rule')
+    .showHelpAfterError('(run `skewguard explain --help` for usage)')
+    .addHelpText(
+      'after',
+      examples(['skewguard explain KubeletVersionSkew', 'skewguard explain podcrashlooping']),
+    )
     .argument('<ruleId>', 'a rule id, e.g. KubeletVersionSkew (see `skewguard rules`)')
     .action(async (ruleId: string) => {
-      io.stdout(await explain(ruleId));
+      io.stdout(renderMarkdownForTerminal(await explain(ruleId), terminalStyle(io.terminal)));
     });
 
   try {
@@ -143,6 +154,34 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     );
     return EXIT.error;
   }
+}
+
+const OUTPUTS = ['table', 'json', 'markdown'] as const;
+const FAIL_ON = ['critical', 'warning', 'info', 'never'] as const;
+
+/** `Examples:` and one indented command a line, for commander's addHelpText('after'). */
+function examples(lines: readonly string[]): string {
+  return ['', 'Examples:', ...lines.map((l) => `  ${l}`)].join('\n');
+}
+
+const TOP_EXAMPLES = examples([
+  'skewguard check --from-file ./cluster-dump/',
+  'skewguard check --context prod-eu',
+  'skewguard rules',
+  'skewguard explain KubeletVersionSkew',
+]);
+
+/**
+ * `option` restricted to `choices`, matched case-insensitively (`--fail-on CRITICAL`, `-o JSON`)
+ * and passed on in lower case; commander's own choices() compares exactly.
+ */
+function oneOf(option: Option, choices: readonly string[]): Option {
+  return option.choices(choices).argParser((value: string) => {
+    const lower = value.toLowerCase();
+    if (!choices.includes(lower))
+      throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`);
+    return lower;
+  });
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -175,11 +214,7 @@ export function renderRules(): string {
 async function explain(ruleId: string): Promise<string> {
   const rule = findRule(ruleId) ?? RULES.find((r) => r.id.toLowerCase() === ruleId.toLowerCase());
   if (!rule) {
-    throw new UsageError(
-      `unknown rule "${ruleId}"; run \`skewguard rules\` for the ids (e.g. ${RULES.slice(0, 3)
-        .map((r) => r.id)
-        .join(', ')})`,
-    );
+    throw new UsageError(unknownRuleIdMessage(ruleId));
   }
   const path = join(ROOT, 'docs', 'runbooks', rule.runbook);
   try {

@@ -1,4 +1,4 @@
-/** What `skewguard check` reports, and its table, JSON and markdown renderings. */
+/** What `skewguard check` reports, its JSON and markdown renderings, and the parts the terminal report shares. */
 import type {
   ClusterSnapshot,
   CoverageEntry,
@@ -71,65 +71,6 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
   return counts;
 }
 
-/**
- * `--output table`: what the email would say (`digest`, the human rendering of this run's
- * notifications), then what holds but is still pending, then coverage. Text is wrapped at `width`
- * (80 columns); runbook URLs and kubectl commands are never broken, so they paste whole, and
- * may run longer.
- */
-export function renderTable(report: CheckReport, digest: string | undefined, width = 80): string {
-  const out: string[] = [];
-  const sources = report.sources.map((s) => `${s.source} ${s.status}`).join(', ');
-  out.push(
-    ...wrap(
-      `skewguard · cluster ${report.cluster} · ${report.collectedAt} · ${sources}`,
-      width,
-      '  ',
-    ),
-    '',
-  );
-  if (digest !== undefined) out.push(digest.trimEnd(), '');
-  const pending = report.findings.filter((f) => f.status === 'pending');
-  if (digest === undefined && pending.length === 0) out.push(noFindings(report), '');
-  if (pending.length > 0) {
-    out.push(
-      `== PENDING: holding now, notified once held for their \`for\` (${pending.length}) ==`,
-      '',
-    );
-    // One entry per incident, as in the digest above; the summary gains the `also: …` rules.
-    for (const f of incidentsOf(report.cluster, pending).map(incidentTextFinding)) {
-      out.push(
-        ...wrap(
-          `[${f.severity.toUpperCase()}] ${f.ruleId} - ${subjectText(f.subject)}`,
-          width,
-          '    ',
-          '',
-        ),
-      );
-      out.push(...wrap(f.summary, width, '  '));
-      const held = f.since ? `holding since ${f.since}; ` : '';
-      out.push(
-        ...wrap(
-          `${held}fires once held for ${formatDuration(f.forSeconds)} · skewguard explain ${f.ruleId}`,
-          width,
-          '  ',
-        ),
-        '',
-      );
-    }
-  }
-  const counts = countBySeverity(report.findings.filter((f) => f.status === 'firing'));
-  out.push(
-    `Firing: ${SEVERITIES.map((s) => `${counts[s]} ${s}`).join(', ')}; pending: ${pending.length}`,
-  );
-  out.push(...coverageLines(report, width));
-  const failedSources = report.sources.filter((s) => s.status === 'failed').length;
-  remarksOf(report).forEach((remark, i) =>
-    out.push(...wrap(i < failedSources ? remark : `Note: ${remark}`, width, '')),
-  );
-  return `${out.join('\n')}\n`;
-}
-
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
@@ -181,23 +122,32 @@ export function renderMarkdown(report: CheckReport): string {
 }
 
 /** "No findings." — and, when rules were not checked, how many, so it never reads as all clear. */
-function noFindings(report: CheckReport): string {
-  const skipped = skippedOf(report.coverage).length;
+export function noFindings(report: CheckReport): string {
+  const { checkable, skipped } = ruleCounts(report);
   return skipped === 0
     ? 'No findings.'
-    : `No findings. ${skipped} of ${checkable(report)} rules were not checked, so this is not an all-clear (see below).`;
+    : `No findings. ${skipped} of ${checkable} rules were not checked, so this is not an all-clear (see below).`;
 }
 
-/** Rules that ran or were skipped: disabled rules are left out of the count. */
-function checkable(report: CheckReport): number {
-  return report.coverage.filter((c) => c.status !== 'disabled').length;
+/**
+ * Rules checked, not checked, and both together, from the run's coverage: disabled rules are
+ * left out, as the config turned them off.
+ */
+export function ruleCounts(report: CheckReport): {
+  checked: number;
+  skipped: number;
+  checkable: number;
+} {
+  const checkable = report.coverage.filter((c) => c.status !== 'disabled').length;
+  const skipped = skippedOf(report.coverage).length;
+  return { checked: checkable - skipped, skipped, checkable };
 }
 
 /** `Coverage: 18 of 21 rules checked`, then each cause of the rest once, with its rules. */
-function coverageLines(report: CheckReport, width: number): string[] {
-  const skipped = skippedOf(report.coverage).length;
+export function coverageLines(report: CheckReport, width: number): string[] {
+  const { checked, checkable, skipped } = ruleCounts(report);
   const out = [
-    `Coverage: ${checkable(report) - skipped} of ${checkable(report)} rules checked${skipped > 0 ? `; ${skipped} not checked (not passed):` : ''}`,
+    `Coverage: ${checked} of ${checkable} rules checked${skipped > 0 ? `; ${skipped} not checked (not passed):` : ''}`,
   ];
   for (const g of notCheckedGroups(report.coverage)) {
     out.push(...wrap(`${g.cause} (${g.ruleIds.join(', ')})`, width, '    ', '  '));
@@ -206,7 +156,7 @@ function coverageLines(report: CheckReport, width: number): string[] {
 }
 
 /** Failed sources, then the input's notes: what every text output prints after the findings. */
-function remarksOf(report: CheckReport): string[] {
+export function remarksOf(report: CheckReport): string[] {
   return [
     ...report.sources
       .filter((s) => s.status === 'failed')
@@ -216,7 +166,7 @@ function remarksOf(report: CheckReport): string[] {
 }
 
 /** Findings as incidents, one per workload (lib/rules/incident.ts), in report order. */
-function incidentsOf(
+export function incidentsOf(
   cluster: string,
   findings: readonly ReportedFinding[],
 ): Incident<ReportedFinding>[] {
@@ -238,7 +188,10 @@ function incidentRowFinding({ headline, members }: Incident<ReportedFinding>): R
 }
 
 /** An incident as one terminal entry: the headline, its summary then `Also: …` plain rule ids. */
-function incidentTextFinding({ headline, members }: Incident<ReportedFinding>): ReportedFinding {
+export function incidentTextFinding({
+  headline,
+  members,
+}: Incident<ReportedFinding>): ReportedFinding {
   if (members.length === 1) return headline;
   const also = members
     .slice(1)

@@ -15,7 +15,7 @@ export type { ConfigSource } from './load';
 export { findCluster, policyFor } from './cluster';
 export { toConfigDocument } from './document';
 export type { ConfigDocument } from './schema';
-export { isUrlOf } from './schema';
+export { isUrlOf, unknownRuleIdMessage } from './schema';
 export { parseDuration, formatDuration, DURATION_FORMAT } from './duration';
 export { parseSchedule, MAX_SCHEDULE_PERIOD_SECONDS } from './schedule';
 export type { ScheduleSpec } from './schedule';

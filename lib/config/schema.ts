@@ -20,6 +20,7 @@ import {
   TOPIC_ARN_PATTERN,
 } from './aws-names';
 import { DURATION_FORMAT, parseDuration } from './duration';
+import { didYouMean, nearest } from '../util/nearest';
 import { showValue } from './errors';
 import { parseSchedule, tooSlowForHeartbeat } from './schedule';
 import type { Audience } from './types';
@@ -196,10 +197,34 @@ const ruleOverride = strict({
 
 const ruleIds = RULES.map((rule) => rule.id);
 
-const rules = strict(
-  Object.fromEntries(ruleIds.map((id) => [id, ruleOverride.optional()])),
-  `unknown rule id; known ids: ${ruleIds.join(', ')} (npx skewguard rules lists them)`,
-);
+/**
+ * The message for a rule id the catalogue lacks, with the nearest ids: shared by the config's
+ * `rules:` section and `skewguard explain`, so both answer a typo the same way.
+ */
+export function unknownRuleIdMessage(id: string): string {
+  return `unknown rule id ${id};${didYouMean(nearest(id, ruleIds))} \`skewguard rules\` lists them all`;
+}
+
+// Loose, with the unknown ids reported one by one: a strict object's issue carries one message
+// for all its unknown keys, and each id needs its own nearest-id hint.
+const rules = z
+  .looseObject(Object.fromEntries(ruleIds.map((id) => [id, ruleOverride.optional()])))
+  .superRefine(
+    (value, ctx) => {
+      for (const key of Object.keys(value)) {
+        if (!ruleIds.includes(key))
+          ctx.addIssue({ code: 'custom', path: [key], message: unknownRuleIdMessage(key) });
+      }
+    },
+    // Also beside a bad override of a known rule, so one run lists every problem; a value that
+    // is not a mapping already has its type issue.
+    {
+      when: (payload) =>
+        typeof payload.value === 'object' &&
+        payload.value !== null &&
+        !Array.isArray(payload.value),
+    },
+  );
 
 const cluster = strict({
   name: matching(

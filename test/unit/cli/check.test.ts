@@ -108,8 +108,8 @@ describe('exit codes', () => {
   it('answers a bare file name with --from-file, an empty --cluster, and --version', async () => {
     const bare = await cli('check', 'cluster.json');
     expect(bare.code).toBe(2);
-    expect(bare.stderr).toContain(
-      'unexpected argument "cluster.json": pass input files with --from-file cluster.json',
+    expect(bare.stderr).toBe(
+      'skewguard: unexpected argument "cluster.json": pass input files with --from-file cluster.json (repeatable), or a live cluster with --context; run `skewguard check --help` for usage\n',
     );
     const empty = await cli('check', '--from-file', healthy(), '--cluster', ' ');
     expect(empty.code).toBe(2);
@@ -212,6 +212,8 @@ describe('rules and explain', () => {
     expect(run.stdout).toMatch(/^# KubeletVersionSkew/);
     const bad = await cli('explain', 'NoSuchRule');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('unknown rule "NoSuchRule"; run `skewguard rules`');
+    expect(bad.stderr).toBe(
+      'skewguard: unknown rule id NoSuchRule; `skewguard rules` lists them all\n',
+    );
   });
 });

@@ -1,6 +1,8 @@
 /** The CLI report shows one entry per workload incident (lib/rules/incident.ts), exact text. */
 import type { CheckReport, ReportedFinding } from '../../../lib/cli/report';
-import { renderMarkdown, renderTable } from '../../../lib/cli/report';
+import { renderMarkdown } from '../../../lib/cli/report';
+import { terminalStyle } from '../../../lib/cli/terminal';
+import { renderTerminalReport } from '../../../lib/cli/terminal-report';
 import { incidentKey } from '../../../lib/rules';
 import type { FindingSpec } from '../notify/build';
 import { CLUSTER, finding, RUN_AT } from '../notify/build';
@@ -33,12 +35,13 @@ const report: CheckReport = {
 };
 
 describe('incidents in the CLI report', () => {
-  it('lists a pending incident once in the table, headline first, the rest as Also', () => {
-    expect(renderTable(report, undefined))
-      .toContain(`[CRITICAL] StatefulSetReplicasMismatch - StatefulSet shop/orders-db
+  it('lists a pending incident once in the terminal report, headline first, the rest as Also', () => {
+    const text = renderTerminalReport(report, terminalStyle());
+    expect(text).toContain('PENDING (2 findings in 1 incident)');
+    expect(text).toContain(`[CRITICAL] StatefulSetReplicasMismatch - StatefulSet shop/orders-db
   StatefulSet shop/orders-db has 0 of 1 replicas ready. Also: PodCrashLooping.
-  fires once held for 10m · skewguard explain StatefulSetReplicasMismatch
 `);
+    expect(text.match(/PodCrashLooping/g)).toHaveLength(1);
   });
 
   it('gives a pending incident one markdown row with the other rules linked as also', () => {

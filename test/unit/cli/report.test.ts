@@ -1,5 +1,6 @@
 import type { CheckReport, ReportedFinding } from '../../../lib/cli/report';
-import { renderMarkdown, renderTable } from '../../../lib/cli/report';
+import { renderMarkdown } from '../../../lib/cli/report';
+import { renderTerminalReport } from '../../../lib/cli/terminal-report';
 import { wrap } from '../../../lib/notify/text';
 import type { FindingSpec } from '../notify/build';
 import { CLUSTER, finding, RUN_AT } from '../notify/build';
@@ -76,7 +77,7 @@ describe('renderMarkdown', () => {
   it('prints the notes and failed sources the table prints', () => {
     const r = report();
     const md = renderMarkdown(r);
-    const table = renderTable(r, undefined);
+    const table = renderTerminalReport(r);
     expect(md).toContain('**Notes**');
     for (const remark of [
       'Source prometheus failed (timeout): no answer in 10s',
@@ -100,7 +101,7 @@ describe('renderMarkdown', () => {
   });
 });
 
-describe('renderTable', () => {
+describe('renderTerminalReport', () => {
   it('wraps at 80 columns except unbreakable words (URLs, image references)', () => {
     const r = report({
       cluster: 'prod-eu-west-1-platform-cluster-with-a-long-name',
@@ -122,7 +123,7 @@ describe('renderTable', () => {
         },
       ],
     });
-    const lines = renderTable(r, undefined).split('\n');
+    const lines = renderTerminalReport(r).split('\n');
     const unbreakable = lines.filter((l) => /\S{60,}/.test(l));
     expect(unbreakable).toHaveLength(1);
     for (const line of lines.filter((l) => !unbreakable.includes(l)))

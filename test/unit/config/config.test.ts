@@ -188,7 +188,7 @@ describe('strict validation: each problem names the path, the value and what is 
       'an unknown rule id',
       validWith('clusters.0.rules', { KubeletSkew: {} }),
       'clusters[0].rules.KubeletSkew',
-      /unknown rule id; known ids: .*KubeletVersionSkew/,
+      /^unknown rule id KubeletSkew; did you mean KubeletVersionSkew\? `skewguard rules` lists them all$/,
     ],
     [
       'an unknown key in a rule override',
@@ -663,5 +663,23 @@ describe('loadConfigFromEnvironment (the Lambda)', () => {
     expect(() => loadConfigFromEnvironment({ [CONFIG_ENV]: '{"clusters": [' })).toThrow(
       /skewguard config SKEWGUARD_CONFIG has 1 problem:\n {2}- \(root\): not valid JSON/,
     );
+  });
+});
+
+describe('unknown rule ids suggest the nearest ids', () => {
+  it('names each unknown id with its own hint, beside a bad override of a known rule', () => {
+    expect(
+      issuesOf(
+        validWith('clusters.0.rules', {
+          KubeletSkew: {},
+          Foo: {},
+          KubeletVersionSkew: { severity: 'nope' },
+        }),
+      ).map((i) => `${i.path}: ${i.message}`),
+    ).toEqual([
+      'clusters[0].rules.KubeletVersionSkew.severity: "nope" is not allowed; allowed: critical, warning, info',
+      'clusters[0].rules.KubeletSkew: unknown rule id KubeletSkew; did you mean KubeletVersionSkew? `skewguard rules` lists them all',
+      'clusters[0].rules.Foo: unknown rule id Foo; `skewguard rules` lists them all',
+    ]);
   });
 });

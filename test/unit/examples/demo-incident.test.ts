@@ -46,7 +46,7 @@ describe('shop/orders-db in the demo', () => {
   it('shows one entry in the table (the email) and one markdown row', async () => {
     const table = (await check('table')).stdout;
     expect(table.match(/^\[\w+\] \w+ - StatefulSet shop\/orders-db$/gm)).toHaveLength(1);
-    expect(table).toContain('  Also: StatefulSetUpdateNotRolledOut, PodCrashLooping\n');
+    expect(table).toMatch(/Also: StatefulSetUpdateNotRolledOut, PodCrashLooping\.\n/);
     const markdown = (await check('markdown')).stdout;
     const rows = markdown.split('\n').filter((l) => l.includes('| StatefulSet shop/orders-db |'));
     expect(rows).toHaveLength(1);

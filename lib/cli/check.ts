@@ -1,4 +1,5 @@
 /** `skewguard check`: runCheck on the flags' sources with an in-memory ledger, as a report. */
+import type { CheckResult } from '../check';
 import { runCheck } from '../check';
 import type { SourceCollector } from '../collect/source-collector';
 import { SourceError } from '../collect/errors';
@@ -61,6 +62,12 @@ export interface CheckOptions {
   readonly failOnPending?: boolean;
 }
 
+/** The options that name the sources and the cluster, shared by `check` and `plan`. */
+export type SourceOptions = Omit<
+  CheckOptions,
+  'output' | 'failOn' | 'failOnSkipped' | 'failOnPending'
+>;
+
 /* eslint-disable @typescript-eslint/no-require-imports */
 // Loaded on demand: @kubernetes/client-node and axios cost seconds to load; --from-file never needs them.
 const kubernetes = (): typeof KubernetesModuleNs =>
@@ -82,6 +89,67 @@ const ACCEPT_ALL: Notifier = {
  * ledger, so a finding fires or waits exactly as the deployed checker would decide.
  */
 export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
+  const run = await runFromFlags(opts, io);
+  if (run === undefined) return EXIT.error;
+  const { result, clusterName, saved, collectedAt } = run;
+  const saveFailure =
+    opts.saveSnapshot !== undefined && saved !== undefined
+      ? await writeSnapshot(opts.saveSnapshot, saved.objects, {
+          cluster: clusterName,
+          collectedAt: collectedAt(),
+          notes: saved.notes,
+        })
+      : undefined;
+
+  const status = new Map(result.delivery.items.map((i) => [i.sk, i.status]));
+  const report = toReport(result.snapshot, result.evaluation, (f) =>
+    status.get(f.fingerprint) === 'firing' ? 'firing' : 'pending',
+  );
+  io.stdout(
+    opts.output === 'json'
+      ? renderJson(report)
+      : opts.output === 'markdown'
+        ? renderMarkdown(report)
+        : renderTerminalReport(report, terminalStyle(io.terminal)),
+  );
+  if (saveFailure !== undefined) {
+    io.stderr(`skewguard: ${saveFailure}\n`);
+    return EXIT.error;
+  }
+  const failing = failingFindings(report, opts);
+  if (failing) return EXIT.findings;
+  if (opts.failOnSkipped) {
+    const causes = notCheckedGroups(report.coverage).filter((g) => g.actionable);
+    if (causes.length > 0) {
+      const rules = actionablySkipped(report.coverage).length;
+      io.stderr(
+        `skewguard: ${rules} rules not checked (--fail-on-skipped exits 3); supply: ${causes.map((g) => g.cause).join('; ')}\n`,
+      );
+      return EXIT.notChecked;
+    }
+  }
+  return EXIT.ok;
+}
+
+/** Objects a live read returned, for --save-snapshot. */
+interface SavedObjects {
+  readonly objects: KubeObjects;
+  readonly notes: readonly string[];
+}
+
+/** What one run from the flags' sources produced, for `check` and `plan`. */
+export interface FlagRun {
+  readonly result: CheckResult;
+  readonly clusterName: string;
+  readonly saved: SavedObjects | undefined;
+  readonly collectedAt: () => string;
+}
+
+/**
+ * Collects from the flags' sources and runs the pipeline with an in-memory ledger; warns about
+ * sources that failed, and returns undefined (after saying why on stderr) when every one did.
+ */
+export async function runFromFlags(opts: SourceOptions, io: CliIo): Promise<FlagRun | undefined> {
   const fromFiles = opts.fromFile.length > 0;
   const live =
     !fromFiles &&
@@ -111,7 +179,7 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
 
   const collectors: SourceCollector[] = [];
   let cluster = opts.cluster;
-  let saved: { objects: KubeObjects; notes: readonly string[] } | undefined;
+  let saved: SavedObjects | undefined;
   if (fromFiles) {
     const read = collectFromFiles(opts.fromFile, {
       ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
@@ -194,50 +262,14 @@ export async function check(opts: CheckOptions, io: CliIo): Promise<number> {
         ? (failed[0]?.reason ?? 'the source failed')
         : `every source failed: ${failed.map((s) => `${s.source}: ${s.reason ?? 'failed'}`).join('; ')}`;
     io.stderr(`skewguard: ${message}\n`);
-    return EXIT.error;
+    return undefined;
   }
   for (const s of failed)
     io.stderr(
       `skewguard: warning: ${s.source} failed (${s.kind ?? 'error'}): ${s.reason ?? ''}; its rules are skipped\n`,
     );
   for (const line of partialFailureWarnings(result.snapshot, result.evaluation)) io.stderr(line);
-  const saveFailure =
-    opts.saveSnapshot !== undefined && saved !== undefined
-      ? await writeSnapshot(opts.saveSnapshot, saved.objects, {
-          cluster: clusterName,
-          collectedAt: collectedAt(),
-          notes: saved.notes,
-        })
-      : undefined;
-
-  const status = new Map(result.delivery.items.map((i) => [i.sk, i.status]));
-  const report = toReport(result.snapshot, result.evaluation, (f) =>
-    status.get(f.fingerprint) === 'firing' ? 'firing' : 'pending',
-  );
-  io.stdout(
-    opts.output === 'json'
-      ? renderJson(report)
-      : opts.output === 'markdown'
-        ? renderMarkdown(report)
-        : renderTerminalReport(report, terminalStyle(io.terminal)),
-  );
-  if (saveFailure !== undefined) {
-    io.stderr(`skewguard: ${saveFailure}\n`);
-    return EXIT.error;
-  }
-  const failing = failingFindings(report, opts);
-  if (failing) return EXIT.findings;
-  if (opts.failOnSkipped) {
-    const causes = notCheckedGroups(report.coverage).filter((g) => g.actionable);
-    if (causes.length > 0) {
-      const rules = actionablySkipped(report.coverage).length;
-      io.stderr(
-        `skewguard: ${rules} rules not checked (--fail-on-skipped exits 3); supply: ${causes.map((g) => g.cause).join('; ')}\n`,
-      );
-      return EXIT.notChecked;
-    }
-  }
-  return EXIT.ok;
+  return { result, clusterName, saved, collectedAt };
 }
 
 /** Firing findings (and with --fail-on-pending, pending ones) at or above --fail-on. */
@@ -269,7 +301,7 @@ async function writeSnapshot(
   }
 }
 
-function validate(opts: CheckOptions, fromFiles: boolean, live: boolean): void {
+function validate(opts: SourceOptions, fromFiles: boolean, live: boolean): void {
   if (opts.cluster !== undefined && opts.cluster.trim() === '') {
     throw new UsageError(
       '--cluster needs a name: it names the cluster in the output and in finding fingerprints',

@@ -3,12 +3,14 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import type { ClusterSnapshot } from '../../rules/model';
+import type { ClusterSnapshot, PartStatus } from '../../rules/model';
 import { decodeInput, stripBom } from './decode';
 import type { DuplicateCount } from './dedupe';
 import { dedupeObjects } from './dedupe';
 import { InputError } from '../errors';
 import { parseJsonInput } from './json-input';
+import type { KubectlInput } from './kubectl-input';
+import { kubectlReader } from './kubectl-input';
 import type { SnapshotInfo } from './save';
 import { SNAPSHOT_INFO } from './save';
 import type { Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
@@ -133,6 +135,7 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
   objects: KubeObjects;
   seen: Set<ListKind>;
   notes: string[];
+  kubectl: KubectlInput;
 } {
   const lists = perList<Raw[]>(() => []);
   const seen = new Set<ListKind>();
@@ -146,6 +149,7 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
     if (version) assertSameVersion(version, { value, file });
     else version = { value, file };
   };
+  const kubectl = kubectlReader();
   const visit = (value: unknown, file: string, impliedKind?: string): void => {
     if (Array.isArray(value)) {
       for (const v of value) visit(v, file);
@@ -158,6 +162,7 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
     // `kubectl version -o json` output, or a bare GET /version response.
     if (isRecord(value['serverVersion'])) {
       setVersion(value['serverVersion'], file);
+      kubectl.read(value['clientVersion'], file);
       return;
     }
     if (value['clientVersion'] !== undefined && value['kind'] === undefined) {
@@ -172,6 +177,7 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
       value['kind'] === undefined
     ) {
       setVersion(value, file);
+      kubectl.read(undefined, file);
       return;
     }
     const kind = str(value, 'kind') ?? impliedKind;
@@ -214,7 +220,8 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
   return {
     objects: { ...unique, ...(version ? { version: version.value } : {}) },
     seen,
-    notes,
+    notes: [...notes, ...kubectl.notes],
+    kubectl: kubectl.result(),
   };
 }
 
@@ -293,7 +300,7 @@ export function snapshotFromDocuments(
       ? (d as unknown as InputDocument)
       : { file: '<input>', document: d },
   );
-  const { objects, seen, notes } = classifyDocuments(docs);
+  const { objects, seen, notes, kubectl } = classifyDocuments(docs);
   const hints: Record<ListKind, string> = {
     nodes: '`kubectl get nodes -o json`',
     pods: '`kubectl get pods -A -o json`',
@@ -306,7 +313,7 @@ export function snapshotFromDocuments(
     seen.has(kind)
       ? { state: 'collected' }
       : { state: 'missing', reason: `no ${kind} in the input; add ${hints[kind]} output` };
-  return buildSnapshot({
+  const snapshot = buildSnapshot({
     cluster: options.cluster,
     collectedAt: options.collectedAt,
     sources: [{ source: 'files', status: 'ok' }],
@@ -324,6 +331,13 @@ export function snapshotFromDocuments(
     origin: 'kubectl version',
     notes: [...(options.notes ?? []), ...notes],
   });
+  // The client is not a cluster object, so the builder the live API shares does not carry it.
+  const part: PartStatus = kubectl.state === 'collected' ? { state: 'collected' } : kubectl;
+  return {
+    ...snapshot,
+    parts: { ...snapshot.parts, kubectl: part },
+    ...(kubectl.state === 'collected' ? { kubectl: { version: kubectl.version } } : {}),
+  };
 }
 
 /** Reads the inputs and builds the snapshot; InputError when nothing usable is in them. */

@@ -31,9 +31,3 @@ export function groupBy<T, K>(items: Iterable<T>, key: (item: T) => K): Map<K, T
   }
   return groups;
 }
-
-/** `a`, `a or b`, `a, b or c`: alternatives a person picks one of. */
-export function orList(choices: readonly string[]): string {
-  if (choices.length <= 1) return choices[0] ?? '';
-  return `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1] ?? ''}`;
-}

@@ -1,7 +1,7 @@
 /** KubectlVersionSkew: the kubectl a person uses is within one minor of every kube-apiserver. */
 import { defineRule, skip } from '../rule';
 import { KUBECTL_POLICY, kubectlSupportedMinors } from '../skew-policy';
-import { orList, plural } from '../text';
+import { plural } from '../text';
 import { parseKubeVersion, patchLabel } from '../version';
 import { apiserverBoundsMissing, apiserverRange, inventory } from './inventory';
 
@@ -34,30 +34,33 @@ export const KubectlVersionSkew = defineRule({
       );
     const { aMin, aMax } = inv;
     const minor = parsed.version.minor;
+    const window = KUBECTL_POLICY.maxSkew;
+    // Measured against the apiserver it is furthest from: the newest for an old kubectl, the
+    // oldest for a new one; within the window of both means within the window of every one.
     const behind = aMax - minor;
     const ahead = minor - aMin;
-    const window = KUBECTL_POLICY.maxSkew;
     if (behind <= window && ahead <= window) return [];
-    const supported = kubectlSupportedMinors(aMin, aMax).map((m) => `1.${m}`);
-    const version = patchLabel(parsed.version);
-    const range = apiserverRange(aMin, aMax);
-    // Measured against the apiserver it is furthest from: the newest for an old kubectl.
     const older = behind > window;
     const apart = older ? behind : ahead;
     const against = older ? aMax : aMin;
-    const ha = aMin === aMax ? '' : ` (the kube-apiserver instances run ${range})`;
+    const allowed = kubectlSupportedMinors(aMin, aMax);
+    // The advice stops at the newest apiserver's minor: that kubectl is released and known to
+    // work with this cluster, while 1.(newest+1), which the policy also allows, may not exist yet.
+    const advised = allowed.filter((m) => m <= aMax);
+    const ha =
+      aMin === aMax ? '' : ` (the kube-apiserver instances run ${apiserverRange(aMin, aMax)})`;
     const fix =
-      supported.length > 0
-        ? `Install kubectl ${orList(supported)}.`
-        : `No kubectl is within one minor of every kube-apiserver while they are ${aMax - aMin} minors apart; upgrade every kube-apiserver to 1.${aMax} (see ApiServerVersionSkew), then install kubectl 1.${aMax}.`;
+      advised.length > 0
+        ? `Install kubectl ${minorRange(advised)}.`
+        : `No kubectl is within one minor of every kube-apiserver while they are ${plural(aMax - aMin, 'minor')} apart; finish the control-plane upgrade to 1.${aMax} (see ApiServerVersionSkew), then install kubectl 1.${aMax - window}–1.${aMax}.`;
     return [
       {
-        subject: { kind: 'Kubectl', name: 'kubectl' },
+        subject: { kind: 'Kubectl', name: `v1.${minor}` },
         summary:
-          `kubectl ${version} is ${plural(apart, 'minor')} ${older ? 'older' : 'newer'} than kube-apiserver 1.${against}${ha}; ` +
-          `kubectl is supported within one minor of every kube-apiserver. ${fix}`,
+          `kubectl 1.${minor} is ${plural(apart, 'minor')} ${older ? 'behind' : 'ahead of'} kube-apiserver 1.${against}${ha}; ` +
+          `the policy allows one${aMin === aMax ? '' : ' from every kube-apiserver'}. ${fix}`,
         details: {
-          kubectlVersion: version,
+          kubectlVersion: patchLabel(parsed.version),
           kubectlRaw: ref.raw,
           kubectlSource: ref.source,
           apiserverMin: `1.${aMin}`,
@@ -65,9 +68,17 @@ export const KubectlVersionSkew = defineRule({
           problem: older ? 'olderThanApiserver' : 'newerThanApiserver',
           minorsApart: apart,
           allowedMinorsApart: window,
-          supportedKubectl: supported,
+          allowedKubectl: allowed.map((m) => `1.${m}`),
+          advisedKubectl: advised.map((m) => `1.${m}`),
         },
       },
     ];
   },
 });
+
+/** `1.31`, or `1.30–1.31` for consecutive minors (the allowed window has no gaps). */
+function minorRange(minors: readonly number[]): string {
+  const first = minors[0];
+  const last = minors[minors.length - 1];
+  return first === last ? `1.${first ?? ''}` : `1.${first ?? ''}–1.${last ?? ''}`;
+}

@@ -3,13 +3,14 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import type { ClusterSnapshot, PartStatus } from '../../rules/model';
+import type { ClusterSnapshot } from '../../rules/model';
 import { decodeInput, stripBom } from './decode';
 import type { DuplicateCount } from './dedupe';
 import { dedupeObjects } from './dedupe';
 import { InputError } from '../errors';
 import { parseJsonInput } from './json-input';
-import type { KubectlInput } from './kubectl-input';
+import type { KubectlRead } from '../kubectl';
+import { withKubectl } from '../kubectl';
 import { kubectlReader } from './kubectl-input';
 import type { SnapshotInfo } from './save';
 import { SNAPSHOT_INFO } from './save';
@@ -135,7 +136,7 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
   objects: KubeObjects;
   seen: Set<ListKind>;
   notes: string[];
-  kubectl: KubectlInput;
+  kubectl: KubectlRead;
 } {
   const lists = perList<Raw[]>(() => []);
   const seen = new Set<ListKind>();
@@ -331,13 +332,7 @@ export function snapshotFromDocuments(
     origin: 'kubectl version',
     notes: [...(options.notes ?? []), ...notes],
   });
-  // The client is not a cluster object, so the builder the live API shares does not carry it.
-  const part: PartStatus = kubectl.state === 'collected' ? { state: 'collected' } : kubectl;
-  return {
-    ...snapshot,
-    parts: { ...snapshot.parts, kubectl: part },
-    ...(kubectl.state === 'collected' ? { kubectl: { version: kubectl.version } } : {}),
-  };
+  return withKubectl(snapshot, kubectl);
 }
 
 /** Reads the inputs and builds the snapshot; InputError when nothing usable is in them. */

@@ -1,11 +1,7 @@
 /** The kubectl client named by `--from-file` inputs: the `clientVersion` of their `kubectl version` outputs. */
 import type { VersionRef } from '../../rules/model';
-import { clientVersionRef } from '../kubectl-client';
-
-/** The kubectl client the inputs name, or why the `kubectl` part is missing. */
-export type KubectlInput =
-  | { readonly state: 'collected'; readonly version: VersionRef }
-  | { readonly state: 'missing'; readonly reason: string };
+import type { KubectlRead } from '../kubectl';
+import { clientVersionRef } from '../kubectl';
 
 /**
  * Collects the `clientVersion` of each version output. Two that differ are a note, not an error
@@ -15,7 +11,7 @@ export type KubectlInput =
 export function kubectlReader(): {
   read: (clientVersion: unknown, file: string) => void;
   notes: string[];
-  result: () => KubectlInput;
+  result: () => KubectlRead;
 } {
   let first: { ref: VersionRef; file: string } | undefined;
   let withoutClient: string | undefined;

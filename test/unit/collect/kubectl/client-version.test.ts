@@ -1,5 +1,5 @@
 /** clientVersionRef: the kubectl client's version out of `kubectl version` output, whatever the build prints. */
-import { clientVersionRef } from '../../../lib/collect/kubectl-client';
+import { clientVersionRef } from '../../../../lib/collect/kubectl';
 
 describe('clientVersionRef', () => {
   it('takes gitVersion, else major.minor without the "+" of vendor builds, else nothing', () => {

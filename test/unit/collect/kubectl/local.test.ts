@@ -1,7 +1,7 @@
 /** readLocalKubectl against fake kubectl executables on a temporary PATH (never the real kubectl). */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { readLocalKubectl } from '../../../../lib/collect/kubectl';
 
 const CLIENT_JSON = JSON.stringify({
@@ -101,5 +101,26 @@ describePosix('readLocalKubectl', () => {
       state: 'missing',
       reason: expect.stringContaining('exited with 1 (error: unknown flag: --client)') as unknown,
     });
+  });
+});
+
+describe('who runs kubectl', () => {
+  it('only the CLI calls the probe: the Lambda (functions/, lib/check.ts) never spawns kubectl', () => {
+    const repo = join(__dirname, '../../../..');
+    const callers = ['lib', 'functions']
+      .flatMap((top) =>
+        readdirSync(join(repo, top), { recursive: true, encoding: 'utf8' }).map((f) =>
+          join(top, f),
+        ),
+      )
+      .filter((f) => f.endsWith('.ts'))
+      .filter((f) => readFileSync(join(repo, f), 'utf8').includes('readLocalKubectl'))
+      .map((f) => relative('.', f).split('\\').join('/'))
+      .sort();
+    expect(callers).toEqual([
+      'lib/cli/check.ts',
+      'lib/collect/kubectl/index.ts',
+      'lib/collect/kubectl/local.ts',
+    ]);
   });
 });

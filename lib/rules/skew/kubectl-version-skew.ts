@@ -1,4 +1,5 @@
 /** KubectlVersionSkew: the kubectl a person uses is within one minor of every kube-apiserver. */
+import { numberOf, textOf, wasText } from '../last-finding';
 import { defineRule, skip } from '../rule';
 import { KUBECTL_POLICY, kubectlSupportedMinors } from '../skew-policy';
 import { plural } from '../text';
@@ -16,6 +17,17 @@ export const KubectlVersionSkew = defineRule({
   // The client version does not drift back by itself: a one-shot run reports it at once.
   forSeconds: 0,
   needs: ['apiserver', 'kubectl'],
+  resolved: (last) => {
+    const minor = last.subject.name.replace(/^v/, '');
+    const apart = numberOf(last, 'minorsApart');
+    const newer = textOf(last, 'problem') === 'newerThanApiserver';
+    const against = textOf(last, newer ? 'apiserverMin' : 'apiserverMax');
+    const gap =
+      apart !== undefined && against !== undefined
+        ? `${plural(apart, 'minor')} ${newer ? 'ahead of' : 'behind'} kube-apiserver ${against}`
+        : undefined;
+    return `kubectl ${minor} is no longer out of policy${wasText([gap])}`;
+  },
   evaluate(snapshot) {
     const inv = inventory(snapshot);
     const missing = apiserverBoundsMissing(inv);

@@ -4,6 +4,8 @@ import { runCheck } from '../check';
 import type { SourceCollector } from '../collect/source-collector';
 import { SourceError } from '../collect/errors';
 import type { SnapshotInfo } from '../collect/files';
+import type { LocalKubectl } from '../collect/kubectl';
+import { readLocalKubectl, withKubectl } from '../collect/kubectl';
 import { collectFromFiles, defaultClusterName, saveSnapshot } from '../collect/files';
 import type * as KubernetesModuleNs from '../collect/kubernetes';
 import type * as PrometheusModuleNs from '../collect/prometheus';
@@ -33,6 +35,11 @@ export interface CliIo {
   readonly progress?: (message: string) => void;
   /** What stdout is (a TTY, its width) and the environment (NO_COLOR, FORCE_COLOR, COLUMNS). */
   readonly terminal?: TerminalInfo;
+  /**
+   * Reads the kubectl on PATH for a live run's KubectlVersionSkew (default readLocalKubectl);
+   * tests pass a fake so no real kubectl decides their outcome.
+   */
+  readonly kubectl?: () => Promise<LocalKubectl>;
 }
 
 /**
@@ -203,6 +210,10 @@ export async function runFromFlags(opts: SourceOptions, io: CliIo): Promise<Flag
     collectors.push({
       source: 'kubernetes',
       collect: async () => {
+        // The kubectl a person runs against this context is checked only here, in a live CLI
+        // run on their machine: the Lambda has no kubectl and never spawns one. It runs beside
+        // the API read (it never rejects, and stops itself within its timeout).
+        const client = (io.kubectl ?? readLocalKubectl)();
         try {
           const collection = await kubernetes().collectFromKubernetes({
             cluster: name,
@@ -213,7 +224,8 @@ export async function runFromFlags(opts: SourceOptions, io: CliIo): Promise<Flag
             deprecatedApis: opts.prometheusUrl === undefined,
           });
           saved = { objects: collection.objects, notes: collection.snapshot.notes };
-          return collection.snapshot;
+          const local = await client;
+          return withKubectl(collection.snapshot, local.read, local.notes);
         } finally {
           target.agent.destroy();
         }

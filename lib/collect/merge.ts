@@ -59,6 +59,8 @@ export function mergeSnapshots(a: ClusterSnapshot, b: ClusterSnapshot): ClusterS
     ...bothOf('deprecatedApis', primary.deprecatedApis, secondary.deprecatedApis),
     ...firstOf('addons', primary.addons, secondary.addons),
     ...firstOf('versionHistory', primary.versionHistory, secondary.versionHistory),
+    // Only the files source or the live CLI's local probe reads the client; never both at once.
+    ...firstOf('kubectl', primary.kubectl, secondary.kubectl),
     ...missingMetricsFor(
       [...(primary.metricsMissing ?? []), ...(secondary.metricsMissing ?? [])],
       parts,

@@ -84,14 +84,20 @@ export const SNAPSHOT_PARTS = [
   'deprecatedApis',
   /** `ClusterSnapshot.addons`: EKS add-ons and the versions offered per minor. */
   'addons',
+  /**
+   * `ClusterSnapshot.kubectl`: the kubectl client version, from the `clientVersion` of saved
+   * `kubectl version -o json|yaml` output, or from the kubectl on PATH in a live CLI run.
+   */
+  'kubectl',
 ] as const;
 
 /** One part of a snapshot (see SNAPSHOT_PARTS). */
 export type SnapshotPart = (typeof SNAPSHOT_PARTS)[number];
 
 /**
- * What supplies the parts that no collector fills yet, for the skipped reason: a part left out
- * of `parts` is reported as `<part> not collected: <this>`, so the reader knows what to add.
+ * What supplies the parts that no collector fills yet, or that only some sources fill, for the
+ * skipped reason: a part left out of `parts` is reported as `<part> not collected: <this>`, so
+ * the reader knows what to add.
  */
 export const PART_SUPPLIERS: Readonly<Partial<Record<SnapshotPart, string>>> = {
   platform:
@@ -100,6 +106,9 @@ export const PART_SUPPLIERS: Readonly<Partial<Record<SnapshotPart, string>>> = {
     'supply deprecated API requests: Prometheus apiserver_requested_deprecated_apis joined with rate(apiserver_request_total), the API server /metrics, or on EKS eks:ListInsights/DescribeInsight',
   addons:
     'supply EKS add-ons: eks:ListAddons, eks:DescribeAddon and eks:DescribeAddonVersions for the current and next minor',
+  // Prometheus never sees the client; only files and the live CLI's local probe supply it.
+  kubectl:
+    'supply the kubectl client version: save `kubectl version -o json` with the other --from-file inputs, or run a live check (--context/--kubeconfig) with kubectl on PATH',
 };
 
 /**
@@ -137,6 +146,12 @@ export interface VersionRef {
   readonly raw: string;
   /** E.g. `kubectl version serverVersion`, `pod kube-system/kube-proxy-abcde image`. */
   readonly source: string;
+}
+
+/** The kubectl a person uses against the cluster (part `kubectl`). */
+export interface KubectlClient {
+  /** `clientVersion.gitVersion`, with where it was read (a file, or the kubectl on PATH). */
+  readonly version: VersionRef;
 }
 
 /** One running instance of a control-plane component. */
@@ -371,6 +386,8 @@ export interface ClusterSnapshot {
   readonly addons?: readonly EksAddon[];
   /** How long each version has been seen without a break, from a source with history. */
   readonly versionHistory?: VersionHistory;
+  /** The kubectl client checked against kube-apiserver (part `kubectl`). */
+  readonly kubectl?: KubectlClient;
 }
 
 /**

@@ -47,3 +47,20 @@ export function nodeComponentWindow(minor: number): number {
   // The last row starts at 0, so every non-negative minor has a row.
   return row ? row.window : 2;
 }
+
+/** The policy's window for kubectl, which may be older or newer than kube-apiserver. */
+export const KUBECTL_POLICY = {
+  /** kubectl may be this many minors older or newer than every kube-apiserver it talks to. */
+  maxSkew: 1,
+  source:
+    'Version Skew Policy: kubectl is supported within one minor version (older or newer) of ' +
+    'kube-apiserver; with HA kube-apiserver instances at 1.N and 1.N-1, only kubectl 1.N-1 and ' +
+    '1.N are within one minor of both.',
+} as const;
+
+/** The kubectl minors within the policy's window of every apiserver minor in aMin..aMax (may be empty). */
+export function kubectlSupportedMinors(aMin: number, aMax: number): number[] {
+  const out: number[] = [];
+  for (let m = aMax - KUBECTL_POLICY.maxSkew; m <= aMin + KUBECTL_POLICY.maxSkew; m++) out.push(m);
+  return out;
+}

@@ -45,6 +45,8 @@ const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:skewguard';
 const SKEWED: ClusterSnapshot = snapshotOf(
   clusterDocuments({
     serverVersion: 'v1.36.4',
+    // The factory's default kubectl (1.31) would be out of policy against 1.36 and add a finding.
+    kubectlVersion: 'v1.36.0',
     kubelets: { 'node-a': 'v1.36.4', 'node-b': 'v1.37.1' },
   }),
 );
@@ -53,6 +55,8 @@ const SKEWED: ClusterSnapshot = snapshotOf(
 const TWO_SKEWS: ClusterSnapshot = snapshotOf(
   clusterDocuments({
     serverVersion: 'v1.36.4',
+    // The factory's default kubectl (1.31) would be out of policy against 1.36 and add a finding.
+    kubectlVersion: 'v1.36.0',
     kubelets: { 'node-a': 'v1.36.4', 'node-b': 'v1.37.1', 'node-c': 'v1.32.15' },
   }),
 );
@@ -61,6 +65,8 @@ const TWO_SKEWS: ClusterSnapshot = snapshotOf(
 const HEALTHY: ClusterSnapshot = snapshotOf(
   clusterDocuments({
     serverVersion: 'v1.36.4',
+    // The factory's default kubectl (1.31) would be out of policy against 1.36 and add a finding.
+    kubectlVersion: 'v1.36.0',
     kubelets: { 'node-a': 'v1.36.4', 'node-b': 'v1.36.4' },
   }),
 );

@@ -1,4 +1,6 @@
 /** Runs the CLI in-process for tests, capturing stdout, stderr and exit code at the test clock. */
+import type { LocalKubectl } from '../../lib/collect/kubectl';
+import type { CliIo } from '../../lib/cli/check';
 import { runCli } from '../../lib/cli/main';
 import { NOW } from './evaluate';
 
@@ -9,8 +11,26 @@ export interface CliRun {
   readonly stderr: string;
 }
 
+/**
+ * The kubectl a live test run "finds on PATH": the client of the factory's `kubectl version`
+ * output (v1.31.2), so live and --from-file runs of one cluster agree and the machine's own
+ * kubectl (or its absence) never changes a test's outcome.
+ */
+export const TEST_KUBECTL: LocalKubectl = {
+  read: {
+    state: 'collected',
+    version: { raw: 'v1.31.2', source: 'the kubectl on PATH (`kubectl version --client -o json`)' },
+  },
+  notes: [],
+};
+
 /** Runs the CLI in-process with captured output and the fixed test clock. */
 export async function cli(...argv: string[]): Promise<CliRun> {
+  return cliWith({}, ...argv);
+}
+
+/** Like {@link cli}, with parts of the CLI's io replaced (e.g. the local kubectl a live run finds). */
+export async function cliWith(io: Pick<CliIo, 'kubectl'>, ...argv: string[]): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
@@ -21,6 +41,7 @@ export async function cli(...argv: string[]): Promise<CliRun> {
       stderr += t;
     },
     now: () => NOW,
+    kubectl: io.kubectl ?? (() => Promise.resolve(TEST_KUBECTL)),
   });
   return { code, stdout, stderr };
 }

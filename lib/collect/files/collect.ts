@@ -9,6 +9,9 @@ import type { DuplicateCount } from './dedupe';
 import { dedupeObjects } from './dedupe';
 import { InputError } from '../errors';
 import { parseJsonInput } from './json-input';
+import type { KubectlRead } from '../kubectl';
+import { withKubectl } from '../kubectl';
+import { kubectlReader } from './kubectl-input';
 import type { SnapshotInfo } from './save';
 import { SNAPSHOT_INFO } from './save';
 import type { Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
@@ -133,6 +136,7 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
   objects: KubeObjects;
   seen: Set<ListKind>;
   notes: string[];
+  kubectl: KubectlRead;
 } {
   const lists = perList<Raw[]>(() => []);
   const seen = new Set<ListKind>();
@@ -146,6 +150,7 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
     if (version) assertSameVersion(version, { value, file });
     else version = { value, file };
   };
+  const kubectl = kubectlReader();
   const visit = (value: unknown, file: string, impliedKind?: string): void => {
     if (Array.isArray(value)) {
       for (const v of value) visit(v, file);
@@ -158,6 +163,7 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
     // `kubectl version -o json` output, or a bare GET /version response.
     if (isRecord(value['serverVersion'])) {
       setVersion(value['serverVersion'], file);
+      kubectl.read(value['clientVersion'], file);
       return;
     }
     if (value['clientVersion'] !== undefined && value['kind'] === undefined) {
@@ -172,6 +178,7 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
       value['kind'] === undefined
     ) {
       setVersion(value, file);
+      kubectl.read(undefined, file);
       return;
     }
     const kind = str(value, 'kind') ?? impliedKind;
@@ -214,7 +221,8 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
   return {
     objects: { ...unique, ...(version ? { version: version.value } : {}) },
     seen,
-    notes,
+    notes: [...notes, ...kubectl.notes],
+    kubectl: kubectl.result(),
   };
 }
 
@@ -293,7 +301,7 @@ export function snapshotFromDocuments(
       ? (d as unknown as InputDocument)
       : { file: '<input>', document: d },
   );
-  const { objects, seen, notes } = classifyDocuments(docs);
+  const { objects, seen, notes, kubectl } = classifyDocuments(docs);
   const hints: Record<ListKind, string> = {
     nodes: '`kubectl get nodes -o json`',
     pods: '`kubectl get pods -A -o json`',
@@ -306,7 +314,7 @@ export function snapshotFromDocuments(
     seen.has(kind)
       ? { state: 'collected' }
       : { state: 'missing', reason: `no ${kind} in the input; add ${hints[kind]} output` };
-  return buildSnapshot({
+  const snapshot = buildSnapshot({
     cluster: options.cluster,
     collectedAt: options.collectedAt,
     sources: [{ source: 'files', status: 'ok' }],
@@ -324,6 +332,7 @@ export function snapshotFromDocuments(
     origin: 'kubectl version',
     notes: [...(options.notes ?? []), ...notes],
   });
+  return withKubectl(snapshot, kubectl);
 }
 
 /** Reads the inputs and builds the snapshot; InputError when nothing usable is in them. */

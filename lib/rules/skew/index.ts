@@ -5,6 +5,7 @@ import { ComponentVersionMismatch } from './component-version-mismatch';
 import { ControlPlaneVersionSkew } from './control-plane-version-skew';
 import { EtcdVersionMismatch } from './etcd-version-mismatch';
 import { KubeProxyVersionSkew } from './kube-proxy-version-skew';
+import { KubectlVersionSkew } from './kubectl-version-skew';
 import { KubeletVersionSkew } from './kubelet-version-skew';
 import { NextUpgradeBlocked } from './next-upgrade-blocked';
 import { VersionUnparseable } from './version-unparseable';
@@ -15,6 +16,7 @@ export const SKEW_RULES: readonly Rule[] = [
   KubeletVersionSkew,
   KubeProxyVersionSkew,
   ControlPlaneVersionSkew,
+  KubectlVersionSkew,
   NextUpgradeBlocked,
   ComponentVersionMismatch,
   EtcdVersionMismatch,

@@ -144,6 +144,8 @@ export function kubeProxyPod(
 export interface ClusterSpec {
   /** Server version for `kubectl version` (omitted when apiservers are given as pods). */
   readonly serverVersion?: string;
+  /** Client version of that `kubectl version` output (v1.31.2 unless given). */
+  readonly kubectlVersion?: string;
   /** kube-apiserver static pods: node → image tag (`v1.30.2`). */
   readonly apiservers?: Readonly<Record<string, string>>;
   readonly controllerManagers?: Readonly<Record<string, string>>;
@@ -179,7 +181,13 @@ export function clusterDocuments(spec: ClusterSpec): unknown[] {
   for (const [nodeName, tag] of Object.entries(spec.kubeProxies ?? {}))
     pods.push(kubeProxyPod(nodeName, `registry.k8s.io/kube-proxy:${tag}`));
   const docs: unknown[] = [];
-  if (spec.serverVersion) docs.push(versionOutput(spec.serverVersion));
+  if (spec.serverVersion)
+    docs.push(
+      versionOutput(
+        spec.serverVersion,
+        spec.kubectlVersion ? { clientVersion: spec.kubectlVersion } : {},
+      ),
+    );
   docs.push(list(Object.entries(spec.kubelets).map(([n, v]) => node(n, v, spec.nodeGroups?.[n]))));
   if (pods.length > 0) docs.push(list(pods));
   return docs;

@@ -74,6 +74,8 @@ export interface VersionOptions {
   readonly minor?: string;
   /** clientVersion.platform: where kubectl ran. Default linux/amd64. */
   readonly clientPlatform?: string;
+  /** clientVersion.gitVersion: the kubectl that printed it, for KubectlVersionSkew. Default v1.31.2. */
+  readonly clientVersion?: string;
 }
 
 /** What `kubectl version -o json` prints. */
@@ -86,11 +88,13 @@ export type VersionOutput = {
 /** `kubectl version -o json` output for a server at `gitVersion` (struct field order, unsorted). */
 export function versionOutput(gitVersion: string, options: VersionOptions = {}): VersionOutput {
   const m = /^v?(\d+)\.(\d+)/.exec(gitVersion);
+  const clientGitVersion = options.clientVersion ?? 'v1.31.2';
+  const c = /^v?(\d+)\.(\d+)/.exec(clientGitVersion);
   return {
     clientVersion: {
-      major: '1',
-      minor: '31',
-      gitVersion: 'v1.31.2',
+      major: c?.[1] ?? '',
+      minor: c?.[2] ?? '',
+      gitVersion: clientGitVersion,
       gitCommit: '5864a4677267e6adeae276ad85882a8714d69d9d',
       gitTreeState: 'clean',
       buildDate: '2024-10-22T20:35:25Z',

@@ -310,6 +310,18 @@ describe('mergeSnapshots', () => {
     ]);
   });
 
+  it('carries the kubectl client from whichever source read it, in either order', () => {
+    const kubectl = { version: { raw: 'v1.27.16', source: 'kubectl on PATH' } };
+    const api = snapshot('kubernetes', { kubectl });
+    const prom = snapshot('prometheus', {
+      parts: { kubectl: { state: 'missing', reason: 'Prometheus does not see kubectl' } },
+    });
+    for (const merged of [mergeSnapshots(api, prom), mergeSnapshots(prom, api)]) {
+      expect(merged.kubectl).toEqual(kubectl);
+      expect(merged.parts.kubectl).toEqual({ state: 'collected' });
+    }
+  });
+
   it('keeps a missing series only for the parts no source could collect', () => {
     const api = snapshot('kubernetes', {
       parts: {

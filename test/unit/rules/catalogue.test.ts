@@ -9,6 +9,7 @@ const CATALOGUE = [
   'KubeletVersionSkew',
   'KubeProxyVersionSkew',
   'ControlPlaneVersionSkew',
+  'KubectlVersionSkew',
   'NextUpgradeBlocked',
   'ComponentVersionMismatch',
   'EtcdVersionMismatch',

@@ -32,6 +32,10 @@ const RESOLVED: Record<string, readonly [string, string]> = {
     'fires.scheduler-two-behind.json',
     'No kube-scheduler on 1.28 is out of policy any more (was: 1 instance on 1.28)',
   ],
+  KubectlVersionSkew: [
+    'fires.three-minors-behind.json',
+    'kubectl 1.27 is no longer out of policy (was: 3 minors behind kube-apiserver 1.30)',
+  ],
   NextUpgradeBlocked: [
     'fires.every-blocker.json',
     'Nothing blocks the control-plane upgrade to 1.33 any more (was: 4 blockers)',

@@ -1,4 +1,8 @@
-import { evaluateSpec, findingsOf } from '../../support/evaluate';
+import { withKubectl } from '../../../lib/collect/kubectl';
+import { DEFAULT_POLICY, evaluate } from '../../../lib/rules';
+import type { ClusterSpec } from '../../support/kube-objects';
+import { clusterDocuments } from '../../support/kube-objects';
+import { evaluateSpec, findingsOf, NOW, snapshotOf } from '../../support/evaluate';
 
 const api = (tag: string) => ({ serverVersion: tag });
 
@@ -206,6 +210,84 @@ describe('KubeProxyVersionSkew', () => {
       'KubeProxyVersionSkew',
     );
     expect(findings[0]?.details['rawVersions']).toEqual(['registry.k8s.io/kube-proxy:v1.26.0']);
+  });
+});
+
+describe('KubectlVersionSkew', () => {
+  it.each([
+    // [apiserver, kubectl, fires, problem]
+    ['v1.31.2', 'v1.30.0', false, undefined], // one older
+    ['v1.31.2', 'v1.32.1', false, undefined], // one newer
+    ['v1.31.2', 'v1.29.9', true, 'olderThanApiserver'],
+    ['v1.31.2', 'v1.33.0', true, 'newerThanApiserver'],
+    ['v1.30.4-eks-a737599', 'v1.31.2-eks-1552ad0', false, undefined], // vendor builds parse
+  ])('apiserver %s, kubectl %s → fires %s', (apiserver, kubectl, fires, problem) => {
+    const findings = findingsOf(
+      evaluateSpec({
+        serverVersion: apiserver,
+        kubectlVersion: kubectl,
+        kubelets: { a: apiserver },
+      }),
+      'KubectlVersionSkew',
+    );
+    expect(findings).toHaveLength(fires ? 1 : 0);
+    if (fires) expect(findings[0]).toMatchObject({ severity: 'warning', details: { problem } });
+  });
+
+  /** HA apiservers from static pods (no version output), with the given kubectl. */
+  const ha = (apiservers: ClusterSpec['apiservers'], kubectl: string) =>
+    findingsOf(
+      evaluate(
+        withKubectl(snapshotOf(clusterDocuments({ apiservers, kubelets: { w1: 'v1.30.2' } })), {
+          state: 'collected',
+          version: { raw: kubectl, source: 'test' },
+        }),
+        DEFAULT_POLICY,
+        NOW,
+      ),
+      'KubectlVersionSkew',
+    );
+
+  it('with HA apiservers at 1.30 and 1.31 only kubectl 1.30–1.31 is within one minor of every one', () => {
+    const apiservers = { cp1: 'v1.30.2', cp2: 'v1.31.1' };
+    expect(ha(apiservers, 'v1.30.5')).toEqual([]);
+    expect(ha(apiservers, 'v1.31.0')).toEqual([]);
+    expect(ha(apiservers, 'v1.32.0').map((f) => f.summary)).toEqual([
+      'kubectl 1.32 is 2 minors ahead of kube-apiserver 1.30 (the kube-apiserver instances run 1.30–1.31); the policy allows one from every kube-apiserver. Install kubectl 1.30–1.31.',
+    ]);
+    expect(ha(apiservers, 'v1.29.5')[0]).toMatchObject({
+      subject: { kind: 'Kubectl', name: 'v1.29' },
+      details: { minorsApart: 2, allowedKubectl: ['1.30', '1.31'] },
+    });
+  });
+
+  it('apiservers two apart leave only the kubectl between them', () => {
+    expect(ha({ cp1: 'v1.29.2', cp2: 'v1.31.1' }, 'v1.27.1')[0]?.summary).toMatch(
+      /the policy allows one from every kube-apiserver\. Install kubectl 1\.30\.$/,
+    );
+  });
+
+  it('apiservers three minors apart leave no kubectl to install: the fix is the control plane', () => {
+    const [finding] = ha({ cp1: 'v1.28.2', cp2: 'v1.31.1' }, 'v1.27.1');
+    expect(finding?.summary).toContain(
+      'No kubectl is within one minor of every kube-apiserver while they are 3 minors apart; finish the control-plane upgrade to 1.31 (see ApiServerVersionSkew), then install kubectl 1.30–1.31.',
+    );
+    expect(finding?.details).toMatchObject({ allowedKubectl: [], advisedKubectl: [] });
+  });
+
+  it('an unparseable kubectl version is skipped with the version and the fix, never passed', () => {
+    const result = evaluate(
+      withKubectl(snapshotOf(clusterDocuments({ serverVersion: 'v1.31.2', kubelets: {} })), {
+        state: 'collected',
+        version: { raw: 'dev', source: 'test' },
+      }),
+      DEFAULT_POLICY,
+      NOW,
+    );
+    expect(result.coverage.find((c) => c.ruleId === 'KubectlVersionSkew')).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringContaining('kubectl reports version "dev" (test)') as unknown,
+    });
   });
 });
 

@@ -182,6 +182,60 @@ describe('snapshotFromDocuments', () => {
     );
   });
 
+  it('reads the kubectl client from the clientVersion of `kubectl version` output', () => {
+    const snap = snapshotFromDocuments(
+      [{ file: 'version.json', document: versionOutput('v1.31.2', { clientVersion: 'v1.27.16' }) }],
+      { cluster: 'c', collectedAt },
+    );
+    expect(snap.parts.kubectl).toEqual({ state: 'collected' });
+    expect(snap.kubectl).toEqual({
+      version: { raw: 'v1.27.16', source: 'kubectl version clientVersion (version.json)' },
+    });
+  });
+
+  it('marks the kubectl part missing with how to supply it when no clientVersion was given', () => {
+    const nodesOnly = snapshotFromDocuments([list([node('a', 'v1.30.1')])], {
+      cluster: 'c',
+      collectedAt,
+    });
+    expect(nodesOnly.kubectl).toBeUndefined();
+    expect(nodesOnly.parts.kubectl).toEqual({
+      state: 'missing',
+      reason:
+        'no `kubectl version -o json` output in the input; save it with the other files (`kubectl version -o json > version.json`) to check your kubectl',
+    });
+    const bareVersion = versionOutput('v1.30.2')['serverVersion'];
+    const apiAnswer = snapshotFromDocuments([{ file: 'version.json', document: bareVersion }], {
+      cluster: 'c',
+      collectedAt,
+    });
+    expect(apiAnswer.parts.kubectl).toEqual({
+      state: 'missing',
+      reason:
+        'the version output in version.json has no clientVersion (a bare GET /version answer, or a snapshot saved with --save-snapshot); save `kubectl version -o json` with the other files to check your kubectl',
+    });
+  });
+
+  it('checks the first of two differing clientVersions and says which', () => {
+    const snap = snapshotFromDocuments(
+      [
+        {
+          file: 'a/version.json',
+          document: versionOutput('v1.30.2', { clientVersion: 'v1.29.3' }),
+        },
+        {
+          file: 'b/version.json',
+          document: versionOutput('v1.30.2', { clientVersion: 'v1.31.0' }),
+        },
+      ],
+      { cluster: 'c', collectedAt },
+    );
+    expect(snap.kubectl?.version.raw).toBe('v1.29.3');
+    expect(snap.notes).toContain(
+      'a/version.json and b/version.json hold `kubectl version` outputs with different clientVersions (v1.29.3 and v1.31.0); KubectlVersionSkew checks the one in a/version.json. Pass the output of the kubectl you use with this cluster.',
+    );
+  });
+
   it('ignores the deprecated nodeInfo.kubeProxyVersion', () => {
     const snap = snapshotFromDocuments([list([node('a', 'v1.30.1')])], {
       cluster: 'c',
@@ -210,6 +264,20 @@ describe('reading files', () => {
     const snap = await collectFromFiles([dir], { collectedAt });
     expect(snap.nodes).toHaveLength(2);
     expect(snap.cluster).toBe(dir.split('/').pop());
+  });
+
+  it('reads the clientVersion of `kubectl version -o yaml` output', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'version.yaml'),
+      stringify(versionOutput('v1.31.2', { clientVersion: 'v1.27.16' })),
+    );
+    const snap = await collectFromFiles([dir], { collectedAt });
+    expect(snap.parts.kubectl).toEqual({ state: 'collected' });
+    expect(snap.kubectl?.version).toEqual({
+      raw: 'v1.27.16',
+      source: `kubectl version clientVersion (${join(dir, 'version.yaml')})`,
+    });
   });
 
   it('reads standard input for -', async () => {

@@ -72,10 +72,21 @@ export const KubeProxyVersionSkew = defineRule({
       });
       const kubeletFix =
         oldKubelets.length > 0
-          ? `, and upgrade the kubelets on ${whereToAct(oldKubelets.map((m) => m.node))} to at least 1.${oldestAllowedMinor(aMax)}`
-          : '';
-      // kube-proxy normally tracks the control plane (EKS add-on, kubeadm); 1.A_min is in policy for every apiserver.
-      const fix = `Set the kube-proxy DaemonSet (or add-on) image to 1.${aMin}, the control plane's version${kubeletFix}.`;
+          ? `upgrade the kubelets on ${whereToAct(oldKubelets.map((m) => m.node))} to at least 1.${oldestAllowedMinor(aMax)}`
+          : undefined;
+      // kube-proxy normally tracks the control plane (EKS add-on, kubeadm); 1.A_min is in policy for
+      // every apiserver. When it already runs 1.A_min, only the kubelets can move.
+      const proxyFix =
+        minor === aMin
+          ? undefined
+          : `set the kube-proxy DaemonSet (or add-on) image to 1.${aMin}, the control plane's version`;
+      const fixes = [proxyFix, kubeletFix]
+        .filter((f): f is string => f !== undefined)
+        .join(', and ');
+      const fix =
+        fixes.length > 0
+          ? `${fixes.charAt(0).toUpperCase()}${fixes.slice(1)}.`
+          : `kube-proxy already runs the control plane's version 1.${aMin}; the kubelets on ${whereToAct(farFromKubelet.map((m) => m.node))} are newer than kube-apiserver (see KubeletVersionSkew).`;
       findings.push({
         subject: { kind: 'KubeProxy', name: `v${label}` },
         summary: `${howManyRun(nodes.length, 'kube-proxy', label)}: ${sentences.join('; ')}. ${fix}`,

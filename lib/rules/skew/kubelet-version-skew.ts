@@ -5,8 +5,9 @@
 import type { RuleFinding } from '../rule';
 import { defineRule, skip } from '../rule';
 import { nodeComponentWindow } from '../skew-policy';
-import { groupBy } from '../text';
+import { groupBy, plural } from '../text';
 import { apiserverBoundsMissing, inventory } from './inventory';
+import { nextUpgradeBlockers } from './next-upgrade-blocked';
 import { howManyRun, nodeGroupDetails, oldestAllowedMinor, whereToAct } from './node-component';
 import { nodeSkewResolved } from './node-skew-resolved';
 
@@ -22,13 +23,17 @@ export const KubeletVersionSkew = defineRule({
   needs: ['apiserver', 'nodes'],
   resolved: (last) => nodeSkewResolved('kubelet', last),
   materialKeys: ['problem', 'apiserverMin', 'apiserverMax', 'nodeGroups'],
-  evaluate(snapshot) {
+  evaluate(snapshot, ctx) {
     const inv = inventory(snapshot);
     const missing = apiserverBoundsMissing(inv);
     if (missing !== undefined || inv.aMin === undefined || inv.aMax === undefined)
       return skip(missing ?? '');
     const { aMin, aMax } = inv;
     const findings: RuleFinding[] = [];
+    // Computed at most once, and only when a kubelet is newer than the apiservers.
+    let blocked: readonly unknown[] | undefined;
+    const blockers = (): readonly unknown[] =>
+      (blocked ??= nextUpgradeBlockers(snapshot, inv, aMax, ctx.now).blockers);
     for (const [minor, members] of groupBy(inv.kubelets, (k) => k.version.minor)) {
       const window = nodeComponentWindow(minor);
       const behind = aMax - minor;
@@ -44,12 +49,23 @@ export const KubeletVersionSkew = defineRule({
         ...nodeGroupDetails(members),
       };
       if (minor > aMin) {
+        const replace = `replace ${whereToAct(nodes)} with 1.${aMin} nodes`;
+        let fix: string;
+        if (aMin < aMax && minor <= aMax) {
+          // Apiservers on two minors: an HA upgrade is under way and finishing it fixes this.
+          fix = `Finish upgrading every kube-apiserver to ${label} or ${replace}.`;
+        } else if (blockers().length === 0) {
+          const steps = minor - aMax > 1 ? ' one minor at a time' : '';
+          fix = `Upgrade the control plane${steps} to ${label} or ${replace}.`;
+        } else {
+          // Same condition as NextUpgradeBlocked, so the two findings never disagree.
+          fix = `The control plane cannot move to 1.${aMax + 1} yet (NextUpgradeBlocked: ${plural(blockers().length, 'blocker')}), so ${replace}.`;
+        }
         findings.push({
           subject: { kind: 'Kubelet', name: `v${label}` },
           summary:
             `${howManyRun(nodes.length, 'kubelet', label)}, newer than the oldest kube-apiserver 1.${aMin}; ` +
-            `a kubelet must never be newer than kube-apiserver. Finish upgrading every kube-apiserver to ${label} ` +
-            `or replace ${whereToAct(nodes)} with 1.${aMin} nodes.`,
+            `a kubelet must never be newer than kube-apiserver. ${fix}`,
           details: { ...common, problem: 'newerThanApiserver' },
         });
       } else if (behind > window) {

@@ -1,12 +1,13 @@
 /** NextUpgradeBlocked: nothing stands in the way of the next control-plane minor: skew, removed APIs still called, add-ons, node OSes, the target's support. */
 import { NODE_OS_TABLE } from '../data/node-os';
+import type { ClusterSnapshot } from '../model';
 import { severityRank } from '../model';
 import type { Blocker } from '../readiness/blockers';
 import { readinessBlockers } from '../readiness/blockers';
 import { defineRule, skip } from '../rule';
 import { nodeComponentWindow } from '../skew-policy';
 import { groupBy, plural } from '../text';
-import type { ParsedNodeComponent } from './inventory';
+import type { ParsedNodeComponent, VersionInventory } from './inventory';
 import { apiserverBoundsMissing, inventory } from './inventory';
 import { oldestAllowedMinor, whereToAct } from './node-component';
 import { countOf, countText, textOf, wasText } from '../last-finding';
@@ -44,33 +45,8 @@ export const NextUpgradeBlocked = defineRule({
     const missing = apiserverBoundsMissing(inv);
     if (missing !== undefined || inv.aMax === undefined) return skip(missing ?? '');
     const target = inv.aMax + 1;
-    const skew: Blocker[] = [
-      ...nodeBlockers('kubelet', inv.kubelets, target),
-      ...nodeBlockers('kube-proxy', inv.kubeProxies, target),
-    ];
     const aMax = inv.aMax;
-    for (const [key, members] of groupBy(
-      inv.controllers.filter((c) => c.version.minor < aMax),
-      (c) => `${c.component} 1.${c.version.minor}`,
-    )) {
-      const first = members[0];
-      if (!first) continue;
-      skew.push({
-        kind: 'skew',
-        severity: 'critical',
-        component: first.component,
-        minor: `1.${first.version.minor}`,
-        count: members.length,
-        reason: `${key} is not yet at 1.${aMax}`,
-        action: `upgrade ${first.component} to 1.${aMax}`,
-        instances: members.map((m) => m.instance).sort(),
-      });
-    }
-    const readiness = readinessBlockers(snapshot, aMax, ctx.now);
-    // Worst first; a stable sort keeps skew before the others of the same severity.
-    const blockers = [...skew, ...readiness.blockers].sort(
-      (a, b) => severityRank(b.severity) - severityRank(a.severity),
-    );
+    const { blockers, readiness } = nextUpgradeBlockers(snapshot, inv, aMax, ctx.now);
     if (blockers.length === 0) return [];
     const notObserved = (['controlPlane', 'kubeProxy'] as const).filter(
       (p) => snapshot.parts[p]?.state !== 'collected',
@@ -95,6 +71,47 @@ export const NextUpgradeBlocked = defineRule({
     ];
   },
 });
+
+/**
+ * What stands in the way of moving the control plane from 1.`aMax` to the next minor, worst first.
+ * Exported so KubeletVersionSkew advises a control-plane upgrade only when this rule would not
+ * call it blocked: the two findings must never contradict each other.
+ */
+export function nextUpgradeBlockers(
+  snapshot: ClusterSnapshot,
+  inv: VersionInventory,
+  aMax: number,
+  now: number,
+): { blockers: Blocker[]; readiness: ReturnType<typeof readinessBlockers> } {
+  const target = aMax + 1;
+  const skew: Blocker[] = [
+    ...nodeBlockers('kubelet', inv.kubelets, target),
+    ...nodeBlockers('kube-proxy', inv.kubeProxies, target),
+  ];
+  for (const [key, members] of groupBy(
+    inv.controllers.filter((c) => c.version.minor < aMax),
+    (c) => `${c.component} 1.${c.version.minor}`,
+  )) {
+    const first = members[0];
+    if (!first) continue;
+    skew.push({
+      kind: 'skew',
+      severity: 'critical',
+      component: first.component,
+      minor: `1.${first.version.minor}`,
+      count: members.length,
+      reason: `${key} is not yet at 1.${aMax}`,
+      action: `upgrade ${first.component} to 1.${aMax}`,
+      instances: members.map((m) => m.instance).sort(),
+    });
+  }
+  const readiness = readinessBlockers(snapshot, aMax, now);
+  // Worst first; a stable sort keeps skew before the others of the same severity.
+  const blockers = [...skew, ...readiness.blockers].sort(
+    (a, b) => severityRank(b.severity) - severityRank(a.severity),
+  );
+  return { blockers, readiness };
+}
 
 /** `1.27 (1 node, would be 4 minors behind; …)` for skew, `(reason)` for the others. */
 function lineReason(b: Blocker): string {

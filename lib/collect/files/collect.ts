@@ -1,9 +1,10 @@
 /** The `--from-file` collector: kubectl JSON/YAML and saved snapshots into a ClusterSnapshot. */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import type { ClusterSnapshot } from '../../rules/model';
+import { InputBudget, readRegularFile, readStdinBounded, refusedKind } from './bounded-read';
 import { decodeInput, stripBom } from './decode';
 import type { DuplicateCount } from './dedupe';
 import { dedupeObjects } from './dedupe';
@@ -37,7 +38,8 @@ const INPUT_EXTENSIONS = new Set(['.json', '.yaml', '.yml']);
  */
 export async function readInputs(
   paths: readonly string[],
-  stdin: () => Promise<string | Uint8Array> = readStdin,
+  stdin: (budget: InputBudget) => Promise<string | Uint8Array> = readStdinBounded,
+  budget: InputBudget = new InputBudget(),
 ): Promise<InputDocument[]> {
   const stdinCount = paths.filter((p) => p === '-').length;
   if (stdinCount > 1) {
@@ -49,20 +51,11 @@ export async function readInputs(
   const documents: InputDocument[] = [];
   for (const path of paths) {
     if (path === '-') {
-      documents.push(...parseText('<stdin>', decodeInput('<stdin>', await stdin())));
+      documents.push(...parseText('<stdin>', decodeInput('<stdin>', await stdin(budget))));
       continue;
     }
     for (const file of await expand(path)) {
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(file);
-      } catch (error) {
-        throw new InputError(
-          file,
-          `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); check the path and permissions`,
-          { cause: error },
-        );
-      }
+      const bytes = await readRegularFile(file, budget);
       documents.push(...parseText(file, decodeInput(file, bytes)));
     }
   }
@@ -79,6 +72,8 @@ async function expand(path: string): Promise<string[]> {
       code === 'ENOENT' ? 'no such file or folder' : `cannot be read (${code ?? String(error)})`;
     throw new InputError(path, `${problem}; check the --from-file path`, { cause: error });
   }
+  const refused = refusedKind(info);
+  if (refused !== undefined) throw new InputError(path, refused);
   if (!info.isDirectory()) return [path];
   const all = await readdir(path, { withFileTypes: true });
   const entries = all
@@ -329,9 +324,9 @@ export function snapshotFromDocuments(
 /** Reads the inputs and builds the snapshot; InputError when nothing usable is in them. */
 export async function collectFromFiles(
   paths: readonly string[],
-  options: Partial<FromDocumentsOptions> & { collectedAt: string },
+  options: Partial<FromDocumentsOptions> & { collectedAt: string; maxInputMb?: number },
 ): Promise<ClusterSnapshot> {
-  const documents = await readInputs(paths);
+  const documents = await readInputs(paths, readStdinBounded, new InputBudget(options.maxInputMb));
   const saved = savedInfoOf(documents);
   const snapshot = snapshotFromDocuments(documents, {
     cluster: options.cluster ?? (saved?.cluster || defaultClusterName(paths)),
@@ -361,11 +356,4 @@ export function defaultClusterName(paths: readonly string[]): string {
   const first = paths.find((p) => p !== '-');
   if (!first) return 'stdin';
   return basename(first.replace(/[/\\]+$/, ''), extname(first)) || 'cluster';
-}
-
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  // Bytes, not text: decodeInput tells UTF-8 from UTF-16 as it does for files.
-  return Buffer.concat(chunks);
 }

@@ -2,6 +2,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import type { Document } from 'yaml';
 import { parseAllDocuments } from 'yaml';
 import type { ClusterSnapshot } from '../../rules/model';
 import { InputBudget, readRegularFile, readStdinBounded, refusedKind } from './bounded-read';
@@ -10,6 +11,7 @@ import type { DuplicateCount } from './dedupe';
 import { dedupeObjects } from './dedupe';
 import { InputError } from '../errors';
 import { parseJsonInput } from './json-input';
+import { MAX_YAML_ALIASES, tooDeep, tooManyAliases } from './structure-limits';
 import type { SnapshotInfo } from './save';
 import { SNAPSHOT_INFO } from './save';
 import type { Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
@@ -104,20 +106,41 @@ export function parseText(file: string, input: string): InputDocument[] {
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     return [{ file, document: parseJsonInput(file, text) }];
   }
-  const docs = parseAllDocuments(text);
+  let docs;
+  try {
+    docs = parseAllDocuments(text);
+  } catch (error) {
+    if (error instanceof RangeError) throw tooDeep(file, error);
+    throw error;
+  }
   const list = Array.isArray(docs) ? docs : [docs];
   const out: InputDocument[] = [];
   for (const doc of list) {
     const [first] = doc.errors;
+    // The YAML parser recurses per nesting level and reports the overflow as a parse error.
+    if (first && /maximum call stack/i.test(first.message)) throw tooDeep(file, first);
     if (first)
       throw new InputError(file, `is not valid YAML (${first.message.split('\n')[0] ?? ''})`, {
         cause: first,
       });
-    const value: unknown = doc.toJS();
+    const value = documentValue(file, doc);
     if (value !== null && value !== undefined) out.push({ file, document: value });
   }
   if (out.length === 0) throw new InputError(file, 'has no YAML documents');
   return out;
+}
+
+/** A YAML document's value; InputError for an alias bomb or nesting the stack cannot hold. */
+function documentValue(file: string, doc: Document.Parsed): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as unknown;
+  } catch (error) {
+    if (error instanceof RangeError) throw tooDeep(file, error);
+    if (error instanceof ReferenceError && /alias count/i.test(error.message)) {
+      throw tooManyAliases(file, error);
+    }
+    throw error;
+  }
 }
 
 /**
@@ -188,13 +211,20 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
       else ignore(`${kind} object`, `${kind} objects`);
       return;
     }
+    // Without a name an object cannot be told apart or reported; counting it would invent a node.
+    const metadata = value['metadata'];
+    if (!isRecord(metadata) || typeof metadata['name'] !== 'string' || metadata['name'] === '') {
+      ignore(`${kind} without metadata.name`, `${kind} objects without metadata.name`);
+      return;
+    }
     seen.add(list);
     lists[list].push(kind === str(value, 'kind') ? value : { ...value, kind });
   };
   for (const { file, document } of documents) visit(document, file);
-  const notes = [...ignored].map(
-    ([one, { plural, count }]) =>
-      `ignored ${count} ${count === 1 ? one : plural} (skewguard reads Node, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet and kubectl version output)`,
+  const notes = [...ignored].map(([one, { plural, count }]) =>
+    one.endsWith('without metadata.name')
+      ? `ignored ${count} ${count === 1 ? one : plural} (not counted: an object needs a name; pass kubectl output unchanged)`
+      : `ignored ${count} ${count === 1 ? one : plural} (skewguard reads Node, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet and kubectl version output)`,
   );
   let dropped = 0;
   let differing = 0;

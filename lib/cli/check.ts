@@ -54,6 +54,8 @@ export class UsageError extends Error {}
 /** Options of `skewguard check`. */
 export interface CheckOptions {
   readonly fromFile: string[];
+  /** Cap in MB on each --from-file input and on all of them together. */
+  readonly maxInputMb?: number;
   readonly context?: string;
   readonly kubeconfig?: string;
   readonly saveSnapshot?: string;
@@ -190,6 +192,7 @@ export async function runFromFlags(opts: SourceOptions, io: CliIo): Promise<Flag
   if (fromFiles) {
     const read = collectFromFiles(opts.fromFile, {
       ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
+      ...(opts.maxInputMb !== undefined ? { maxInputMb: opts.maxInputMb } : {}),
       collectedAt: collectedAt(),
     });
     // Read before the run is named: a saved snapshot names its cluster as the live run did. A

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SourceError } from '../collect/errors';
+import { DEFAULT_MAX_INPUT_MB } from '../collect/files';
 import { ConfigError, unknownRuleIdMessage } from '../config';
 import { findRule, formatDuration, RULES } from '../rules';
 import type { CheckOptions, CliIo } from './check';
@@ -44,6 +45,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'kubectl get … -o json|yaml or kubectl version -o json output; a folder, or - for stdin (repeatable)',
       collect,
       [],
+    )
+    .option(
+      '--max-input-mb <mb>',
+      `cap on each --from-file input and on all of them together (default: ${DEFAULT_MAX_INPUT_MB})`,
+      megabytes,
     )
     .option('--context <name>', 'kube context to read live (default: the current context)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
@@ -182,6 +188,17 @@ function oneOf(option: Option, choices: readonly string[]): Option {
       throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`);
     return lower;
   });
+}
+
+/** `--max-input-mb`: a whole number of megabytes, at least 1. */
+function megabytes(value: string): number {
+  const mb = Number(value);
+  if (!Number.isInteger(mb) || mb < 1) {
+    throw new UsageError(
+      `--max-input-mb ${JSON.stringify(value)} is not a whole number of megabytes of at least 1; pass e.g. --max-input-mb 1024`,
+    );
+  }
+  return mb;
 }
 
 function collect(value: string, previous: string[]): string[] {

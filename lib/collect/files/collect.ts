@@ -1,9 +1,11 @@
 /** The `--from-file` collector: kubectl JSON/YAML and saved snapshots into a ClusterSnapshot. */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import type { Document } from 'yaml';
 import { parseAllDocuments } from 'yaml';
 import type { ClusterSnapshot } from '../../rules/model';
+import { InputBudget, readRegularFile, readStdinBounded, refusedKind } from './bounded-read';
 import { decodeInput, stripBom } from './decode';
 import type { DuplicateCount } from './dedupe';
 import { dedupeObjects } from './dedupe';
@@ -12,6 +14,7 @@ import { parseJsonInput } from './json-input';
 import type { KubectlRead } from '../kubectl';
 import { withKubectl } from '../kubectl';
 import { kubectlReader } from './kubectl-input';
+import { MAX_YAML_ALIASES, tooDeep, tooManyAliases } from './structure-limits';
 import type { SnapshotInfo } from './save';
 import { SNAPSHOT_INFO } from './save';
 import type { Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
@@ -40,7 +43,8 @@ const INPUT_EXTENSIONS = new Set(['.json', '.yaml', '.yml']);
  */
 export async function readInputs(
   paths: readonly string[],
-  stdin: () => Promise<string | Uint8Array> = readStdin,
+  stdin: (budget: InputBudget) => Promise<string | Uint8Array> = readStdinBounded,
+  budget: InputBudget = new InputBudget(),
 ): Promise<InputDocument[]> {
   const stdinCount = paths.filter((p) => p === '-').length;
   if (stdinCount > 1) {
@@ -52,20 +56,11 @@ export async function readInputs(
   const documents: InputDocument[] = [];
   for (const path of paths) {
     if (path === '-') {
-      documents.push(...parseText('<stdin>', decodeInput('<stdin>', await stdin())));
+      documents.push(...parseText('<stdin>', decodeInput('<stdin>', await stdin(budget))));
       continue;
     }
     for (const file of await expand(path)) {
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(file);
-      } catch (error) {
-        throw new InputError(
-          file,
-          `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); check the path and permissions`,
-          { cause: error },
-        );
-      }
+      const bytes = await readRegularFile(file, budget);
       documents.push(...parseText(file, decodeInput(file, bytes)));
     }
   }
@@ -82,6 +77,8 @@ async function expand(path: string): Promise<string[]> {
       code === 'ENOENT' ? 'no such file or folder' : `cannot be read (${code ?? String(error)})`;
     throw new InputError(path, `${problem}; check the --from-file path`, { cause: error });
   }
+  const refused = refusedKind(info);
+  if (refused !== undefined) throw new InputError(path, refused);
   if (!info.isDirectory()) return [path];
   const all = await readdir(path, { withFileTypes: true });
   const entries = all
@@ -112,20 +109,41 @@ export function parseText(file: string, input: string): InputDocument[] {
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     return [{ file, document: parseJsonInput(file, text) }];
   }
-  const docs = parseAllDocuments(text);
+  let docs;
+  try {
+    docs = parseAllDocuments(text);
+  } catch (error) {
+    if (error instanceof RangeError) throw tooDeep(file, error);
+    throw error;
+  }
   const list = Array.isArray(docs) ? docs : [docs];
   const out: InputDocument[] = [];
   for (const doc of list) {
     const [first] = doc.errors;
+    // The YAML parser recurses per nesting level and reports the overflow as a parse error.
+    if (first && /maximum call stack/i.test(first.message)) throw tooDeep(file, first);
     if (first)
       throw new InputError(file, `is not valid YAML (${first.message.split('\n')[0] ?? ''})`, {
         cause: first,
       });
-    const value: unknown = doc.toJS();
+    const value = documentValue(file, doc);
     if (value !== null && value !== undefined) out.push({ file, document: value });
   }
   if (out.length === 0) throw new InputError(file, 'has no YAML documents');
   return out;
+}
+
+/** A YAML document's value; InputError for an alias bomb or nesting the stack cannot hold. */
+function documentValue(file: string, doc: Document.Parsed): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as unknown;
+  } catch (error) {
+    if (error instanceof RangeError) throw tooDeep(file, error);
+    if (error instanceof ReferenceError && /alias count/i.test(error.message)) {
+      throw tooManyAliases(file, error);
+    }
+    throw error;
+  }
 }
 
 /**
@@ -200,13 +218,20 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
       else ignore(`${kind} object`, `${kind} objects`);
       return;
     }
+    // Without a name an object cannot be told apart or reported; counting it would invent a node.
+    const metadata = value['metadata'];
+    if (!isRecord(metadata) || typeof metadata['name'] !== 'string' || metadata['name'] === '') {
+      ignore(`${kind} without metadata.name`, `${kind} objects without metadata.name`);
+      return;
+    }
     seen.add(list);
     lists[list].push(kind === str(value, 'kind') ? value : { ...value, kind });
   };
   for (const { file, document } of documents) visit(document, file);
-  const notes = [...ignored].map(
-    ([one, { plural, count }]) =>
-      `ignored ${count} ${count === 1 ? one : plural} (skewguard reads Node, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet and kubectl version output)`,
+  const notes = [...ignored].map(([one, { plural, count }]) =>
+    one.endsWith('without metadata.name')
+      ? `ignored ${count} ${count === 1 ? one : plural} (not counted: an object needs a name; pass kubectl output unchanged)`
+      : `ignored ${count} ${count === 1 ? one : plural} (skewguard reads Node, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet and kubectl version output)`,
   );
   let dropped = 0;
   let differing = 0;
@@ -338,9 +363,9 @@ export function snapshotFromDocuments(
 /** Reads the inputs and builds the snapshot; InputError when nothing usable is in them. */
 export async function collectFromFiles(
   paths: readonly string[],
-  options: Partial<FromDocumentsOptions> & { collectedAt: string },
+  options: Partial<FromDocumentsOptions> & { collectedAt: string; maxInputMb?: number },
 ): Promise<ClusterSnapshot> {
-  const documents = await readInputs(paths);
+  const documents = await readInputs(paths, readStdinBounded, new InputBudget(options.maxInputMb));
   const saved = savedInfoOf(documents);
   const snapshot = snapshotFromDocuments(documents, {
     cluster: options.cluster ?? (saved?.cluster || defaultClusterName(paths)),
@@ -370,11 +395,4 @@ export function defaultClusterName(paths: readonly string[]): string {
   const first = paths.find((p) => p !== '-');
   if (!first) return 'stdin';
   return basename(first.replace(/[/\\]+$/, ''), extname(first)) || 'cluster';
-}
-
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  // Bytes, not text: decodeInput tells UTF-8 from UTF-16 as it does for files.
-  return Buffer.concat(chunks);
 }

@@ -3,9 +3,11 @@
  * off, and two kubectl outputs appended to one file (`>>`), which JSON cannot hold.
  */
 import { InputError } from '../errors';
+import { checkJsonNesting } from './structure-limits';
 
 /** The JSON value of a file's text; InputError naming the accident when it does not parse. */
 export function parseJsonInput(file: string, text: string): unknown {
+  checkJsonNesting(file, text);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

@@ -129,17 +129,26 @@ export class PrometheusClient {
       throw this.shapeError(query, `a ${data?.resultType ?? 'missing'} result, expected a vector`);
     }
     let evaluatedAt: number | undefined;
-    const samples = data.result.map((item) => {
+    const skipped: string[] = [];
+    const samples = data.result.flatMap((item) => {
       const metric = labelsOf(item);
       const value = pointOf(isObject(item) ? item['value'] : undefined);
       if (!metric || !value)
         throw this.shapeError(query, 'a vector sample without labels or value');
+      // NaN and ±Inf are valid PromQL values but never a timestamp or a count; one such sample
+      // must not turn into "Invalid time value" and end the whole source.
+      if (!Number.isFinite(value[1])) {
+        skipped.push(
+          `skipped the sample ${seriesName(metric)} of ${short(query)} from ${this.base}: its value is ${String(value[1])}, not a finite number`,
+        );
+        return [];
+      }
       evaluatedAt = value[0];
-      return { metric, value: value[1] };
+      return [{ metric, value: value[1] }];
     });
     return {
       samples,
-      warnings: envelope.warnings ?? [],
+      warnings: [...(envelope.warnings ?? []), ...skipped],
       ...(evaluatedAt !== undefined ? { evaluatedAt } : {}),
     };
   }
@@ -172,7 +181,11 @@ export class PrometheusClient {
       if (!metric || !values || values.some((v) => v === undefined)) {
         throw this.shapeError(query, 'a matrix series without labels or values');
       }
-      return { metric, values: values as (readonly [number, number])[] };
+      // Non-finite points are dropped for the same reason as in instant().
+      const finite = (values as (readonly [number, number])[]).filter(([, v]) =>
+        Number.isFinite(v),
+      );
+      return { metric, values: finite };
     });
   }
 
@@ -272,4 +285,11 @@ function baseUrl(url: string): string {
     );
   }
   return parsed.toString().replace(/\/+$/, '');
+}
+
+/** A series as PromQL writes it, `{a="1", b="2"}`, for messages. */
+function seriesName(metric: Readonly<Record<string, string>>): string {
+  return `{${Object.entries(metric)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ')}}`;
 }

@@ -38,7 +38,9 @@ export function pointOf(point: unknown): readonly [number, number] | undefined {
   if (!Array.isArray(point) || point.length !== 2) return undefined;
   const [ts, value] = point as unknown[];
   if (typeof ts !== 'number' || typeof value !== 'string') return undefined;
-  return [Math.round(ts * 1000), Number(value)];
+  // Prometheus writes infinities as "+Inf" and "-Inf", which Number() reads as NaN.
+  const number = value === '+Inf' ? Infinity : value === '-Inf' ? -Infinity : Number(value);
+  return [Math.round(ts * 1000), number];
 }
 
 /** Retry-After in ms: delta-seconds or an HTTP date. */

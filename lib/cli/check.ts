@@ -152,6 +152,8 @@ export interface FlagRun {
   readonly clusterName: string;
   readonly saved: SavedObjects | undefined;
   readonly collectedAt: () => string;
+  /** The cluster's name on EKS when the config reads it from EKS, for the plan's commands. */
+  readonly eksName?: string;
 }
 
 /**
@@ -284,7 +286,14 @@ export async function runFromFlags(opts: SourceOptions, io: CliIo): Promise<Flag
       `skewguard: warning: ${s.source} failed (${s.kind ?? 'error'}): ${s.reason ?? ''}; its rules are skipped\n`,
     );
   for (const line of partialFailureWarnings(result.snapshot, result.evaluation)) io.stderr(line);
-  return { result, clusterName, saved, collectedAt };
+  const source = config?.clusters.find((c) => c.name === opts.cluster)?.kubernetes;
+  return {
+    result,
+    clusterName,
+    saved,
+    collectedAt,
+    ...(source?.kind === 'eks' ? { eksName: source.name } : {}),
+  };
 }
 
 /** Firing findings (and with --fail-on-pending, pending ones) at or above --fail-on. */

@@ -1,4 +1,4 @@
-/** The CLI on commander: the `check`, `rules` and `explain` commands, errors as exit codes. */
+/** The CLI on commander: the `check`, `plan`, `rules` and `explain` commands, errors as exit codes. */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,6 +9,8 @@ import { ConfigError, unknownRuleIdMessage } from '../config';
 import { findRule, formatDuration, RULES } from '../rules';
 import type { CheckOptions, CliIo } from './check';
 import { check, EXIT, UsageError } from './check';
+import type { PlanCliOptions } from './plan';
+import { plan } from './plan';
 import { renderMarkdownForTerminal } from './markdown';
 import { terminalStyle } from './terminal';
 
@@ -36,40 +38,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .showHelpAfterError('(run `skewguard --help` for usage)')
     .addHelpText('after', TOP_EXAMPLES);
 
-  program
-    .command('check')
-    .showHelpAfterError('(run `skewguard check --help` for usage)')
-    .description('collect a snapshot, evaluate every rule and print the findings')
-    .option(
-      '--from-file <file>',
-      'kubectl get … -o json|yaml or kubectl version -o json output; a folder, or - for stdin (repeatable)',
-      collect,
-      [],
-    )
-    .option(
-      '--max-input-mb <mb>',
-      `cap on each --from-file input and on all of them together (default: ${DEFAULT_MAX_INPUT_MB})`,
-      megabytes,
-    )
-    .option('--context <name>', 'kube context to read live (default: the current context)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
-    .option(
-      '--save-snapshot <file>',
-      'write the objects read live as JSON that --from-file replays',
-    )
-    .option(
-      '--prometheus-url <url>',
-      'Prometheus HTTP API to read (Amazon Managed Prometheus URLs are signed with SigV4)',
-    )
-    .option(
-      '--prometheus-selector <matchers>',
-      'label matchers added to every query, e.g. \'cluster="prod"\'',
-    )
-    .option('--config <file>', 'skewguard.config.yaml whose rule settings apply (with --cluster)')
-    .option(
-      '--cluster <name>',
-      'cluster name in output and fingerprints (default: the kube context or input file name)',
-    )
+  withSourceOptions(
+    program
+      .command('check')
+      .showHelpAfterError('(run `skewguard check --help` for usage)')
+      .description('collect a snapshot, evaluate every rule and print the findings'),
+  )
     .addOption(
       oneOf(new Option('-o, --output <format>', 'output format').default('table'), OUTPUTS),
     )
@@ -115,6 +89,44 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         );
       }
       exitCode = await check(opts, io);
+    });
+
+  withSourceOptions(
+    program
+      .command('plan')
+      .showHelpAfterError('(run `skewguard plan --help` for usage)')
+      .description(
+        'plan the upgrade to a target minor, one control-plane minor at a time, with what blocks each hop',
+      ),
+  )
+    .option('--to <minor>', 'the target minor, e.g. 1.34 (default: the next minor)')
+    .addOption(
+      oneOf(new Option('-o, --output <format>', 'output format').default('table'), PLAN_OUTPUTS),
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes:',
+        '  0  the path is clear: no hop has a blocker',
+        '  1  a hop is blocked (the steps marked "first" clear it)',
+        '  2  usage or input error, every source failed, or no plan to that target',
+        '',
+        'Examples:',
+        '  skewguard plan --from-file ./cluster-dump/ --to 1.33',
+        '  skewguard plan --context prod-eu --to 1.34 -o markdown > upgrade-ticket.md',
+        '  skewguard plan --context prod-eu -o json | jq .blocked',
+      ].join('\n'),
+    )
+    .allowExcessArguments()
+    .action(async (opts: PlanCliOptions, command: Command) => {
+      const unexpected = command.args;
+      if (unexpected.length > 0) {
+        throw new UsageError(
+          `unexpected argument ${JSON.stringify(unexpected[0])}: pass the target with --to ${unexpected[0] ?? ''}, input files with --from-file; run \`skewguard plan --help\` for usage`,
+        );
+      }
+      exitCode = await plan(opts, io);
     });
 
   program
@@ -163,6 +175,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 const OUTPUTS = ['table', 'json', 'markdown'] as const;
+const PLAN_OUTPUTS = ['table', 'markdown', 'json'] as const;
 const FAIL_ON = ['critical', 'warning', 'info', 'never'] as const;
 
 /** `Examples:` and one indented command a line, for commander's addHelpText('after'). */
@@ -199,6 +212,41 @@ function megabytes(value: string): number {
     );
   }
   return mb;
+}
+
+/** The options naming the sources and the cluster, the same for `check` and `plan`. */
+function withSourceOptions(command: Command): Command {
+  return command
+    .option(
+      '--from-file <file>',
+      'kubectl get … -o json|yaml or kubectl version -o json output; a folder, or - for stdin (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--max-input-mb <mb>',
+      `cap on each --from-file input and on all of them together (default: ${DEFAULT_MAX_INPUT_MB})`,
+      megabytes,
+    )
+    .option('--context <name>', 'kube context to read live (default: the current context)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option(
+      '--save-snapshot <file>',
+      'write the objects read live as JSON that --from-file replays',
+    )
+    .option(
+      '--prometheus-url <url>',
+      'Prometheus HTTP API to read (Amazon Managed Prometheus URLs are signed with SigV4)',
+    )
+    .option(
+      '--prometheus-selector <matchers>',
+      'label matchers added to every query, e.g. \'cluster="prod"\'',
+    )
+    .option('--config <file>', 'skewguard.config.yaml whose rule settings apply (with --cluster)')
+    .option(
+      '--cluster <name>',
+      'cluster name in output and fingerprints (default: the kube context or input file name)',
+    );
 }
 
 function collect(value: string, previous: string[]): string[] {

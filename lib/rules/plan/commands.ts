@@ -41,10 +41,11 @@ function eksCommands(
         );
     case 'kube-proxy':
     case 'add-on':
-      return targets.map(
-        (addon) =>
-          `aws eks update-addon --cluster-name ${cluster} --addon-name ${addon} --addon-version <the ${to} default: aws eks describe-addon-versions --addon-name ${addon} --kubernetes-version ${to}> --resolve-conflicts PRESERVE`,
-      );
+      // The version to install is the add-on's default build for the minor, which EKS knows.
+      return targets.flatMap((addon) => [
+        `version=$(aws eks describe-addon-versions --addon-name ${addon} --kubernetes-version ${to} --query 'addons[0].addonVersions[?compatibilities[0].defaultVersion].addonVersion | [0]' --output text)`,
+        `aws eks update-addon --cluster-name ${cluster} --addon-name ${addon} --addon-version "$version" --resolve-conflicts PRESERVE`,
+      ]);
     default:
       // EKS runs etcd, controller-manager and scheduler itself; kubectl is the user's.
       return [];
@@ -63,12 +64,18 @@ function kubeadmCommands(
         `kubeadm upgrade apply v${to}.x  # on the first control-plane node`,
         `kubeadm upgrade node            # on every other control-plane node, one at a time`,
       ];
-    case 'kubelet':
+    case 'kubelet': {
+      const where = targets.every((t) => t.startsWith('('))
+        ? 'each of those nodes'
+        : `each node of ${targets.join(', ')}`;
       return [
-        `kubectl drain <node> --ignore-daemonsets --delete-emptydir-data   # each node of ${targets.join(', ')}, one at a time`,
-        `kubeadm upgrade node && <upgrade the kubelet and kubectl packages to ${to}> && systemctl restart kubelet`,
+        `# ${where}, one at a time: drain it, upgrade it, uncordon it`,
+        `kubectl drain <node> --ignore-daemonsets --delete-emptydir-data`,
+        `kubeadm upgrade node   # on the node, after upgrading its kubeadm package to ${to}`,
+        `systemctl daemon-reload && systemctl restart kubelet   # on the node, after upgrading its kubelet and kubectl packages to ${to}`,
         `kubectl uncordon <node>`,
       ];
+    }
     case 'kube-proxy':
       return [
         `# kubeadm upgrade apply moves the kube-proxy DaemonSet to ${to} with the control plane`,

@@ -13,7 +13,15 @@ import { EXTENDED_EXTRA_PER_MONTH } from '../readiness/version-end-of-support';
 import { nodeComponentWindow } from '../skew-policy';
 import { inventory } from '../skew/inventory';
 import { commandsFor } from './commands';
-import type { Landing, PlanBlocker, PlanHop, PlanResult, PlanStep, UpgradePlan } from './types';
+import type {
+  Landing,
+  PlanBlocker,
+  PlanComponent,
+  PlanHop,
+  PlanResult,
+  PlanStep,
+  UpgradePlan,
+} from './types';
 
 /** A group of node components that move together: one component, node group and minor. */
 interface NodeGroup {
@@ -27,6 +35,17 @@ interface NodeGroup {
 const MANAGED = new Set(['eks', 'gke', 'aks']);
 
 const v = (minor: number): string => `1.${minor}`;
+
+/** `node group ng-1`, or the nodes no node group label names. */
+const groupText = (group: string): string =>
+  group.startsWith('(') ? group.slice(1, -1) : `node group ${group}`;
+
+/** The step a readiness blocker asks for before the hop (support dates are not a step). */
+const READINESS_STEP: Partial<Record<string, PlanComponent>> = {
+  nodeOs: 'node-os',
+  addon: 'add-on',
+  deprecatedApi: 'api-clients',
+};
 
 /** `1.34`, `v1.34` or `34` → 34; undefined for anything else. */
 export function parseTargetMinor(text: string): number | undefined {
@@ -57,7 +76,7 @@ function nodeGroups(snapshot: ClusterSnapshot): NodeGroup[] {
   for (const k of inv.kubelets)
     add(
       'kubelet',
-      k.node.nodeGroup ?? '(nodes without a node group)',
+      k.node.nodeGroup ?? '(the nodes without a node group)',
       k.version.minor,
       k.node.name,
     );
@@ -83,6 +102,16 @@ function newestKnown(snapshot: ClusterSnapshot): number {
     minorNumber(m.minor),
   );
   return Math.max(...(live && live.length > 0 ? live : table));
+}
+
+/** Who offers the newest minor, for the note about it. */
+function platformLabel(snapshot: ClusterSnapshot): string {
+  const platform = snapshot.platform;
+  if (platform && isEks(platform))
+    return platform.eksVersions && platform.eksVersions.length > 0
+      ? 'minor EKS offers (DescribeClusterVersions)'
+      : "EKS minor in skewguard's calendar";
+  return "Kubernetes minor in skewguard's calendar";
 }
 
 function landingOf(snapshot: ClusterSnapshot, minor: number, now: number): Landing {
@@ -142,7 +171,8 @@ export function planUpgrade(snapshot: ClusterSnapshot, options: PlanOptions): Pl
   let controllers = managed
     ? []
     : inv.controllers.map((c) => ({
-        name: `${c.component} ${c.instance}`,
+        // Static pods are named after their component (kube-scheduler-cp-1): not said twice.
+        name: c.instance.startsWith(c.component) ? c.instance : `${c.component} ${c.instance}`,
         minor: c.version.minor,
       }));
   let etcd = managed
@@ -206,7 +236,7 @@ export function planUpgrade(snapshot: ClusterSnapshot, options: PlanOptions): Pl
       if (to - g.minor <= window) continue;
       const what =
         g.component === 'kubelet'
-          ? `kubelet ${v(g.minor)} on node group ${g.group} (${g.nodes.length} nodes)`
+          ? `kubelet ${v(g.minor)} on ${groupText(g.group)} (${g.nodes.length} nodes)`
           : `kube-proxy ${v(g.minor)} (${g.nodes.length} nodes)`;
       blockers.push({
         kind: 'skew',
@@ -220,7 +250,7 @@ export function planUpgrade(snapshot: ClusterSnapshot, options: PlanOptions): Pl
         to: v(n),
         action:
           g.component === 'kubelet'
-            ? `upgrade node group ${g.group} from ${v(g.minor)} to ${v(n)} (not newer than the control plane)`
+            ? `upgrade ${groupText(g.group)} from ${v(g.minor)} to ${v(n)} (not newer than the control plane)`
             : `update kube-proxy from ${v(g.minor)} to ${v(n)}`,
         commands: commandsFor(ctx, g.component, [g.group], v(n)),
       });
@@ -248,7 +278,7 @@ export function planUpgrade(snapshot: ClusterSnapshot, options: PlanOptions): Pl
           commands:
             platform === 'kubeadm'
               ? [
-                  `kubeadm upgrade apply v${v(to)}.x upgrades local etcd with the control plane; external etcd: upgrade it yourself first`,
+                  `# kubeadm upgrade apply v${v(to)}.x upgrades a stacked (local) etcd with the control plane; upgrade an external etcd yourself first`,
                 ]
               : [],
         });
@@ -273,6 +303,19 @@ export function planUpgrade(snapshot: ClusterSnapshot, options: PlanOptions): Pl
         fix: b.action,
       });
 
+    // What the user must change before the hop, as a step of its own (the hop's blockers say why).
+    for (const b of readiness.blockers.filter((x) => !listed.has(`${x.component}: ${x.reason}`))) {
+      const component = READINESS_STEP[b.kind];
+      if (component === undefined) continue;
+      steps.push({
+        component,
+        targets: [b.component],
+        from: v(n),
+        to: v(to),
+        action: b.action,
+        commands: [],
+      });
+    }
     for (const b of readiness.blockers) listed.add(`${b.component}: ${b.reason}`);
     // The hop itself.
     steps.push({
@@ -309,7 +352,7 @@ export function planUpgrade(snapshot: ClusterSnapshot, options: PlanOptions): Pl
             to: v(to),
             action:
               component === 'kubelet'
-                ? `upgrade node group ${g.group} from ${v(g.minor)} to ${v(to)}`
+                ? `upgrade ${groupText(g.group)} from ${v(g.minor)} to ${v(to)}`
                 : `update kube-proxy from ${v(g.minor)} to ${v(to)}`,
             commands: commandsFor(
               ctx,
@@ -365,6 +408,10 @@ export function planUpgrade(snapshot: ClusterSnapshot, options: PlanOptions): Pl
     });
   }
   if (hops.length === 0) notes.push(`the control plane already runs ${v(target)}: no hop to make`);
+  if (options.to === undefined && newest > target)
+    notes.push(
+      `this plans the next minor only; the newest ${platformLabel(snapshot)} is ${v(newest)}: plan the whole path to it with a target of ${v(newest)}`,
+    );
   return {
     ok: true,
     plan: {

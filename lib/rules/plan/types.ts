@@ -2,7 +2,17 @@
 
 /** What a step changes. */
 export type PlanComponent =
-  'etcd' | 'kube-apiserver' | 'control-plane' | 'kubelet' | 'kube-proxy' | 'add-on' | 'kubectl';
+  | 'etcd'
+  | 'kube-apiserver'
+  | 'control-plane'
+  | 'kubelet'
+  | 'kube-proxy'
+  | 'add-on'
+  | 'kubectl'
+  /** Nodes on an OS with no image for the next minor: replaced, not upgraded. */
+  | 'node-os'
+  /** Clients still calling an API the next minor removes. */
+  | 'api-clients';
 
 /** One change, in order, with the minors it moves between and where to make it. */
 export interface PlanStep {

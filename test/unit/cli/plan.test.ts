@@ -195,3 +195,22 @@ describe('refused targets and usage errors exit 2 with the reason on stderr', ()
     }
   });
 });
+
+describe("the README's plan examples are the real output", () => {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Plan an upgrade'), readme.indexOf('## Rules'));
+
+  it('shows the start of the demo table golden', () => {
+    const block = /```\n(Upgrade plan for[\s\S]*?)\n\[…/.exec(section)?.[1];
+    expect(block).toBeDefined();
+    expect(readFileSync(join(GOLDEN, 'demo-eks-to-1.33.txt'), 'utf8')).toContain(block);
+  });
+
+  it('shows lines of the demo markdown golden', () => {
+    const block = /```markdown\n([\s\S]*?)\n```/.exec(section)?.[1];
+    expect(block).toBeDefined();
+    const golden = readFileSync(join(GOLDEN, 'demo-eks-to-1.33.md'), 'utf8').split('\n');
+    for (const line of (block ?? '').split('\n').filter((l) => l !== ''))
+      expect(golden).toContain(line);
+  });
+});

@@ -16,6 +16,7 @@ import { PublishError } from '../../lib/notify/publisher';
 import { SnsNotifier } from '../../lib/notify/sns';
 import { METRIC_NAMES } from '../../lib/util/metrics';
 import { SEVERITIES } from '../../lib/rules';
+import { sendPlanIfChanged } from './plan-notice';
 
 /** The schedule's event: `{ "cluster": "<name from the config>" }`. */
 export interface CheckEvent {
@@ -112,6 +113,7 @@ export async function handleCheck(
     chat: ctx.chat,
   });
   const policy = policyFor(ctx.config, name);
+  const cache = new LedgerReadCache(store, name, (message) => ctx.logger.warn(message));
   const collectors = collectorsFor(
     cluster,
     {
@@ -120,7 +122,7 @@ export async function handleCheck(
       forWindows: forWindowsOf(policy),
       prometheusAt: () => now,
       // EKS support calendars, add-ons and insights change over days: read every few hours.
-      cache: new LedgerReadCache(store, name, (message) => ctx.logger.warn(message)),
+      cache,
       now: () => now,
     },
     () => new Date(now).toISOString(),
@@ -157,6 +159,19 @@ export async function handleCheck(
       });
     }
     emitMetrics(ctx.metrics, summary);
+    // After the check's own metrics: a plan that cannot be sent never hides the heartbeat.
+    await sendPlanIfChanged(cluster, result, now, {
+      cache,
+      publish: (message) => notifier.publishMessage(message),
+      log: {
+        info: (message, extra) => ctx.logger.info(message, extra),
+        warn: (message, extra) => ctx.logger.warn(message, extra),
+      },
+      onPublishFailure: (error) => {
+        logPublishFailure(ctx.logger, error);
+        emitFailureCount(ctx.metrics, name, METRIC_NAMES.publishFailures, 1);
+      },
+    });
     // The check ran (the heartbeat counts it); what it could not deliver alarms on its own metrics.
     if (summary.publishFailures > 0 || summary.ledgerWriteFailures > 0)
       ctx.logger.warn('check completed with delivery failures', { ...summary });

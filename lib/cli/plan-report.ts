@@ -1,30 +1,13 @@
-/** `skewguard plan` output: an 80-column table, a markdown playbook with checkboxes, or stable JSON. */
-import type { PlanHop, PlanStep, UpgradePlan } from '../rules';
+/** `skewguard plan` output: an 80-column table or stable JSON (the markdown playbook is lib/notify's, shared with the checker). */
+import type { PlanStep, UpgradePlan } from '../rules';
+import { deferredText, hopTitle, isBlocked, landingText } from '../notify/plan-markdown';
 import { wrap } from '../notify/text';
 
-/** Whether any hop has something to clear first (exit 1). */
-export function isBlocked(plan: UpgradePlan): boolean {
-  return plan.finishFirst.length > 0 || plan.hops.some((h) => h.blockers.length > 0);
-}
+export { isBlocked, renderPlanMarkdown } from '../notify/plan-markdown';
 
 /** The JSON contract (docs/architecture.md, "Plan JSON"): the plan plus whether it is blocked. */
 export function renderPlanJson(plan: UpgradePlan): string {
   return `${JSON.stringify({ version: 1, blocked: isBlocked(plan), ...plan }, null, 2)}\n`;
-}
-
-const hopTitle = (hop: PlanHop, i: number): string => `Hop ${i + 1}: ${hop.from} → ${hop.to}`;
-
-function landingText(hop: PlanHop): string {
-  const cost =
-    hop.landing.monthlyExtraCostUsd !== undefined
-      ? `; extended support costs about $${hop.landing.monthlyExtraCostUsd} a month more`
-      : '';
-  return `lands on ${hop.landing.support}${cost}`;
-}
-
-function deferredText(d: PlanHop['deferred'][number]): string {
-  const what = d.component === 'kubelet' ? `node group ${d.targets.join(', ')}` : 'kube-proxy';
-  return `${what} (${d.minor}) may wait while the control plane is at ${d.until} or older`;
 }
 
 /** Whether several hops miss the same inputs: then the table says so once, after the hops. */
@@ -115,41 +98,4 @@ export function renderPlanTable(plan: UpgradePlan, width = 80): string {
   }
   for (const note of plan.notes) out.push('', ...wrap(`Note: ${note}`, width, '  ', ''));
   return `${out.join('\n')}\n`;
-}
-
-/** The plan as a markdown playbook a team pastes into a ticket: one checkbox per step. */
-export function renderPlanMarkdown(plan: UpgradePlan): string {
-  const out: string[] = [
-    `# Upgrade ${plan.cluster} from ${plan.from} to ${plan.to}`,
-    '',
-    `Platform: ${plan.platform}. ${plan.hops.length} hop(s), one minor each${isBlocked(plan) ? '; the steps before each control-plane upgrade clear what blocks it' : ''}.`,
-  ];
-  const step = (s: PlanStep): void => {
-    out.push(`- [ ] ${s.action}`);
-    if (s.commands.length > 0)
-      out.push('', '  ```sh', ...s.commands.map((c) => `  ${c}`), '  ```', '');
-  };
-  if (plan.finishFirst.length > 0) {
-    out.push('', '## Before any hop', '');
-    plan.finishFirst.forEach(step);
-  }
-  plan.hops.forEach((hop, i) => {
-    out.push('', `## ${hopTitle(hop, i)}`, '', `This hop ${landingText(hop)}.`);
-    if (hop.blockers.length > 0) {
-      out.push('', '**Blocked by:**', '');
-      for (const b of hop.blockers) out.push(`- ${b.what}: ${b.fix}`);
-    }
-    out.push('', '**Steps:**', '');
-    hop.steps.forEach(step);
-    if (hop.deferred.length > 0) {
-      out.push('', '**May wait:**', '');
-      for (const d of hop.deferred) out.push(`- ${deferredText(d)}`);
-    }
-    if (hop.notChecked.length > 0) {
-      out.push('', '**Not checked:**', '');
-      for (const n of hop.notChecked) out.push(`- ${n}`);
-    }
-  });
-  for (const note of plan.notes) out.push('', `> ${note}`);
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n')}\n`;
 }

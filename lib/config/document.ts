@@ -66,6 +66,14 @@ function clusterDocument(c: ClusterConfig, defaultSchedule: string): ClusterDocu
       : {}),
     ...(Object.keys(rules).length > 0 ? { rules } : {}),
     ...(c.excludedNamespaces.length > 0 ? { excludedNamespaces: [...c.excludedNamespaces] } : {}),
+    ...(c.plan
+      ? {
+          plan: {
+            ...(c.plan.to !== undefined ? { to: `1.${c.plan.to}` } : {}),
+            schedule: c.plan.everySeconds <= 86_400 ? ('daily' as const) : ('weekly' as const),
+          },
+        }
+      : {}),
   };
 }
 

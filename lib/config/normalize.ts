@@ -1,6 +1,6 @@
 /** From the checked document (strings as written) to the typed config (seconds, resolved defaults). */
 import type { RuleOverride, Severity } from '../rules';
-import { DEFAULT_RUNBOOK_BASE_URL, SEVERITIES } from '../rules';
+import { DEFAULT_RUNBOOK_BASE_URL, parseTargetMinor, SEVERITIES } from '../rules';
 import { ampWorkspaceFromUrl } from './aws-names';
 import { parseDuration } from './duration';
 import type { ScheduleSpec } from './schedule';
@@ -11,6 +11,7 @@ import type {
   DefaultsConfig,
   HttpsEndpoint,
   KubernetesSource,
+  PlanNotice,
   PrometheusAuth,
   PrometheusSource,
   SkewguardConfig,
@@ -94,6 +95,17 @@ function normalizeCluster(c: ClusterDocument, defaultSchedule: ScheduleSpec): Cl
       : {}),
     rules,
     excludedNamespaces: c.excludedNamespaces ?? [],
+    ...(c.plan ? { plan: normalizePlan(c.plan) } : {}),
+  };
+}
+
+const PLAN_PERIOD_SECONDS = { daily: 86_400, weekly: 7 * 86_400 } as const;
+
+function normalizePlan(p: NonNullable<ClusterDocument['plan']>): PlanNotice {
+  const to = p.to === undefined ? undefined : parseTargetMinor(String(p.to));
+  return {
+    ...(to !== undefined ? { to } : {}),
+    everySeconds: PLAN_PERIOD_SECONDS[p.schedule ?? 'weekly'],
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import type { Severity } from '../rules';
-import { RULES, SEVERITIES } from '../rules';
+import { parseTargetMinor, RULES, SEVERITIES } from '../rules';
 import {
   AMP_URL_FORMAT,
   CLUSTER_NAME_PATTERN,
@@ -226,6 +226,33 @@ const rules = z
     },
   );
 
+/** How often the checker recomputes the upgrade plan (and sends it when it changed). */
+export const PLAN_SCHEDULES = ['daily', 'weekly'] as const;
+
+// YAML reads `to: 1.34` as a number, and `to: 1.30` as 1.3: a number is taken only when its
+// two decimals survive the parse, otherwise the message asks for quotes.
+const planTarget = z.union([z.string(), z.number()]).superRefine((value, ctx) => {
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof value === 'number' && !/^1\.\d{2}$/.test(text)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${text} is ambiguous as a number (YAML reads 1.30 as 1.3); quote the minor: to: "1.30"`,
+    });
+    return;
+  }
+  if (parseTargetMinor(text) === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: `${showValue(value)} is not a Kubernetes minor; write one like to: "1.34"`,
+    });
+});
+
+const plan = strict({
+  // Absent: the next minor, as `skewguard plan` without --to.
+  to: planTarget.optional(),
+  schedule: z.enum(PLAN_SCHEDULES).optional(),
+});
+
 const cluster = strict({
   name: matching(
     CLUSTER_NAME_PATTERN,
@@ -236,6 +263,7 @@ const cluster = strict({
   schedule: schedule.optional(),
   vpc: vpc.optional(),
   rules: rules.optional(),
+  plan: plan.optional(),
   excludedNamespaces: z
     .array(matching(NAMESPACE_PATTERN, 'a Kubernetes namespace name'))
     .optional(),

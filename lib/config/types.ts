@@ -67,6 +67,16 @@ export interface ClusterConfig {
   /** Per-rule overrides keyed by rule id (`forSeconds` parsed from `for`). */
   readonly rules: Readonly<Record<string, RuleOverride>>;
   readonly excludedNamespaces: readonly string[];
+  /** Send the upgrade plan when it changes (config `plan:`). */
+  readonly plan?: PlanNotice;
+}
+
+/** The upgrade plan the checker sends for a cluster: its target and how often it is recomputed. */
+export interface PlanNotice {
+  /** The target minor (1.34 → 34); absent: the next minor. */
+  readonly to?: number;
+  /** Seconds between two plan computations (daily 86400, weekly 604800). */
+  readonly everySeconds: number;
 }
 
 /** An HTTPS endpoint (pager, chat webhook) and what it receives. */

@@ -25,8 +25,10 @@ export function severitiesFrom(min: Severity): Severity[] {
 
 /**
  * An SNS filter policy selecting one audience at some severities. Subscriptions for people
- * (audience `human`) also accept messages without an `audience` attribute: skewguard's own
- * CloudWatch alarms, which cannot carry message attributes.
+ * (audience `human`) also accept messages without an `audience` attribute (skewguard's own
+ * CloudWatch alarms, which cannot carry message attributes) and the upgrade plan at any
+ * severity: a cluster's `plan:` option is the request for it, so a clear plan (info) is not
+ * filtered out by a warning-and-worse email.
  */
 export function filterPolicy(
   audience: Audience,
@@ -34,7 +36,9 @@ export function filterPolicy(
 ): Record<string, unknown> {
   const findings = { audience: [audience], severity: [...severities] };
   if (audience !== 'human') return findings;
-  return { $or: [findings, { audience: [{ exists: false }] }] };
+  return {
+    $or: [findings, { audience: [{ exists: false }] }, { audience: ['human'], status: ['plan'] }],
+  };
 }
 
 /** Conditions admitting CloudWatch only on behalf of this account's alarms in the stack's region. */

@@ -8,8 +8,11 @@ import type { SeverityAttribute } from './routing';
 /** Who a message is for; subscriptions select with a filter policy on the `audience` attribute. */
 export type Audience = 'human' | 'machine' | 'chat';
 
-/** A message's `status` attribute: a transition kind, or `changed` for the human digest. */
-export type MessageStatus = TransitionKind | 'changed';
+/**
+ * A message's `status` attribute: a transition kind, `changed` for the human digest, or `plan`
+ * for the upgrade plan the checker sends when it changes.
+ */
+export type MessageStatus = TransitionKind | 'changed' | 'plan';
 
 /** The SNS message attributes every message carries (docs/architecture.md, "SNS messages"). */
 export interface MessageAttributes {

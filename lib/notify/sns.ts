@@ -145,6 +145,16 @@ export class SnsNotifier implements Notifier {
     return deliveryResult(batch.transitions, 1 + others.length - failures.length, failures);
   }
 
+  /**
+   * Publishes one message outside a batch (the upgrade plan), with the same checks and bounded
+   * retries; throws PublishError when SNS does not take it.
+   */
+  async publishMessage(message: OutboundMessage): Promise<void> {
+    snsAttributes(message.attributes, message.label);
+    const error = await this.send(message);
+    if (error) throw error;
+  }
+
   /** Publishes one message with bounded retries; returns the error instead of throwing. */
   private async send(message: OutboundMessage): Promise<PublishError | undefined> {
     const input = {

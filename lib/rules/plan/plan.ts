@@ -47,6 +47,8 @@ const READINESS_STEP: Partial<Record<string, PlanComponent>> = {
   deprecatedApi: 'api-clients',
 };
 
+const nodeCount = (n: number): string => (n === 1 ? '1 node' : `${n} nodes`);
+
 /** `1.34`, `v1.34` or `34` → 34; undefined for anything else. */
 export function parseTargetMinor(text: string): number | undefined {
   const m = /^v?(?:1\.)?(\d{1,3})$/.exec(text.trim());
@@ -236,8 +238,8 @@ export function planUpgrade(snapshot: ClusterSnapshot, options: PlanOptions): Pl
       if (to - g.minor <= window) continue;
       const what =
         g.component === 'kubelet'
-          ? `kubelet ${v(g.minor)} on ${groupText(g.group)} (${g.nodes.length} nodes)`
-          : `kube-proxy ${v(g.minor)} (${g.nodes.length} nodes)`;
+          ? `kubelet ${v(g.minor)} on ${groupText(g.group)} (${nodeCount(g.nodes.length)})`
+          : `kube-proxy ${v(g.minor)} (${nodeCount(g.nodes.length)})`;
       blockers.push({
         kind: 'skew',
         what: `${what} would be ${to - g.minor} minors behind ${v(to)}; the policy allows ${window}`,

@@ -141,6 +141,39 @@ describe('normalization', () => {
   });
 });
 
+describe('the plan option', () => {
+  it('takes a quoted minor, or a number whose two decimals survive YAML', () => {
+    for (const to of ['1.34', 'v1.34', 1.34]) {
+      const config = parseConfig(validWith('clusters.0.plan', { to, schedule: 'daily' }));
+      expect(config.clusters[0]!.plan).toEqual({ to: 34, everySeconds: 86_400 });
+    }
+  });
+
+  it('defaults to the next minor, worked out weekly', () => {
+    const config = parseConfig(validWith('clusters.0.plan', {}));
+    expect(config.clusters[0]!.plan).toEqual({ everySeconds: 7 * 86_400 });
+    expect(config.clusters[1]!.plan).toBeUndefined();
+  });
+
+  it.each<[unknown, RegExp]>([
+    [
+      1.3,
+      /1\.3 is ambiguous as a number \(YAML reads 1\.30 as 1\.3\); quote the minor: to: "1\.30"/,
+    ],
+    ['latest', /"latest" is not a Kubernetes minor; write one like to: "1\.34"/],
+  ])('refuses to: %p with the fix', (to, message) => {
+    const issues = issuesOf(validWith('clusters.0.plan', { to }));
+    expect(issues).toEqual([expect.objectContaining({ path: 'clusters[0].plan.to' })]);
+    expect(issues[0]!.message).toMatch(message);
+  });
+
+  it('names the schedules it takes', () => {
+    const issues = issuesOf(validWith('clusters.0.plan', { schedule: 'hourly' }));
+    expect(issues[0]).toMatchObject({ path: 'clusters[0].plan.schedule' });
+    expect(issues[0]!.message).toMatch(/"hourly" is not allowed; allowed: daily, weekly/);
+  });
+});
+
 describe('policyFor and findCluster', () => {
   it('builds the rules policy of one cluster', () => {
     const doc = validWith('clusters.1.rules', {

@@ -372,7 +372,7 @@ describe('the topic', () => {
     });
   });
 
-  it('filters email to human messages at the minimum severity and worse, plus the alarms', () => {
+  it('filters email to human messages at the minimum severity and worse, plus the alarms and plans', () => {
     for (const email of ['ops@example.com', 'lead@example.com']) {
       s.template.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'email',
@@ -382,6 +382,7 @@ describe('the topic', () => {
           $or: [
             { audience: ['human'], severity: ['critical', 'warning'] },
             { audience: [{ exists: false }] },
+            { audience: ['human'], status: ['plan'] },
           ],
         },
       });
@@ -404,6 +405,7 @@ describe('the topic', () => {
         $or: [
           { audience: ['human'], severity: ['critical', 'warning', 'info'] },
           { audience: [{ exists: false }] },
+          { audience: ['human'], status: ['plan'] },
         ],
       },
     });

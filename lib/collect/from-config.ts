@@ -9,7 +9,7 @@ import { SourceError } from './errors';
 import type { AwsDeps } from './kubernetes/connect';
 import type { PrometheusAuth } from './prometheus';
 import type { SecretsReader } from './aws/regional-secrets';
-import type { ReadCache } from './read-cache';
+import type { ReadCache } from './source-collector';
 
 /** AWS clients the collectors use; module-scope in the Lambda, fakes in tests. */
 export interface CollectorDeps {

@@ -9,7 +9,7 @@ export const MAX_CACHED_BYTES = 300 * 1024;
 export type CacheWriteProblem = (message: string) => void;
 
 /**
- * A ReadCache (lib/collect/read-cache.ts) over the ledger's store, for one cluster. Expiry is
+ * A ReadCache (lib/collect/source-collector.ts) over the ledger's store, for one cluster. Expiry is
  * checked on read: DynamoDB's TTL deletes items up to days late, and dynalite never does.
  */
 export class LedgerReadCache {

@@ -5,7 +5,7 @@
 import type { ClusterSnapshot, PartStatus, SnapshotPart } from '../../rules/model';
 import type { DeprecatedApiRequest, EksAddon, PlatformSupport } from '../../rules/readiness-model';
 import { SourceError, readFailureOf } from '../errors';
-import type { ReadCache } from '../read-cache';
+import type { ReadCache } from '../source-collector';
 import type { EksApi, EksClusterRef } from './calls';
 import { readAddons } from './addons';
 import { readDeprecationInsights } from './insights';

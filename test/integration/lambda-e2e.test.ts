@@ -18,12 +18,11 @@ import type { Finding } from '../../lib/rules';
 import { incidentKey } from '../../lib/rules';
 import type { Dynalite } from '../support/dynalite';
 import { startDynalite } from '../support/dynalite';
-import { testHandlerContext } from '../support/handler-context';
+import { handlerSuiteHooks, testHandlerContext } from '../support/handler-context';
 import type { KubeApiServer } from '../support/kube-api-server';
 import { startKubeApiServer } from '../support/kube-api-server';
-import type { CapturedOutput, PublishedMessage } from '../support/pipeline';
+import type { PublishedMessage } from '../support/pipeline';
 import {
-  captureOutput,
   LAB,
   labKubeObjects,
   labScenario,
@@ -58,7 +57,6 @@ describeWithPrometheus('Lambda check handler end to end', () => {
   let config: SkewguardConfig;
   /** One more cluster, in a config with a chat webhook subscribed. */
   let chatConfig: SkewguardConfig;
-  let output: CapturedOutput;
 
   beforeAll(async () => {
     // Settle all three before failing, so afterAll can stop whichever did start.
@@ -111,19 +109,9 @@ describeWithPrometheus('Lambda check handler end to end', () => {
     });
   }, 60_000);
 
-  afterAll(async () => {
-    await Promise.all([api?.stop(), prometheus?.stop(), dynamo?.stop()]);
-    sns.restore();
-    secrets.restore();
-  });
-
-  beforeEach(() => {
-    sns.reset();
-    sns.on(PublishCommand).resolves({ MessageId: 'message-id' });
-    output = captureOutput();
-  });
-
-  afterEach(() => output.restore());
+  const suite = handlerSuiteHooks({ sns, secrets }, () =>
+    Promise.all([api?.stop(), prometheus?.stop(), dynamo?.stop()]),
+  );
 
   /** The handler's context for a run at `now`, with module-scope-style clients. */
   function context(now: number, withConfig = config): HandlerContext {
@@ -138,7 +126,7 @@ describeWithPrometheus('Lambda check handler end to end', () => {
 
   /** The value of an EMF metric with the given dimensions, from the captured output. */
   function metric(name: string, dimensions: Record<string, string>): number[] {
-    return output
+    return suite.output
       .records()
       .filter((r) => typeof r['_aws'] === 'object' && name in r)
       .filter((r) => Object.entries(dimensions).every(([k, v]) => r[k] === v))
@@ -329,10 +317,10 @@ describeWithPrometheus('Lambda check handler end to end', () => {
       expect(metric(METRIC_NAMES.checkCompleted, dims)).toEqual([1]);
       expect(metric(METRIC_NAMES.sourceErrors, { ...dims, source: 'prometheus' })).toEqual([0]);
       // Structured logs, and never the token read from Secrets Manager.
-      expect(output.records()).toContainEqual(
+      expect(suite.output.records()).toContainEqual(
         expect.objectContaining({ message: 'check completed', cluster: LAB.cluster, firing: 2 }),
       );
-      expect(output.lines().join('\n')).not.toContain(TOKEN);
+      expect(suite.output.lines().join('\n')).not.toContain(TOKEN);
     });
 
     it('run 3, after the fix: one human message and a resolved machine message per finding', async () => {

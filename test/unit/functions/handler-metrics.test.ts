@@ -23,9 +23,7 @@ import { NOW } from '../../support/evaluate';
 import type { KubeApiServer } from '../../support/kube-api-server';
 import { startKubeApiServer } from '../../support/kube-api-server';
 import { clusterDocuments } from '../../support/kube-objects';
-import type { CapturedOutput } from '../../support/pipeline';
-import { captureOutput } from '../../support/pipeline';
-import { testHandlerContext } from '../../support/handler-context';
+import { handlerSuiteHooks, testHandlerContext } from '../../support/handler-context';
 
 const TOKEN = 'skewguard-reader-token-metrics';
 const TOKEN_ARN =
@@ -60,7 +58,6 @@ describe('check handler metrics', () => {
   let api: KubeApiServer | undefined;
   let dynamo: Dynalite | undefined;
   let config: SkewguardConfig;
-  let output: CapturedOutput;
 
   beforeAll(async () => {
     const started = await Promise.allSettled([
@@ -100,19 +97,9 @@ describe('check handler metrics', () => {
     });
   }, 60_000);
 
-  afterAll(async () => {
-    await Promise.all([api?.stop(), dynamo?.stop()]);
-    sns.restore();
-    secrets.restore();
-  });
-
-  beforeEach(() => {
-    sns.reset();
-    sns.on(PublishCommand).resolves({ MessageId: 'message-id' });
-    output = captureOutput();
-  });
-
-  afterEach(() => output.restore());
+  const suite = handlerSuiteHooks({ sns, secrets }, () =>
+    Promise.all([api?.stop(), dynamo?.stop()]),
+  );
 
   function context(): HandlerContext {
     return testHandlerContext(config, dynamo, NOW);
@@ -120,7 +107,7 @@ describe('check handler metrics', () => {
 
   /** The EMF records that carry metric `name`. */
   function records(name: string): EmfRecord[] {
-    return output
+    return suite.output
       .records()
       .filter((r): r is EmfRecord => typeof r['_aws'] === 'object' && name in r);
   }
@@ -235,7 +222,7 @@ describe('check handler metrics', () => {
 
   /** Log records with `message`. */
   function logs(message: string): Record<string, unknown>[] {
-    return output.records().filter((r) => r['message'] === message);
+    return suite.output.records().filter((r) => r['message'] === message);
   }
 
   it('logs and counts machine messages SNS refused, per cluster and fleet-wide', async () => {

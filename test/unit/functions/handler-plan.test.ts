@@ -13,12 +13,10 @@ import { parseConfig } from '../../../lib/config';
 import type { Dynalite } from '../../support/dynalite';
 import { startDynalite } from '../../support/dynalite';
 import { NOW } from '../../support/evaluate';
-import { testHandlerContext } from '../../support/handler-context';
+import { handlerSuiteHooks, testHandlerContext } from '../../support/handler-context';
 import type { KubeApiServer } from '../../support/kube-api-server';
 import { startKubeApiServer } from '../../support/kube-api-server';
 import { clusterDocuments } from '../../support/kube-objects';
-import type { CapturedOutput } from '../../support/pipeline';
-import { captureOutput } from '../../support/pipeline';
 
 const TOKEN = 'skewguard-reader-token-plan';
 const TOKEN_ARN =
@@ -37,7 +35,6 @@ describe('check handler with plan:', () => {
   let api: KubeApiServer | undefined;
   let dynamo: Dynalite | undefined;
   let config: SkewguardConfig;
-  let output: CapturedOutput;
 
   beforeAll(async () => {
     [api, dynamo] = await Promise.all([
@@ -61,19 +58,9 @@ describe('check handler with plan:', () => {
     });
   }, 60_000);
 
-  afterAll(async () => {
-    await Promise.all([api?.stop(), dynamo?.stop()]);
-    sns.restore();
-    secrets.restore();
-  });
-
-  beforeEach(() => {
-    sns.reset();
-    sns.on(PublishCommand).resolves({ MessageId: 'message-id' });
-    output = captureOutput();
-  });
-
-  afterEach(() => output.restore());
+  const suite = handlerSuiteHooks({ sns, secrets }, () =>
+    Promise.all([api?.stop(), dynamo?.stop()]),
+  );
 
   const plans = (): PublishCommandInput[] =>
     sns
@@ -90,7 +77,7 @@ describe('check handler with plan:', () => {
     expect(first?.Message).toContain(
       '- kubelet 1.27 on node group old (1 node) would be 4 minors behind 1.31; the policy allows 3',
     );
-    expect(output.records().map((r) => r['message'])).toContain('upgrade plan sent');
+    expect(suite.output.records().map((r) => r['message'])).toContain('upgrade plan sent');
 
     sns.resetHistory();
     await handleCheck(

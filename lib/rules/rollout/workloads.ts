@@ -269,8 +269,17 @@ function byRevision(
     );
     return { workload, pods, limitations };
   }
-  const newPods = pods.filter((p) => p.labels[REVISION_HASH_LABEL] === revision);
-  const oldPods = pods.filter((p) => p.labels[REVISION_HASH_LABEL] !== revision);
+  // A pod without the revision label (Prometheus without kube_pod_labels, a hand-made pod) is
+  // neither new nor old: counting it as old would report pods serving the old revision that
+  // may run the new one. The status counts still say how far the update got.
+  const labelled = pods.filter((p) => p.labels[REVISION_HASH_LABEL] !== undefined);
+  const unknown = pods.length - labelled.length;
+  if (unknown > 0)
+    limitations.push(
+      `${unknown} of ${pods.length} pods of ${qualifiedName(workload)} carry no ${REVISION_HASH_LABEL} label, so their revision is unknown${labelled.length === 0 ? '; the updated and current counts come from its status' : ''}`,
+    );
+  const newPods = labelled.filter((p) => p.labels[REVISION_HASH_LABEL] === revision);
+  const oldPods = labelled.filter((p) => p.labels[REVISION_HASH_LABEL] !== revision);
   return {
     workload,
     revision,

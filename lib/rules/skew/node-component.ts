@@ -28,16 +28,23 @@ export function whereToAct(nodes: readonly NodeInfo[]): string {
   return parts.join(' and ');
 }
 
+const MAX_SOURCES_LISTED = 3;
+
 /** Evidence every node-component finding carries. */
 export function nodeGroupDetails(members: readonly ParsedNodeComponent[]): Record<string, unknown> {
   const nodes = members.map((m) => m.node);
+  const sources = unique(members.map((m) => m.ref.source));
   return {
     versions: unique(members.map((m) => patchLabel(m.version))).sort(),
     rawVersions: unique(members.map((m) => m.ref.raw)).sort(),
     nodeCount: nodes.length,
     nodes: nodes.map((n) => n.name).sort(),
     nodeGroups: nodeGroupsOf(nodes),
-    sources: unique(members.map((m) => m.ref.source)).slice(0, 3),
+    // Where the versions were read, a few examples; the count left out keeps the cut visible.
+    sources: sources.slice(0, MAX_SOURCES_LISTED),
+    ...(sources.length > MAX_SOURCES_LISTED
+      ? { sourcesNotListed: sources.length - MAX_SOURCES_LISTED }
+      : {}),
   };
 }
 

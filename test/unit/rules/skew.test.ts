@@ -201,6 +201,23 @@ describe('KubeProxyVersionSkew', () => {
     expect(finding?.summary.includes('Set the kube-proxy')).toBe(!proxy.startsWith('v1.30.'));
   });
 
+  it('lists three of the places the versions were read and counts the rest', () => {
+    const kubelets = Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((n) => [n, 'v1.26.3']));
+    const [finding] = findingsOf(
+      evaluateSpec({ ...api('v1.30.2'), kubelets }),
+      'KubeletVersionSkew',
+    );
+    expect(finding?.details).toMatchObject({
+      nodeCount: 5,
+      sources: [
+        'node a status.nodeInfo.kubeletVersion',
+        'node b status.nodeInfo.kubeletVersion',
+        'node c status.nodeInfo.kubeletVersion',
+      ],
+      sourcesNotListed: 2,
+    });
+  });
+
   it('reads the version from the kube-proxy pod image, never from nodeInfo.kubeProxyVersion', () => {
     // The node factory copies the kubelet version into the deprecated kubeProxyVersion field.
     const findings = findingsOf(

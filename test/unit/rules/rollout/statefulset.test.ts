@@ -185,6 +185,23 @@ describe('StatefulSetUpdateNotRolledOut', () => {
     });
   });
 
+  it('does not count pods without a revision label as old, and says their revision is unknown', () => {
+    // As Prometheus reads them without kube_pod_labels: the pods are there, their labels are not.
+    const pods = postgresPods(3, 2).map((p) => ({ ...p, labels: { app: 'postgres' } }));
+    const snapshot = snapshotWith({ workloads: [rolling({ updatedReplicas: 2 })], pods });
+    const [finding] = findingsOf(StatefulSetUpdateNotRolledOut, snapshot);
+    expect(finding?.summary).toContain('(2 of 3 pods updated)');
+    expect(finding?.summary).toBe(
+      'Rollout of StatefulSet db/postgres to revision postgres-6b7d8c9f5d is not finished (2 of 3 pods updated): the cause is unknown (3 of 3 pods of db/postgres carry no controller-revision-hash label, so their revision is unknown; the updated and current counts come from its status; no pod reports an image, config, crash or scheduling error).',
+    );
+    expect(finding?.details['cause']).toMatchObject({
+      limitations: [
+        '3 of 3 pods of db/postgres carry no controller-revision-hash label, so their revision is unknown; the updated and current counts come from its status',
+        'no pod reports an image, config, crash or scheduling error',
+      ],
+    });
+  });
+
   it('counts waiting pods from the status when pods were not collected', () => {
     const snapshot = snapshotWith({
       workloads: [rolling({ updateStrategy: 'OnDelete', updatedReplicas: 1 })],

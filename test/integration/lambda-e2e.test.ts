@@ -239,7 +239,13 @@ describeWithPrometheus('Lambda check handler end to end', () => {
       expect(items.find((i) => i.ruleId === 'DeploymentGenerationMismatch')?.since).toBe(
         iso(LAB.generationChangedAt),
       );
-      expect(items.find((i) => i.ruleId === 'KubeletVersionSkew')?.since).toBeUndefined();
+      // It dates the kubelet skew too, from the canary's join: no earlier (never a `for` cut
+      // short), within one step of the history query that also serves the 24 h mismatch.
+      const kubeletSince = Date.parse(
+        items.find((i) => i.ruleId === 'KubeletVersionSkew')?.since ?? 'not dated',
+      );
+      expect(kubeletSince).toBeGreaterThanOrEqual(LAB.canaryJoinedAt);
+      expect(kubeletSince).toBeLessThan(LAB.canaryJoinedAt + 10 * 60_000);
     });
 
     it('run 2, past every `for`: one human message and one machine message per firing finding', async () => {
@@ -295,7 +301,7 @@ describeWithPrometheus('Lambda check handler end to end', () => {
         details: expect.objectContaining({ nodes: ['ip-10-0-3-1'] }),
         firstSeen: iso(RUN_1),
       });
-      expect(kubelet).not.toHaveProperty('since');
+      expect(Date.parse(String(kubelet?.['since']))).toBeGreaterThanOrEqual(LAB.canaryJoinedAt);
       const firingKeys = (await ledgerItems(LAB.cluster))
         .filter((i) => i.status === 'firing')
         .map((i) => i.sk);

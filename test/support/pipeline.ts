@@ -279,8 +279,9 @@ export function captureOutput(): CapturedOutput {
 /**
  * Timeline of the lab cluster (2026-11-21, UTC). Prometheus holds 10:00–12:00 at 1-minute steps;
  * the Lambda runs are placed inside that window:
+ * - 11:25 the canary node ip-10-0-3-1 joins, on kubelet 1.31: newer than the 1.30 apiserver.
  * - 11:26 shop/web is changed to generation 2; its controller does not observe it.
- * - 11:30 run 1. The canary node ip-10-0-3-1 runs kubelet 1.31, newer than the 1.30 apiserver.
+ * - 11:30 run 1: both conditions hold, for less than their `for` (the history dates them).
  * - 11:41 run 2, past every `for` (10 minutes).
  * - 11:43 fixed: the controller observes generation 2, the canary node is removed.
  * - 11:50 run 3, 7 minutes later: beyond Prometheus' 5-minute lookback, so the node is gone there too.
@@ -293,6 +294,7 @@ export const LAB = {
   kubelet: 'v1.30.4-eks-036c24b',
   canaryKubelet: 'v1.31.1-eks-1b3e656',
   kubeProxyImage: 'v1.30.4-minimal-eksbuild.1',
+  canaryJoinedAt: Date.parse('2026-11-21T11:25:00Z'),
   generationChangedAt: Date.parse('2026-11-21T11:26:00Z'),
   runs: [
     Date.parse('2026-11-21T11:30:00Z'),
@@ -371,15 +373,20 @@ export function labScenario(): Scenario {
   const c = cluster(LAB.cluster);
   c.apiserver('10.0.0.1', LAB.apiserver);
   for (const n of STABLE_NODES) c.node(n.name, n.ip, LAB.kubelet, LAB.apiserver);
-  canaryNode(data, LAB.cluster, offsetOf(LAB.fixedAt));
+  canaryNode(data, LAB.cluster, offsetOf(LAB.canaryJoinedAt), offsetOf(LAB.fixedAt));
   c.healthyBaseline(STABLE_NODES[0]?.name ?? 'ip-10-0-1-1');
   webDeployment(c);
   return data;
 }
 
-/** The canary node's series, gone after `untilOffset` (the last sample is at it). */
-function canaryNode(data: Scenario, clusterName: string, untilOffset: number): void {
-  const live = constant(1).absentAfter(untilOffset);
+/** The canary node's series from `fromOffset`, gone after `untilOffset` (the last sample is at it). */
+function canaryNode(
+  data: Scenario,
+  clusterName: string,
+  fromOffset: number,
+  untilOffset: number,
+): void {
+  const live = constant(1).from(fromOffset).absentAfter(untilOffset);
   const base = { cluster: clusterName };
   data.series(
     'kube_node_info',

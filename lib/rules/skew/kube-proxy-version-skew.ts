@@ -9,6 +9,7 @@ import { groupBy, listNames } from '../text';
 import { apiserverBoundsMissing, inventory } from './inventory';
 import type { NodeSkewProblem } from './node-component';
 import { howManyRun, nodeGroupDetails, oldestAllowedMinor, whereToAct } from './node-component';
+import { bothRanSince, earliestSince } from './history';
 import { nodeSkewResolved } from './node-skew-resolved';
 
 /** Every kube-proxy is no newer than the oldest kube-apiserver, within the window behind the newest, and within the window of its node's kubelet. */
@@ -20,6 +21,8 @@ export const KubeProxyVersionSkew = defineRule({
   category: 'skew',
   severity: 'critical',
   forSeconds: 0,
+  // With a `for` configured, Prometheus' version history dates the skew (0 by default: fires at once).
+  dates: 'versions',
   needs: ['apiserver', 'nodes', 'kubeProxy'],
   resolved: (last) => nodeSkewResolved('kube-proxy', last),
   materialKeys: ['problems', 'apiserverMin', 'apiserverMax', 'nodeGroups'],
@@ -36,14 +39,21 @@ export const KubeProxyVersionSkew = defineRule({
       const label = `1.${minor}`;
       const problems: NodeSkewProblem[] = [];
       const sentences: string[] = [];
+      // When each problem began: since this minor and the version it is measured against both ran.
+      const history = snapshot.versionHistory;
+      const starts: (string | undefined)[] = [];
+      const ranWith = (key: 'apiserverMinors' | 'componentMinors', other: string) =>
+        bothRanSince(history?.componentMinors, label, history?.[key], other);
       if (minor > aMin) {
         problems.push('newerThanApiserver');
+        starts.push(ranWith('apiserverMinors', `1.${aMin}`));
         sentences.push(
           `newer than the oldest kube-apiserver 1.${aMin} (kube-proxy must never be newer)`,
         );
       }
       if (aMax - minor > window) {
         problems.push('tooOld');
+        starts.push(ranWith('apiserverMinors', `1.${aMax}`));
         sentences.push(
           `${aMax - minor} minors behind kube-apiserver 1.${aMax}; the policy allows ${window}`,
         );
@@ -57,6 +67,8 @@ export const KubeProxyVersionSkew = defineRule({
         const kubeletMinors = [
           ...new Set(farFromKubelet.map((m) => `1.${kubeletByNode.get(m.node.name) ?? '?'}`)),
         ];
+        for (const kubeletMinor of kubeletMinors)
+          starts.push(ranWith('componentMinors', kubeletMinor));
         sentences.push(
           `more than ${window} minors from the kubelet on ${farFromKubelet.length === members.length ? 'its node' : `${farFromKubelet.length} of these nodes`} (kubelet ${listNames(kubeletMinors)})`,
         );
@@ -102,6 +114,7 @@ export const KubeProxyVersionSkew = defineRule({
           where: whereToAct(nodes),
           ...nodeGroupDetails(members),
         },
+        ...earliestSince(starts),
       });
     }
     return findings;

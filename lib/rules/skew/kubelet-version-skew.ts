@@ -10,6 +10,7 @@ import { apiserverBoundsMissing, inventory } from './inventory';
 import { nextUpgradeBlockers } from './next-upgrade-blocked';
 import { howManyRun, nodeGroupDetails, oldestAllowedMinor, whereToAct } from './node-component';
 import { nodeSkewResolved } from './node-skew-resolved';
+import { bothRanSince, earliestSince } from './history';
 
 /** Every kubelet is no newer than the oldest kube-apiserver and within the policy's window behind the newest. */
 export const KubeletVersionSkew = defineRule({
@@ -20,6 +21,8 @@ export const KubeletVersionSkew = defineRule({
   category: 'skew',
   severity: 'critical',
   forSeconds: 0,
+  // With a `for` configured, Prometheus' version history dates the skew (0 by default: fires at once).
+  dates: 'versions',
   needs: ['apiserver', 'nodes'],
   resolved: (last) => nodeSkewResolved('kubelet', last),
   materialKeys: ['problem', 'apiserverMin', 'apiserverMax', 'nodeGroups'],
@@ -39,6 +42,12 @@ export const KubeletVersionSkew = defineRule({
       const behind = aMax - minor;
       const label = `1.${minor}`;
       const nodes = members.map((m) => m.node);
+      const history = snapshot.versionHistory;
+      // Since this minor and the apiserver minor it is measured against both ran.
+      const since = (apiserver: number) =>
+        earliestSince([
+          bothRanSince(history?.componentMinors, label, history?.apiserverMinors, `1.${apiserver}`),
+        ]);
       const common = {
         component: 'kubelet',
         minor: label,
@@ -67,6 +76,7 @@ export const KubeletVersionSkew = defineRule({
             `${howManyRun(nodes.length, 'kubelet', label)}, newer than the oldest kube-apiserver 1.${aMin}; ` +
             `a kubelet must never be newer than kube-apiserver. ${fix}`,
           details: { ...common, problem: 'newerThanApiserver' },
+          ...since(aMin),
         });
       } else if (behind > window) {
         const target = oldestAllowedMinor(aMax);
@@ -77,6 +87,7 @@ export const KubeletVersionSkew = defineRule({
             `the policy allows ${window}. Upgrade ${whereToAct(nodes)} to at least 1.${target}` +
             `${target < aMin ? ` (1.${aMin} matches the control plane)` : ''}.`,
           details: { ...common, problem: 'tooOld', upgradeToAtLeast: `1.${target}` },
+          ...since(aMax),
         });
       }
     }

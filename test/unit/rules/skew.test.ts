@@ -400,3 +400,53 @@ describe('VersionUnparseable', () => {
     expect(findingsOf(ev, 'VersionUnparseable')[0]?.details['component']).toBe('kube-apiserver');
   });
 });
+
+describe('kubelet and kube-proxy skew dated from the version history', () => {
+  const withHistory = (spec: ClusterSpec, history: Record<string, unknown>) => ({
+    ...snapshotOf(clusterDocuments(spec)),
+    versionHistory: history,
+  });
+  const AT = {
+    apiserver130: '2026-11-21T08:00:00.000Z',
+    minor126: '2026-11-20T00:00:00.000Z',
+    minor131: '2026-11-21T11:25:00.000Z',
+  };
+
+  it('dates a kubelet skew from the later of the two minors that make it', () => {
+    const snapshot = withHistory(
+      { ...api('v1.30.2'), kubelets: { old: 'v1.26.3', canary: 'v1.31.0' } },
+      {
+        apiserverMinors: { '1.30': AT.apiserver130 },
+        componentMinors: { '1.30': AT.apiserver130, '1.26': AT.minor126, '1.31': AT.minor131 },
+      },
+    );
+    const findings = findingsOf(evaluate(snapshot, DEFAULT_POLICY, NOW), 'KubeletVersionSkew');
+    expect(findings.map((f) => [f.details['problem'], f.since])).toEqual([
+      ['tooOld', AT.apiserver130],
+      ['newerThanApiserver', AT.minor131],
+    ]);
+  });
+
+  it('leaves the skew undated when either minor has no unbroken run in the window', () => {
+    const snapshot = withHistory(
+      { ...api('v1.30.2'), kubelets: { old: 'v1.26.3' }, kubeProxies: { old: 'v1.26.0' } },
+      { apiserverMinors: { '1.30': AT.apiserver130 }, componentMinors: {} },
+    );
+    const evaluation = evaluate(snapshot, DEFAULT_POLICY, NOW);
+    for (const id of ['KubeletVersionSkew', 'KubeProxyVersionSkew'])
+      expect(findingsOf(evaluation, id).map((f) => f.since)).toEqual([undefined]);
+  });
+
+  it('dates a kube-proxy skew from its earliest dated problem', () => {
+    const snapshot = withHistory(
+      { ...api('v1.30.2'), kubelets: { n: 'v1.30.1' }, kubeProxies: { n: 'v1.26.0' } },
+      {
+        apiserverMinors: { '1.30': AT.apiserver130 },
+        componentMinors: { '1.30': AT.apiserver130, '1.26': AT.minor126 },
+      },
+    );
+    const [finding] = findingsOf(evaluate(snapshot, DEFAULT_POLICY, NOW), 'KubeProxyVersionSkew');
+    expect(finding?.details['problems']).toEqual(['tooOld', 'tooFarFromKubelet']);
+    expect(finding?.since).toBe(AT.apiserver130);
+  });
+});

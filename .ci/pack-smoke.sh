@@ -62,6 +62,18 @@ diff -u "$work/explain.clone" "$work/explain.packed" || fail "packed explain dif
 version=$(node -p "require('$repo/package.json').version")
 [ "$(cat "$work/version.packed")" = "$version" ] || fail "packed --version printed $(cat "$work/version.packed"), not $version"
 
+# The AWS SDK's Node < 22 warning stays out of the output. A role profile makes the SigV4 signer
+# build an STS client (which is when the SDK warns); STS at a closed port fails that at once.
+printf '[profile src]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = example\n[profile role]\nrole_arn = arn:aws:iam::123456789012:role/example\nsource_profile = src\nregion = eu-west-1\n' >"$work/aws-config"
+amp=https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1234abcd/
+code=0
+AWS_CONFIG_FILE=$work/aws-config AWS_SHARED_CREDENTIALS_FILE=$work/none AWS_PROFILE=role \
+  AWS_ENDPOINT_URL_STS=http://127.0.0.1:1 timeout 60 \
+  npx --no-install skewguard check --prometheus-url "$amp" --cluster x >/dev/null 2>"$work/amp.err" || code=$?
+[ "$code" = 2 ] || fail "the SigV4 check without reachable STS exited $code, not 2: $(cat "$work/amp.err")"
+grep -q 'no usable AWS credentials' "$work/amp.err" || fail "the SigV4 check did not reach the signer: $(cat "$work/amp.err")"
+if grep -q NodeVersionSupportWarning "$work/amp.err"; then fail "the AWS SDK's Node.js warning reached stderr"; fi
+
 # Startup, for the log: the installed bin's --version against bare node (10 runs each).
 per_run() {
   local t0

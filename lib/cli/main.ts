@@ -23,7 +23,7 @@ export { EXIT } from './exit';
 
 /**
  * The package root (package.json, docs/runbooks): the nearest folder up with a package.json, so
- * the TypeScript in lib/cli and the bundle in dist/bin both find it.
+ * the TypeScript in lib/cli and the bundle in dist/ both find it.
  */
 function packageRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {

@@ -13,6 +13,7 @@ export default tseslint.config(
       '**/*.cjs',
       '**/*.mjs',
       'bench/out/**',
+      'dist/**',
       '.tmp/**',
     ],
   },

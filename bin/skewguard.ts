@@ -1,6 +1,11 @@
 /** The `skewguard` CLI entry: runCli with the process's stdout, stderr, clock and exit code. */
 import { runCli } from '../lib/cli/main';
 
+// The AWS SDK warns on Node.js 20 (a "NodeVersionSupportWarning" on stderr) whenever it builds a
+// client; skewguard supports Node.js 20.19, so that notice is noise in CLI output. Read when a
+// client is built, not when the SDK loads, so setting it here is in time; an explicit value wins.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 // The CLI entry: real stdout/stderr and clock; all logic lives in lib/cli for tests.
 void runCli(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),

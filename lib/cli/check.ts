@@ -11,7 +11,9 @@ import type * as KubernetesModuleNs from '../collect/kubernetes';
 import type * as PrometheusModuleNs from '../collect/prometheus';
 import type { KubeObjects } from '../collect/kube-objects';
 import { isUrlOf, loadConfig, policyFor } from '../config';
-import { Ledger, MemoryLedgerStore } from '../ledger';
+// The two modules, not the index: that also exports the DynamoDB store and its AWS SDK client.
+import { Ledger } from '../ledger/ledger';
+import { MemoryLedgerStore } from '../ledger/memory';
 import type { Notifier } from '../notify/publisher';
 import { deliveryResult } from '../notify/publisher';
 import type { CheckReport } from './report';
@@ -24,6 +26,7 @@ import type { Policy, Severity } from '../rules';
 import { DEFAULT_POLICY, forWindowsOf, severityRank } from '../rules';
 import { snapshotPathProblem, snapshotWriteFailure } from './snapshot-path';
 import { partialFailureWarnings } from './warnings';
+import { EXIT, UsageError } from './exit';
 
 /** Where the CLI writes; tests pass buffers. */
 export interface CliIo {
@@ -42,14 +45,7 @@ export interface CliIo {
   readonly kubectl?: () => Promise<LocalKubectl>;
 }
 
-/**
- * Exit codes (docs/architecture.md, "CLI JSON"): 0 clean, 1 findings at/above --fail-on, 2 usage
- * or input error, 3 rules not checked for a missing input or failed read (--fail-on-skipped).
- */
-export const EXIT = { ok: 0, findings: 1, error: 2, notChecked: 3 } as const;
-
-/** A usage problem the user fixes by changing the command line (exit 2). */
-export class UsageError extends Error {}
+export { EXIT, UsageError } from './exit';
 
 /** Options of `skewguard check`. */
 export interface CheckOptions {

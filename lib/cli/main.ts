@@ -1,23 +1,47 @@
 /** The CLI on commander: the `check`, `plan`, `rules` and `explain` commands, errors as exit codes. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+// Single modules, not the folders' indexes, and check/plan loaded by their commands: yaml, zod
+// and the AWS SDK then load only for the command that reads input, so --version stays quick.
 import { SourceError } from '../collect/errors';
-import { DEFAULT_MAX_INPUT_MB } from '../collect/files';
-import { ConfigError, unknownRuleIdMessage } from '../config';
+import { DEFAULT_MAX_INPUT_MB } from '../collect/files/bounded-read';
+import { ConfigError } from '../config/errors';
 import { findRule, formatDuration, RULES } from '../rules';
+import type * as CheckModuleNs from './check';
 import type { CheckOptions, CliIo } from './check';
-import { check, EXIT, UsageError } from './check';
+import type * as ConfigModuleNs from '../config';
+import { EXIT, UsageError } from './exit';
+import type * as PlanModuleNs from './plan';
 import type { PlanCliOptions } from './plan';
-import { plan } from './plan';
 import { renderMarkdownForTerminal } from './markdown';
 import { terminalStyle } from './terminal';
 
 export type { CliIo } from './check';
-export { EXIT } from './check';
+export { EXIT } from './exit';
 
-const ROOT = join(__dirname, '..', '..');
+/**
+ * The package root (package.json, docs/runbooks): the nearest folder up with a package.json, so
+ * the TypeScript in lib/cli and the bundle in dist/ both find it.
+ */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return join(__dirname, '..', '..');
+  }
+}
+
+const ROOT = packageRoot(__dirname);
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+// require, not import(): tsx's CommonJS hook would hand import() to Node's ESM loader, which
+// resolves no .ts file; a literal require is also what the esbuild bundle inlines.
+const checkModule = (): typeof CheckModuleNs => require('./check') as typeof CheckModuleNs;
+const planModule = (): typeof PlanModuleNs => require('./plan') as typeof PlanModuleNs;
+// The config index (zod) only for an unknown rule id: the hint shares the config's wording.
+const configModule = (): typeof ConfigModuleNs => require('../config') as typeof ConfigModuleNs;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The installed version, for `skewguard --version` and bug reports. */
 function packageVersion(): string {
@@ -88,7 +112,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           `unexpected argument ${JSON.stringify(unexpected[0])}: pass input files with --from-file ${unexpected[0] ?? ''} (repeatable), or a live cluster with --context; run \`skewguard check --help\` for usage`,
         );
       }
-      exitCode = await check(opts, io);
+      exitCode = await checkModule().check(opts, io);
     });
 
   withSourceOptions(
@@ -126,7 +150,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           `unexpected argument ${JSON.stringify(unexpected[0])}: pass the target with --to ${unexpected[0] ?? ''}, input files with --from-file; run \`skewguard plan --help\` for usage`,
         );
       }
-      exitCode = await plan(opts, io);
+      exitCode = await planModule().plan(opts, io);
     });
 
   program
@@ -279,7 +303,7 @@ export function renderRules(): string {
 async function explain(ruleId: string): Promise<string> {
   const rule = findRule(ruleId) ?? RULES.find((r) => r.id.toLowerCase() === ruleId.toLowerCase());
   if (!rule) {
-    throw new UsageError(unknownRuleIdMessage(ruleId));
+    throw new UsageError(configModule().unknownRuleIdMessage(ruleId));
   }
   const path = join(ROOT, 'docs', 'runbooks', rule.runbook);
   try {

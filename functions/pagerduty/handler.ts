@@ -1,7 +1,6 @@
 /** The PagerDuty forwarder's handler: each SNS record's machine message becomes one Events API v2 event. */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import {
   MachineMessageError,
   parseMachineNotification,
@@ -17,12 +16,19 @@ export interface SnsRecordsEvent {
   }[];
 }
 
+/** The log calls the handler makes; Powertools' Logger has them. */
+export interface ForwarderLogger {
+  info(message: string, extra: Record<string, unknown>): void;
+  warn(message: string, extra: Record<string, unknown>): void;
+  error(message: string, extra: Record<string, unknown>): void;
+}
+
 /** What the handler needs; built once per container in index.ts. */
 export interface ForwarderContext {
   /** The routing key, read once per container (see {@link cachedRoutingKey}). */
   readonly routingKey: () => Promise<string>;
   readonly eventsUrl: string;
-  readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  readonly logger: ForwarderLogger;
   readonly policy?: RetryPolicy;
   readonly sleep?: PostOptions['sleep'];
 }

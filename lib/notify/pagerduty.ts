@@ -119,7 +119,9 @@ export function toPagerDutyEvent(n: MachineNotification, routingKey: string): Pa
       class: n.ruleId,
       custom_details: customDetails(n),
     },
-    ...(isHttpUrl(n.runbookUrl) ? { links: [{ href: n.runbookUrl, text: `Runbook: ${n.ruleId}` }] } : {}),
+    ...(isHttpUrl(n.runbookUrl)
+      ? { links: [{ href: n.runbookUrl, text: `Runbook: ${n.ruleId}` }] }
+      : {}),
   };
 }
 

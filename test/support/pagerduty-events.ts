@@ -45,7 +45,8 @@ function problemsOf(event: Record<string, unknown>, routingKey: string): string[
   if (action === 'trigger') {
     const payload = event['payload'] as Record<string, unknown> | undefined;
     const summary = payload?.['summary'];
-    if (typeof summary !== 'string' || summary === '') problems.push("'payload.summary' is missing");
+    if (typeof summary !== 'string' || summary === '')
+      problems.push("'payload.summary' is missing");
     else if (summary.length > 1024) problems.push("'payload.summary' is too long");
     if (typeof payload?.['source'] !== 'string') problems.push("'payload.source' is missing");
     if (!SEVERITIES.includes(payload?.['severity'] as string))

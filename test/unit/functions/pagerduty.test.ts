@@ -11,7 +11,8 @@ import { startFakeEventsApi } from '../../support/pagerduty-events';
 import { CLUSTER, RUN_AT, transition } from '../notify/build';
 
 const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdef012345';
-const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:skewguard/pagerduty-AbCdEf';
+const SECRET_ARN =
+  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:skewguard/pagerduty-AbCdEf';
 /** Bounded and fast: the retries of these tests wait milliseconds, not seconds. */
 const FAST = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, requestTimeoutMs: 2_000 };
 
@@ -29,7 +30,10 @@ function recordingLogger() {
 }
 
 /** The SNS event of one machine message, as SNS hands it to a Lambda subscriber. */
-function snsEvent(kind: 'firing' | 'repeat' | 'resolved', messageId = `m-${kind}`): SnsRecordsEvent {
+function snsEvent(
+  kind: 'firing' | 'repeat' | 'resolved',
+  messageId = `m-${kind}`,
+): SnsRecordsEvent {
   const t = transition(kind, { ruleId: 'KubeletVersionSkew', severity: 'critical' });
   return {
     Records: [{ Sns: { MessageId: messageId, Message: renderMachine(t, CLUSTER, RUN_AT).body } }],
@@ -42,7 +46,9 @@ let ctx: ForwarderContext;
 
 beforeEach(async () => {
   secrets.reset();
-  secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: `${ROUTING_KEY}\n` });
+  secrets
+    .on(GetSecretValueCommand, { SecretId: SECRET_ARN })
+    .resolves({ SecretString: `${ROUTING_KEY}\n` });
   api = await startFakeEventsApi(ROUTING_KEY);
   log = recordingLogger();
   ctx = {
@@ -61,7 +67,10 @@ afterEach(async () => {
 
 describe('the PagerDuty forwarder', () => {
   it('triggers an incident for a firing message, with the payload PagerDuty shows', async () => {
-    await expect(handleSnsEvent(snsEvent('firing'), ctx)).resolves.toEqual({ forwarded: 1, failed: 0 });
+    await expect(handleSnsEvent(snsEvent('firing'), ctx)).resolves.toEqual({
+      forwarded: 1,
+      failed: 0,
+    });
     const t = transition('firing', { ruleId: 'KubeletVersionSkew', severity: 'critical' });
     expect(api.received).toEqual([
       {
@@ -118,8 +127,17 @@ describe('the PagerDuty forwarder', () => {
   });
 
   it('retries a 429 and succeeds on the next attempt', async () => {
-    api.forced.push({ status: 429, body: { status: 'throttle event', message: 'Requests for this service are arriving too quickly.' } });
-    await expect(handleSnsEvent(snsEvent('firing'), ctx)).resolves.toEqual({ forwarded: 1, failed: 0 });
+    api.forced.push({
+      status: 429,
+      body: {
+        status: 'throttle event',
+        message: 'Requests for this service are arriving too quickly.',
+      },
+    });
+    await expect(handleSnsEvent(snsEvent('firing'), ctx)).resolves.toEqual({
+      forwarded: 1,
+      failed: 0,
+    });
     expect(api.received).toHaveLength(2);
     expect(api.incidents).toHaveLength(1);
     expect(log.lines.map((l) => `${l.level} ${l.message}`)).toEqual([
@@ -150,7 +168,11 @@ describe('the PagerDuty forwarder', () => {
         extra: expect.objectContaining({
           attempt: 1,
           dedupKey: expect.any(String),
-          pagerDuty: { status: 400, message: 'Event object is invalid', errors: ['Invalid routing key'] },
+          pagerDuty: {
+            status: 400,
+            message: 'Event object is invalid',
+            errors: ['Invalid routing key'],
+          },
         }),
       },
     ]);
@@ -160,7 +182,9 @@ describe('the PagerDuty forwarder', () => {
   it('forwards the other records of an event and fails it for the one that failed', async () => {
     const garbage = { Sns: { MessageId: 'm-garbage', Message: '{"version":1,"status":"plan"}' } };
     const event = { Records: [...snsEvent('firing').Records!, garbage] };
-    await expect(handleSnsEvent(event, ctx)).rejects.toThrow(/m-garbage: not a skewguard machine message/);
+    await expect(handleSnsEvent(event, ctx)).rejects.toThrow(
+      /m-garbage: not a skewguard machine message/,
+    );
     expect(api.incidents).toHaveLength(1);
   });
 
@@ -168,7 +192,9 @@ describe('the PagerDuty forwarder', () => {
     const url = api.url;
     await api.close();
     const down = { ...ctx, eventsUrl: url };
-    await expect(handleSnsEvent(snsEvent('firing'), down)).rejects.toThrow(/gave up after 3 attempts, last answer none/);
+    await expect(handleSnsEvent(snsEvent('firing'), down)).rejects.toThrow(
+      /gave up after 3 attempts, last answer none/,
+    );
     api = await startFakeEventsApi(ROUTING_KEY);
   });
 
@@ -180,11 +206,19 @@ describe('the PagerDuty forwarder', () => {
 
   it('reads the key again after a failed read, naming the secret', async () => {
     secrets.reset();
-    secrets.on(GetSecretValueCommand).rejectsOnce(Object.assign(new Error('denied'), { name: 'AccessDeniedException' })).resolves({ SecretString: ROUTING_KEY });
+    secrets
+      .on(GetSecretValueCommand)
+      .rejectsOnce(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }))
+      .resolves({ SecretString: ROUTING_KEY });
     await expect(handleSnsEvent(snsEvent('firing'), ctx)).rejects.toThrow(
-      new RegExp(`reading the PagerDuty routing key from ${SECRET_ARN} failed \\(AccessDeniedException`),
+      new RegExp(
+        `reading the PagerDuty routing key from ${SECRET_ARN} failed \\(AccessDeniedException`,
+      ),
     );
-    await expect(handleSnsEvent(snsEvent('firing'), ctx)).resolves.toEqual({ forwarded: 1, failed: 0 });
+    await expect(handleSnsEvent(snsEvent('firing'), ctx)).resolves.toEqual({
+      forwarded: 1,
+      failed: 0,
+    });
   });
 });
 
@@ -208,7 +242,11 @@ describe('the forwarder entry', () => {
   });
 
   it('reads the secret in its ARN\u2019s region, posts to PagerDuty unless overridden, and builds its context once', async () => {
-    process.env = { ...saved, AWS_REGION: 'us-east-1', [PAGERDUTY_ENV.routingKeySecretArn]: SECRET_ARN };
+    process.env = {
+      ...saved,
+      AWS_REGION: 'us-east-1',
+      [PAGERDUTY_ENV.routingKeySecretArn]: SECRET_ARN,
+    };
     const { forwarderContext } = await import('../../../functions/pagerduty/index');
     const context = forwarderContext();
     expect(context.eventsUrl).toBe('https://events.pagerduty.com/v2/enqueue');
@@ -218,9 +256,10 @@ describe('the forwarder entry', () => {
   });
 
   it('fails fast, naming the variable, outside the stack', async () => {
-    process.env = { ...saved };
-    delete process.env[PAGERDUTY_ENV.routingKeySecretArn];
+    process.env = { ...saved, [PAGERDUTY_ENV.routingKeySecretArn]: '' };
     const { handler } = await import('../../../functions/pagerduty/index');
-    await expect(handler({ Records: [] })).rejects.toThrow(/PAGERDUTY_ROUTING_KEY_SECRET_ARN is not set/);
+    await expect(handler({ Records: [] })).rejects.toThrow(
+      /PAGERDUTY_ROUTING_KEY_SECRET_ARN is not set/,
+    );
   });
 });

@@ -33,8 +33,7 @@ function statements(s: Synthesized): Statement[] {
   );
 }
 
-const actionsOf = (st: Statement): string[] =>
-  Array.isArray(st.Action) ? st.Action : [st.Action];
+const actionsOf = (st: Statement): string[] => (Array.isArray(st.Action) ? st.Action : [st.Action]);
 const resourcesOf = (st: Statement): unknown[] =>
   Array.isArray(st.Resource) ? st.Resource : [st.Resource];
 
@@ -64,7 +63,9 @@ describe('with notifications.pagerDuty', () => {
       Environment: {
         Variables: Match.objectLike({ [PAGERDUTY_ENV.routingKeySecretArn]: ROUTING_KEY_ARN }),
       },
-      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('PagerDuty'), 'Arn'] } },
+      DeadLetterConfig: {
+        TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('PagerDuty'), 'Arn'] },
+      },
     });
     // A refused event would only be refused again: no Lambda retries, the DLQ takes it.
     s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
@@ -95,7 +96,12 @@ describe('with notifications.pagerDuty', () => {
   it('grants secretsmanager:GetSecretValue on the routing key ARN only, to the forwarder only', () => {
     const reading = statements(s).filter((st) => resourcesOf(st).includes(ROUTING_KEY_ARN));
     expect(reading).toEqual([
-      { Sid: 'ReadPagerDutyRoutingKey', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: ROUTING_KEY_ARN },
+      {
+        Sid: 'ReadPagerDutyRoutingKey',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: ROUTING_KEY_ARN,
+      },
     ]);
     const forwarderPolicies = s.template.findResources('AWS::IAM::Policy', {
       Properties: { Roles: [{ Ref: Match.stringLikeRegexp('PagerDutyRole') }] },

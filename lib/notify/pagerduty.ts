@@ -7,7 +7,7 @@ import type { Severity } from '../rules/model';
 import { SEVERITIES } from '../rules/model';
 import { clip } from '../util/fit-details';
 import type { MachineNotification } from './machine';
-import { subjectText } from './text';
+import { subjectText } from './subject-text';
 
 /** Where events are posted (US service region; the EU region has its own host). */
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';

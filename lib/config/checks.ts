@@ -175,6 +175,7 @@ function checkNotifications(notifications: Obj): RawIssue[] {
         'applies only with topicArn (the key of an existing topic); the topic skewguard creates has its own key',
     });
   }
+  issues.push(...checkPagerDutyEndpoints(notifications['https']));
   issues.push(...duplicates(notifications['emails'], ['notifications', 'emails'], (e) => e));
   issues.push(
     ...duplicates(
@@ -185,6 +186,28 @@ function checkNotifications(notifications: Obj): RawIssue[] {
     ),
   );
   return issues;
+}
+
+/** Hosts of PagerDuty's Events API (US and EU service regions). */
+const PAGERDUTY_EVENTS_HOSTS = ['events.pagerduty.com', 'events.eu.pagerduty.com'];
+
+/**
+ * SNS posts its own envelope (and a subscription confirmation) to an HTTPS endpoint, which the
+ * Events API rejects as an invalid event: nothing would ever page. The forwarder speaks its shape.
+ */
+function checkPagerDutyEndpoints(list: unknown): RawIssue[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((entry, i): RawIssue[] => {
+    const url = isObject(entry) ? entry['url'] : undefined;
+    if (typeof url !== 'string' || !URL.canParse(url)) return [];
+    if (!PAGERDUTY_EVENTS_HOSTS.includes(new URL(url).hostname.toLowerCase())) return [];
+    return [
+      {
+        path: ['notifications', 'https', i, 'url'],
+        message: `${showValue(url)} is PagerDuty's Events API, which cannot take SNS deliveries (it rejects SNS's envelope); remove this entry and use notifications.pagerDuty: {routingKeySecretArn, severities} instead`,
+      },
+    ];
+  });
 }
 
 function duplicates(

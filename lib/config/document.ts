@@ -31,6 +31,14 @@ export function toConfigDocument(config: SkewguardConfig): ConfigDocument {
       })),
       ...(n.topicArn ? { topicArn: n.topicArn } : {}),
       ...(n.topicKeyArn ? { topicKeyArn: n.topicKeyArn } : {}),
+      ...(n.pagerDuty
+        ? {
+            pagerDuty: {
+              routingKeySecretArn: n.pagerDuty.routingKeySecretArn,
+              severities: [...n.pagerDuty.severities],
+            },
+          }
+        : {}),
     },
     clusters: config.clusters.map((c) => clusterDocument(c, d.schedule.expression)),
   };

@@ -52,6 +52,14 @@ export function normalize(doc: ConfigDocument): SkewguardConfig {
       })),
       ...(notifications.topicArn ? { topicArn: notifications.topicArn } : {}),
       ...(notifications.topicKeyArn ? { topicKeyArn: notifications.topicKeyArn } : {}),
+      ...(notifications.pagerDuty
+        ? {
+            pagerDuty: {
+              routingKeySecretArn: notifications.pagerDuty.routingKeySecretArn,
+              severities: notifications.pagerDuty.severities,
+            },
+          }
+        : {}),
     },
     clusters: doc.clusters.map((c) => normalizeCluster(c, defaults.schedule)),
   };

@@ -128,6 +128,12 @@ const httpsEndpoint = strict({
   audience: z.enum(AUDIENCES as readonly Audience[] as [Audience, ...Audience[]]),
 });
 
+// The forwarder Lambda posts the machine messages at these severities to PagerDuty's Events API.
+const pagerDuty = strict({
+  routingKeySecretArn: secretArn,
+  severities: z.array(severity).min(1),
+});
+
 const notifications = strict({
   emails: z
     .array(z.email({ error: (issue) => `${showValue(issue.input)} is not an email address` }))
@@ -141,6 +147,7 @@ const notifications = strict({
     KMS_KEY_ARN_PATTERN,
     'a KMS key ARN arn:aws:kms:<region>:<account-id>:key/<key-id> (aliases cannot be granted)',
   ).optional(),
+  pagerDuty: pagerDuty.optional(),
 });
 
 const eks = strict({

@@ -86,6 +86,14 @@ export interface HttpsEndpoint {
   readonly audience: Audience;
 }
 
+/** PagerDuty's Events API v2, reached by the forwarder function the stack adds (lib/infra). */
+export interface PagerDutyConfig {
+  /** Secret holding the integration's routing key (SecretString, the key alone). */
+  readonly routingKeySecretArn: string;
+  /** Machine messages at these severities are forwarded. */
+  readonly severities: readonly Severity[];
+}
+
 /** Where notifications go. */
 export interface NotificationsConfig {
   readonly emails: readonly string[];
@@ -94,6 +102,8 @@ export interface NotificationsConfig {
   readonly topicArn?: string;
   /** The KMS key encrypting the existing topic, so the checker may publish to it. */
   readonly topicKeyArn?: string;
+  /** Forward machine messages to PagerDuty; absent: no forwarder is deployed. */
+  readonly pagerDuty?: PagerDutyConfig;
 }
 
 /** Settings every cluster shares unless it overrides them. */

@@ -57,15 +57,16 @@ export class Notifications extends Construct {
   readonly topic: sns.ITopic;
   /** The key encrypting the topic: created with it, or the configured key of an existing topic. */
   readonly topicKey?: kms.IKey;
-  private readonly existingTopicRegion?: string;
+  /** The region of an existing topic, where subscriptions to it are made; absent: the stack's. */
+  readonly topicRegion?: string;
 
   constructor(scope: Construct, id: string, props: NotificationsProps) {
     super(scope, id);
     const { notifications } = props;
     if (notifications.topicArn) {
       this.topic = sns.Topic.fromTopicArn(this, 'Topic', notifications.topicArn);
-      this.existingTopicRegion = regionOfArn(notifications.topicArn);
-      this.checkTopicRegion(notifications.topicArn, this.existingTopicRegion);
+      this.topicRegion = regionOfArn(notifications.topicArn);
+      this.checkTopicRegion(notifications.topicArn, this.topicRegion);
       if (notifications.topicKeyArn)
         this.topicKey = kms.Key.fromKeyArn(this, 'TopicKey', notifications.topicKeyArn);
     } else {
@@ -156,7 +157,7 @@ export class Notifications extends Construct {
       filterPolicyScope: 'MessageAttributes',
       filterPolicy: policy,
       // An existing topic may live in another region; the subscription must be made there.
-      ...(this.existingTopicRegion ? { region: this.existingTopicRegion } : {}),
+      ...(this.topicRegion ? { region: this.topicRegion } : {}),
     });
   }
 }

@@ -16,12 +16,16 @@ import type { ClusterTarget } from './cluster-stack';
 import { ClusterStack, RESOURCES_PER_CLUSTER } from './cluster-stack';
 import { SkewguardDashboard } from './dashboard';
 import { Notifications } from './notifications';
+import { PagerDutyForwarder } from './pagerduty-forwarder';
 import { bucketClusters, groupByPlacement } from './placement';
 import { fleetDimensions, METRIC_NAMES, METRICS_NAMESPACE } from '../util/metrics';
 import { heartbeatWindow, lambdaEventAgeSeconds } from './timing';
 
 /** The check handler in this repository. */
 export const DEFAULT_ENTRY = resolve(__dirname, '../../functions/check/index.ts');
+
+/** The PagerDuty forwarder in this repository. */
+export const DEFAULT_PAGERDUTY_ENTRY = resolve(__dirname, '../../functions/pagerduty/index.ts');
 
 /** Room left in each nested stack for what CloudFormation or CDK may add. */
 const NESTED_STACK_RESOURCE_BUDGET = 480;
@@ -35,6 +39,12 @@ export interface SkewguardProps {
    * @default functions/check/index.ts of this repository
    */
   readonly entry?: string;
+  /**
+   * The PagerDuty forwarder's source file, exporting `handler`; used only with
+   * `notifications.pagerDuty` in the config.
+   * @default functions/pagerduty/index.ts of this repository
+   */
+  readonly pagerDutyEntry?: string;
   /**
    * Memory of the check function in MB (CPU scales with it).
    * @default 512
@@ -80,6 +90,8 @@ export class Skewguard extends Construct {
   readonly checkFunctions: readonly CheckFunction[];
   readonly ledgerTable: dynamodb.Table;
   readonly notifications: Notifications;
+  /** Present only with `notifications.pagerDuty` in the config. */
+  readonly pagerDutyForwarder?: PagerDutyForwarder;
   readonly deadLetterQueue: sqs.Queue;
   readonly scheduleGroup: scheduler.CfnScheduleGroup;
   readonly schedulerRole: iam.Role;
@@ -117,12 +129,24 @@ export class Skewguard extends Construct {
     if (
       config.notifications.emails.length === 0 &&
       config.notifications.https.length === 0 &&
+      !config.notifications.pagerDuty &&
       !config.notifications.topicArn
     ) {
       Annotations.of(this).addWarningV2(
         'skewguard:no-subscribers',
-        'The config lists no notifications.emails or notifications.https: findings and alarms reach nobody until something subscribes to the topic.',
+        'The config lists no notifications.emails, notifications.https or notifications.pagerDuty: findings and alarms reach nobody until something subscribes to the topic.',
       );
+    }
+
+    if (config.notifications.pagerDuty) {
+      this.pagerDutyForwarder = new PagerDutyForwarder(this, 'PagerDuty', {
+        pagerDuty: config.notifications.pagerDuty,
+        entry: tunables.pagerDutyEntry,
+        topic,
+        ...(this.notifications.topicRegion ? { topicRegion: this.notifications.topicRegion } : {}),
+        logRetention: tunables.logRetention,
+        removalPolicy: tunables.removalPolicy,
+      });
     }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
@@ -243,7 +267,14 @@ export class Skewguard extends Construct {
     this.dashboard = new SkewguardDashboard(this, 'Dashboard', {
       functions: this.checkFunctions.map((f) => f.function),
       deadLetterQueue: this.deadLetterQueue,
-      alarms: [this.publishFailuresAlarm, this.ledgerWriteFailuresAlarm, this.deadLettersAlarm],
+      alarms: [
+        this.publishFailuresAlarm,
+        this.ledgerWriteFailuresAlarm,
+        this.deadLettersAlarm,
+        ...(this.pagerDutyForwarder
+          ? [this.pagerDutyForwarder.errorsAlarm, this.pagerDutyForwarder.deadLettersAlarm]
+          : []),
+      ],
     });
   }
 
@@ -307,6 +338,7 @@ function failureAlarm(
 
 interface Tunables {
   readonly entry: string;
+  readonly pagerDutyEntry: string;
   readonly memorySize: number;
   readonly timeout: Duration;
   readonly logRetention: logs.RetentionDays;
@@ -322,6 +354,12 @@ function validateProps(props: SkewguardProps): Tunables {
   if (!existsSync(entry)) {
     throw new Error(
       `Skewguard: entry ${entry} does not exist; pass the check handler's source file as the entry prop`,
+    );
+  }
+  const pagerDutyEntry = props.pagerDutyEntry ?? DEFAULT_PAGERDUTY_ENTRY;
+  if (props.config.notifications.pagerDuty && !existsSync(pagerDutyEntry)) {
+    throw new Error(
+      `Skewguard: pagerDutyEntry ${pagerDutyEntry} does not exist; pass the PagerDuty forwarder's source file as the pagerDutyEntry prop`,
     );
   }
   const memorySize = props.memorySize ?? 512;
@@ -375,6 +413,7 @@ function validateProps(props: SkewguardProps): Tunables {
   }
   return {
     entry,
+    pagerDutyEntry,
     memorySize,
     timeout,
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,

@@ -3,12 +3,13 @@
  * text, ages, ASCII subject lines, wrapping, and the commands a finding carries.
  */
 import type { LedgerItem, Transition } from '../ledger/types';
-import type { Finding, Severity, Subject } from '../rules/model';
+import type { Finding, Severity } from '../rules/model';
 import { severityRank } from '../rules/model';
 import { resolvedSummary } from '../rules/resolved';
 import { clip } from '../util/fit-details';
 
 export { byteLength, clip } from '../util/fit-details';
+export { subjectText } from './subject-text';
 
 /** SNS's limit for an email subject: ASCII, one line, at most 100 characters. */
 export const MAX_SUBJECT_LENGTH = 100;
@@ -32,13 +33,6 @@ export function wrap(text: string, width: number, indent: string, firstIndent = 
   }
   if (line !== '') lines.push(lead() + line);
   return lines;
-}
-
-/** `Deployment shop/web`, `Kubelet v1.26`. */
-export function subjectText(subject: Subject): string {
-  const ns =
-    subject.namespace !== undefined && subject.namespace !== '' ? `${subject.namespace}/` : '';
-  return `${subject.kind} ${ns}${subject.name}`;
 }
 
 /** The worst of some severities; `info` for none. */

@@ -2,8 +2,9 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { DEFAULT_ENTRY } from '../../../lib/infra';
+import { DEFAULT_ENTRY, DEFAULT_PAGERDUTY_ENTRY } from '../../../lib/infra';
 import { createApp } from '../../../lib/infra/app';
+import { secretArn, synth, TEST_ENTRY } from './support';
 
 // The one test that bundles the real handler with esbuild (the others bundle a stand-in).
 const handlerWritten = existsSync(DEFAULT_ENTRY);
@@ -45,4 +46,47 @@ describe('the real check function bundle', () => {
     },
     120_000,
   );
+});
+
+describe('the real PagerDuty forwarder bundle', () => {
+  it('bundles functions/pagerduty/index.ts on its own, small, without axios or the check pipeline', () => {
+    expect(existsSync(DEFAULT_PAGERDUTY_ENTRY)).toBe(true);
+    const { app, template } = synth(
+      {
+        notifications: {
+          pagerDuty: { routingKeySecretArn: secretArn('pagerduty'), severities: ['critical'] },
+        },
+        clusters: [{ name: 'a', prometheus: { url: 'https://p.example' } }],
+      },
+      { entry: TEST_ENTRY },
+    );
+    const forwarders = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: {
+          Description: 'skewguard: forwards machine messages to the PagerDuty Events API v2',
+        },
+      }),
+    );
+    expect(forwarders).toHaveLength(1);
+    const s3Key = (forwarders[0]!.Properties as { Code: { S3Key: string } }).Code.S3Key;
+    const dir = join(app.outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
+    const bytes = statSync(join(dir, 'index.js')).size;
+    process.stdout.write(`pagerduty forwarder bundle: index.js ${(bytes / 1024).toFixed(0)} KiB\n`);
+    // 325 KiB when written, most of it the Secrets Manager client; a jump means the rules or a collector crept in.
+    expect(bytes).toBeLessThanOrEqual(512 * 1024);
+    const sources = (
+      JSON.parse(readFileSync(join(dir, 'index.js.map'), 'utf8')) as { sources: string[] }
+    ).sources;
+    // It posts with node's fetch and never runs a check: no axios, collectors, ledger or rule registry.
+    expect(
+      sources.filter((s) =>
+        /node_modules\/axios|lib\/(collect\/(?!aws\/timeouts)|ledger\/|rules\/registry|check\.ts)/.test(
+          s,
+        ),
+      ),
+    ).toEqual([]);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bundle = require(join(dir, 'index.js')) as { handler?: unknown };
+    expect(typeof bundle.handler).toBe('function');
+  }, 120_000);
 });

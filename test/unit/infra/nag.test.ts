@@ -55,6 +55,25 @@ describe('cdk-nag AwsSolutions', () => {
     expect(unacknowledged(app)).toEqual([]);
   });
 
+  it('finds nothing unacknowledged with the PagerDuty forwarder', () => {
+    const { app, stack } = synth(
+      {
+        notifications: {
+          pagerDuty: { routingKeySecretArn: secretArn('pagerduty'), severities: ['critical'] },
+        },
+        clusters: [
+          {
+            name: 'a',
+            kubernetes: { eks: { name: 'a', region: 'eu-west-1', grantAccess: false } },
+          },
+        ],
+      },
+      { pagerDutyEntry: TEST_ENTRY },
+    );
+    expect(stack.skewguard.pagerDutyForwarder).toBeDefined();
+    expect(unacknowledged(app)).toEqual([]);
+  });
+
   it('runs on every synth of the app, so a new finding fails cdk synth', () => {
     const example = join(__dirname, '../../../examples/skewguard.config.yaml');
     const { app, stack } = createApp({

@@ -74,6 +74,16 @@ AWS_CONFIG_FILE=$work/aws-config AWS_SHARED_CREDENTIALS_FILE=$work/none AWS_PROF
 grep -q 'no usable AWS credentials' "$work/amp.err" || fail "the SigV4 check did not reach the signer: $(cat "$work/amp.err")"
 if grep -q NodeVersionSupportWarning "$work/amp.err"; then fail "the AWS SDK's Node.js warning reached stderr"; fi
 
+# notify-test loads the SNS client from the installed dependencies: SNS at a closed port refuses.
+code=0
+AWS_ACCESS_KEY_ID=AKIAEXAMPLE AWS_SECRET_ACCESS_KEY=example AWS_ENDPOINT_URL_SNS=http://127.0.0.1:1 \
+  timeout 60 npx --no-install skewguard notify-test \
+  --topic-arn arn:aws:sns:eu-west-1:123456789012:skewguard >/dev/null 2>"$work/sns.err" || code=$?
+[ "$code" = 2 ] || fail "notify-test without reachable SNS exited $code, not 2: $(cat "$work/sns.err")"
+grep -q 'SNS did not take the human test message' "$work/sns.err" ||
+  fail "notify-test did not reach SNS: $(cat "$work/sns.err")"
+if grep -q NodeVersionSupportWarning "$work/sns.err"; then fail "the AWS SDK's Node.js warning reached stderr"; fi
+
 # Startup, for the log: the installed bin's --version against bare node (10 runs each).
 per_run() {
   local t0

@@ -1,4 +1,4 @@
-/** The CLI on commander: the `check`, `plan`, `rules` and `explain` commands, errors as exit codes. */
+/** The CLI on commander: the `check`, `plan`, `notify-test`, `rules` and `explain` commands, errors as exit codes. */
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,8 @@ import type * as CheckModuleNs from './check';
 import type { CheckOptions, CliIo } from './check';
 import type * as ConfigModuleNs from '../config';
 import { EXIT, UsageError } from './exit';
+import type * as NotifyTestModuleNs from './notify-test';
+import type { NotifyTestOptions } from './notify-test';
 import type * as PlanModuleNs from './plan';
 import type { PlanCliOptions } from './plan';
 import { renderMarkdownForTerminal } from './markdown';
@@ -39,6 +41,8 @@ const ROOT = packageRoot(__dirname);
 // resolves no .ts file; a literal require is also what the esbuild bundle inlines.
 const checkModule = (): typeof CheckModuleNs => require('./check') as typeof CheckModuleNs;
 const planModule = (): typeof PlanModuleNs => require('./plan') as typeof PlanModuleNs;
+const notifyTestModule = (): typeof NotifyTestModuleNs =>
+  require('./notify-test') as typeof NotifyTestModuleNs;
 // The config index (zod) only for an unknown rule id: the hint shares the config's wording.
 const configModule = (): typeof ConfigModuleNs => require('../config') as typeof ConfigModuleNs;
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -151,6 +155,37 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         );
       }
       exitCode = await planModule().plan(opts, io);
+    });
+
+  program
+    .command('notify-test')
+    .description(
+      'publish one labelled test message per audience (email, chat, pager) through the deployed topic',
+    )
+    .showHelpAfterError('(run `skewguard notify-test --help` for usage)')
+    .option('--topic-arn <arn>', "the stack's TopicArn output")
+    .option('--cluster <name>', 'the cluster name the messages carry', 'notification-test')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The pager receives a firing page and, at once, its resolution (same dedup key), so the',
+        'test incident closes by itself. AWS credentials come from the default chain (AWS_PROFILE,',
+        'SSO, environment); the caller needs sns:Publish on the topic and kms:GenerateDataKey and',
+        "kms:Decrypt on its key. Subscriptions that filter on a cluster need that cluster's name.",
+        '',
+        'Exit codes:',
+        '  0  SNS took every test message',
+        '  2  usage error, or SNS refused a message (the cause and the fix on stderr)',
+        '',
+        'Examples:',
+        '  skewguard notify-test --topic-arn arn:aws:sns:eu-central-1:123456789012:skewguard',
+        '  skewguard notify-test --topic-arn "$(aws cloudformation describe-stacks --stack-name Skewguard \\',
+        '      --query "Stacks[0].Outputs[?OutputKey==\'TopicArn\'].OutputValue" --output text)" --cluster prod-eu',
+      ].join('\n'),
+    )
+    .action(async (opts: NotifyTestOptions) => {
+      exitCode = await notifyTestModule().notifyTest(opts, io);
     });
 
   program

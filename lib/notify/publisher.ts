@@ -9,10 +9,10 @@ import type { SeverityAttribute } from './routing';
 export type Audience = 'human' | 'machine' | 'chat';
 
 /**
- * A message's `status` attribute: a transition kind, `changed` for the human digest, or `plan`
- * for the upgrade plan the checker sends when it changes.
+ * A message's `status` attribute: a transition kind, `changed` for the human digest, `plan` for
+ * the upgrade plan the checker sends when it changes, or `test` for `skewguard notify-test`.
  */
-export type MessageStatus = TransitionKind | 'changed' | 'plan';
+export type MessageStatus = TransitionKind | 'changed' | 'plan' | 'test';
 
 /** The SNS message attributes every message carries (docs/architecture.md, "SNS messages"). */
 export interface MessageAttributes {

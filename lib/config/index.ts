@@ -9,13 +9,14 @@ export {
   CONFIG_FILE_ENV,
   loadConfig,
   loadConfigFromEnvironment,
+  MAX_CONFIG_BYTES,
   parseConfig,
 } from './load';
 export type { ConfigSource } from './load';
 export { findCluster, policyFor } from './cluster';
 export { toConfigDocument } from './document';
 export type { ConfigDocument } from './schema';
-export { isUrlOf, unknownRuleIdMessage } from './schema';
+export { CONFIG_LIST_LIMITS, isUrlOf, unknownRuleIdMessage } from './schema';
 export { parseDuration, formatDuration, DURATION_FORMAT } from './duration';
 export { parseSchedule, MAX_SCHEDULE_PERIOD_SECONDS } from './schedule';
 export type { ScheduleSpec } from './schedule';

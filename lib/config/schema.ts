@@ -35,6 +35,32 @@ function strict<T extends z.ZodRawShape>(shape: T, unknownKeyMessage?: string) {
   });
 }
 
+/**
+ * How long each list may be. The config is bundled into every cold start and each cluster adds
+ * resources, so a runaway list (a generated file, a paste gone wrong) stops at synth with the
+ * limit named instead of deploying slowly; the VPC limits are Lambda's own.
+ */
+export const CONFIG_LIST_LIMITS = {
+  clusters: 1000,
+  emails: 50,
+  https: 50,
+  excludedNamespaces: 500,
+  subnetIds: 16,
+  securityGroupIds: 5,
+} as const;
+
+/** A `.max()` message that names the limit and why. */
+function atMost(list: keyof typeof CONFIG_LIST_LIMITS, why: string) {
+  const max = CONFIG_LIST_LIMITS[list];
+  return [
+    max,
+    {
+      error: (issue: { input?: unknown }) =>
+        `${Array.isArray(issue.input) ? issue.input.length : 'too many'} entries; ${list} takes at most ${max} (${why})`,
+    },
+  ] as const;
+}
+
 /** A string matching `pattern`, with a message naming the value and the expected form. */
 function matching(pattern: RegExp, expected: string) {
   return z.string().regex(pattern, {
@@ -137,8 +163,12 @@ const pagerDuty = strict({
 const notifications = strict({
   emails: z
     .array(z.email({ error: (issue) => `${showValue(issue.input)} is not an email address` }))
+    .max(...atMost('emails', 'use a mailing list for more people'))
     .optional(),
-  https: z.array(httpsEndpoint).optional(),
+  https: z
+    .array(httpsEndpoint)
+    .max(...atMost('https', 'fan out behind one endpoint for more'))
+    .optional(),
   topicArn: matching(
     TOPIC_ARN_PATTERN,
     'a standard SNS topic ARN arn:aws:sns:<region>:<account-id>:<name>',
@@ -190,10 +220,14 @@ const prometheus = strict({
 });
 
 const vpc = strict({
-  subnetIds: z.array(matching(SUBNET_ID_PATTERN, 'a subnet id (subnet-0123abcd...)')).min(1),
+  subnetIds: z
+    .array(matching(SUBNET_ID_PATTERN, 'a subnet id (subnet-0123abcd...)'))
+    .min(1)
+    .max(...atMost('subnetIds', "Lambda's limit per function")),
   securityGroupIds: z
     .array(matching(SECURITY_GROUP_ID_PATTERN, 'a security group id (sg-0123abcd...)'))
-    .min(1),
+    .min(1)
+    .max(...atMost('securityGroupIds', "Lambda's limit per function")),
 });
 
 const ruleOverride = strict({
@@ -273,6 +307,7 @@ const cluster = strict({
   plan: plan.optional(),
   excludedNamespaces: z
     .array(matching(NAMESPACE_PATTERN, 'a Kubernetes namespace name'))
+    .max(...atMost('excludedNamespaces', 'label the namespaces and exclude fewer'))
     .optional(),
 });
 
@@ -280,7 +315,10 @@ const cluster = strict({
 export const configSchema = strict({
   defaults: defaults.optional(),
   notifications: notifications.optional(),
-  clusters: z.array(cluster).min(1),
+  clusters: z
+    .array(cluster)
+    .min(1)
+    .max(...atMost('clusters', 'deploy several stacks, each with its own config, for more')),
 });
 
 /** The config as written, after the shape is checked. */

@@ -5,6 +5,8 @@ import type { ConfigError, ConfigIssue } from '../../../lib/config';
 import {
   CONFIG_ENV,
   CONFIG_FILE_ENV,
+  CONFIG_LIST_LIMITS,
+  MAX_CONFIG_BYTES,
   findCluster,
   loadConfig,
   loadConfigFromEnvironment,
@@ -714,5 +716,55 @@ describe('unknown rule ids suggest the nearest ids', () => {
       'clusters[0].rules.KubeletSkew: unknown rule id KubeletSkew; did you mean KubeletVersionSkew? `skewguard rules` lists them all',
       'clusters[0].rules.Foo: unknown rule id Foo; `skewguard rules` lists them all',
     ]);
+  });
+});
+
+describe('config size', () => {
+  it('refuses a file over the size limit before reading it, naming the limit', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skewguard-config-'));
+    const path = join(dir, 'huge.yaml');
+    // 6.5 MB of comments: valid YAML that would otherwise be bundled into every cold start.
+    writeFileSync(path, `# ${'x'.repeat(6.5 * 1024 * 1024)}\nclusters: []\n`);
+    expect(() => loadConfig({ path })).toThrow(
+      /the config is 6\.5 MB, over the 1 MB limit; it is bundled into every cold start/,
+    );
+    expect(MAX_CONFIG_BYTES).toBe(1024 * 1024);
+  });
+
+  it('refuses text over the limit the same way', () => {
+    expect(() => loadConfig({ text: ' '.repeat(MAX_CONFIG_BYTES + 1), name: 'big' })).toThrow(
+      /over the 1 MB limit/,
+    );
+  });
+
+  it.each<[string, string, unknown[], RegExp]>([
+    [
+      'emails',
+      'notifications.emails',
+      Array.from({ length: 51 }, (_, i) => `p${i}@example.com`),
+      /51 entries; emails takes at most 50 \(use a mailing list/,
+    ],
+    [
+      'subnets',
+      'clusters.1.vpc',
+      {
+        subnetIds: Array.from({ length: 17 }, (_, i) => `subnet-0000000${i.toString(16)}`),
+        securityGroupIds: ['sg-01234567'],
+      },
+      /17 entries; subnetIds takes at most 16 \(Lambda's limit per function\)/,
+    ],
+  ] as unknown as [string, string, unknown[], RegExp][])(
+    'refuses too many %s with the limit',
+    (_what, path, value, message) => {
+      const doc = path.startsWith('notifications')
+        ? { ...valid(), notifications: { emails: value } }
+        : validWith(path, value);
+      const issues = issuesOf(doc);
+      expect(issues.map((i) => i.message).join('\n')).toMatch(message);
+    },
+  );
+
+  it('has a limit for each list that grows with the fleet', () => {
+    expect(CONFIG_LIST_LIMITS.clusters).toBeGreaterThanOrEqual(300);
   });
 });

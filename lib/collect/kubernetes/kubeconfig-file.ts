@@ -7,6 +7,8 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { isUrlOf } from '../../config';
 import { SourceError } from '../errors';
+import { descendantsOf, killAll } from './process-tree';
+import { proxyFor, proxyRefusal } from './proxy';
 import { ExecPluginTimeoutError, kubeconfigUseError } from './kubeconfig-errors';
 import type { ConnectedTarget } from './connect';
 import { verifyingAgent } from './tls';
@@ -71,6 +73,14 @@ export async function connectKubeconfigFile(
       `kubeconfig cluster "${cluster.name}" sets insecure-skip-tls-verify; skewguard always verifies TLS — set certificate-authority or certificate-authority-data instead`,
     );
   }
+  const proxy = proxyFor(cluster.server, cluster.proxyUrl);
+  if (proxy) {
+    throw new SourceError(
+      'kubernetes',
+      'config',
+      `kubeconfig cluster "${cluster.name}": ${proxyRefusal(cluster.server, proxy)}`,
+    );
+  }
   if (!isUrlOf(cluster.server, ['https'])) {
     throw new SourceError(
       'kubernetes',
@@ -129,10 +139,12 @@ function boundExecPlugins(kc: KubeConfig, timeoutMs: number): void {
     const timer = setTimeout(() => {
       // client-node rejects with the last 'error' once the killed plugin closes.
       child.emit('error', new ExecPluginTimeoutError(timeoutMs));
+      // The plugin's own children (a shell plugin's `sleep`, a browser helper) go with it;
+      // read before the kill, since orphans are re-parented and no longer found below it.
+      const descendants = child.pid !== undefined ? descendantsOf(child.pid) : [];
       child.kill('SIGKILL');
-      // A shell plugin's own children may hold the pipes open; 'close' waits for our ends only.
-      // Those children outlive the kill: a detached process group would reach them, but would
-      // also keep Ctrl-C from stopping an interactive sign-in, which matters more.
+      killAll(descendants, 'SIGKILL');
+      // 'close' waits for our ends of the pipes only.
       child.stdout?.destroy();
       child.stderr?.destroy();
     }, timeoutMs);
@@ -187,6 +199,16 @@ function loadKubeconfig(
       'kubernetes',
       'config',
       `no contexts in kubeconfig ${where}; pass --kubeconfig FILE, or --from-file with saved kubectl output`,
+    );
+  }
+  if (context === undefined && !kc.getCurrentContext()) {
+    throw new SourceError(
+      'kubernetes',
+      'config',
+      `kubeconfig ${where}: current-context is not set; pass --context with one of: ${kc
+        .getContexts()
+        .map((c) => c.name)
+        .join(', ')} (or run \`kubectl config use-context NAME\`)`,
     );
   }
   if (context !== undefined) {

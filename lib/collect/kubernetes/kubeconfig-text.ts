@@ -1,6 +1,7 @@
 /** Reads a self-contained kubeconfig from a secret; file paths and exec plugins are refused. */
 import { parse } from 'yaml';
 import { SourceError } from '../errors';
+import { proxyRefusal } from './proxy';
 
 /** What a self-contained kubeconfig (e.g. a Secrets Manager secret) says about one context. */
 export interface StaticKubeconfig {
@@ -83,6 +84,9 @@ export function parseKubeconfigText(text: string, context?: string): StaticKubec
       `names API server "${server}", which is not https://; skewguard talks to API servers over TLS only`,
     );
   }
+  // Only the secret's own proxy-url: the function's environment sets no proxy for the cluster.
+  const proxyUrl = typeof cluster['proxy-url'] === 'string' ? cluster['proxy-url'] : undefined;
+  if (proxyUrl !== undefined) fail(proxyRefusal(server, { url: proxyUrl, from: 'proxy-url' }));
   if (cluster['insecure-skip-tls-verify'] === true) {
     fail(
       'sets insecure-skip-tls-verify; skewguard always verifies TLS — set certificate-authority-data instead',

@@ -4,7 +4,7 @@
  * Each failure is a SourceError naming the kubeconfig entry, the field and the fix. The server
  * URL is never contacted (these fail while connecting); exec plugins are shell scripts written here.
  */
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
@@ -89,6 +89,26 @@ describe('connectKubeconfigFile names what in the kubeconfig is unusable and the
     );
     expect((error as Error).message).toContain('run `hangs-forever token` yourself');
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('an exec plugin stopped at its deadline takes the processes it started with it', async () => {
+    const pidFile = join(mkdtempSync(join(DIR, 'pid-')), 'child');
+    const bin = plugin('starts-a-child', `sleep 300 & echo $! > ${pidFile}; wait`);
+    const file = kubeconfig(execUser('starts-a-child', [], bin));
+    await connectKubeconfigFile({ file, execTimeoutMs: 500 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const child = Number(readFileSync(pidFile, 'utf8').trim());
+    expect(child).toBeGreaterThan(0);
+    // Gone, or a zombie nobody reaps (a container without an init process): not running. A
+    // signal lands a moment after it is sent, so look for up to 2 s.
+    const stat = `/proc/${child}/stat`;
+    const state = (): string | undefined =>
+      existsSync(stat) ? /\) (\S)/.exec(readFileSync(stat, 'utf8'))?.[1] : 'gone';
+    for (let i = 0; i < 40 && !['gone', 'Z', 'X'].includes(state() ?? ''); i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(['gone', 'Z', 'X']).toContain(state());
   });
 
   it('an exec plugin that is not on PATH', async () => {
@@ -213,5 +233,56 @@ describe('connectKubeconfigFile names what in the kubeconfig is unusable and the
     } finally {
       target.agent.destroy();
     }
+  });
+});
+
+describe('connectKubeconfigFile refuses what it would otherwise ignore', () => {
+  it('a cluster proxy-url: refused, with the proxy credentials kept out of the message', async () => {
+    const error = await failure(
+      kubeconfig({ token: 't' }, { 'proxy-url': 'http://user:secret@proxy.corp:3128' }),
+    );
+    expect(error).toMatchObject({ source: 'kubernetes', kind: 'config' });
+    expect(error.message).toBe(
+      'kubeconfig cluster "c": requests to https://127.0.0.1:1 would go through the proxy http://***@proxy.corp:3128 (proxy-url), and skewguard does not send API requests through a proxy: run it where the API server is reachable directly and remove proxy-url from the cluster entry, or save `kubectl get nodes,pods,deploy,sts,ds,rs -A -o json` through the proxy and pass it with --from-file',
+    );
+  });
+
+  it.each([
+    [{ HTTPS_PROXY: 'http://proxy.corp:3128' }, true],
+    [{ HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: '127.0.0.1' }, false],
+    [{ https_proxy: 'http://proxy.corp:3128', no_proxy: '*' }, false],
+  ])('HTTPS_PROXY as kubectl reads it: %j refused %s', async (env, refused) => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const error = await failure(kubeconfig({ token: 't' })).catch((e: unknown) => e);
+      if (refused) expect((error as Error).message).toContain('(HTTPS_PROXY)');
+      else expect(error).toBeInstanceOf(Error); // connected, so failure() threw 'connected'
+      if (!refused) expect((error as Error).message).not.toContain('proxy');
+    } finally {
+      for (const key of Object.keys(env)) Reflect.deleteProperty(process.env, key);
+      Object.assign(process.env, saved);
+    }
+  });
+
+  it('no current-context: says so and lists the contexts', async () => {
+    const file = join(mkdtempSync(join(DIR, 'kc-')), 'config');
+    writeFileSync(
+      file,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'c', cluster: { server: SERVER } }],
+        users: [{ name: 'u', user: { token: 't' } }],
+        contexts: [
+          { name: 'prod', context: { cluster: 'c', user: 'u' } },
+          { name: 'lab', context: { cluster: 'c', user: 'u' } },
+        ],
+      }),
+    );
+    const error = await failure(file);
+    expect(error.message).toBe(
+      `kubeconfig ${file}: current-context is not set; pass --context with one of: prod, lab (or run \`kubectl config use-context NAME\`)`,
+    );
   });
 });

@@ -101,6 +101,11 @@ describe('a kubeconfig stored in a secret', () => {
       /insecure-skip-tls-verify; skewguard always verifies TLS/,
     ],
     [
+      'a proxy',
+      kubeconfig({ token: 't' }, { 'proxy-url': 'http://proxy.corp:3128' }),
+      /would go through the proxy http:\/\/proxy\.corp:3128 \(proxy-url\), and skewguard does not send API requests through a proxy/,
+    ],
+    [
       'plain http',
       kubeconfig({ token: 't' }, { server: 'http://api:8080' }),
       /"http:\/\/api:8080", which is not https:\/\//,

@@ -243,21 +243,35 @@ export async function runFromFlags(opts: SourceOptions, io: CliIo): Promise<Flag
         ? prometheus().clusterNameOfSelector(opts.prometheusSelector)
         : undefined;
     const name = (cluster ??= fromSelector ?? new URL(url).hostname);
+    // Read once, up front, for the clear-text warning; a bad setting fails this source only.
+    let auth: ReturnType<typeof prom.cliPrometheusAuth> | undefined;
+    let authError: unknown;
+    try {
+      auth = prom.cliPrometheusAuth(url);
+    } catch (error) {
+      authError = error;
+    }
+    if ((auth?.type === 'basic' || auth?.type === 'bearer') && url.startsWith('http://'))
+      io.stderr(
+        `skewguard: warning: the ${auth.type === 'basic' ? 'username and password' : 'bearer token'} from the environment go to ${new URL(url).host} over plain http://, in clear text to anyone on the path; use the https:// URL of that Prometheus\n`,
+      );
     collectors.push({
       source: 'prometheus',
-      collect: async () =>
-        (
+      collect: async () => {
+        if (auth === undefined) throw authError;
+        return (
           await prom.collectFromPrometheus({
             cluster: name,
             url,
-            auth: prom.cliPrometheusAuth(url),
+            auth,
             ...(opts.prometheusSelector !== undefined ? { selector: opts.prometheusSelector } : {}),
             collectedAt,
             forWindows: forWindowsOf(policy),
             // One clock for the whole run: Prometheus is queried at the time the check evaluates.
             at: now,
           })
-        ).snapshot,
+        ).snapshot;
+      },
     });
   }
   const clusterName = cluster ?? 'cluster';

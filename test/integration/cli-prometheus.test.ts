@@ -187,6 +187,28 @@ describeWithPrometheus('skewguard check --prometheus-url against a real Promethe
     expect(run.stderr).toMatch(/^skewguard: .*selector/);
   });
 
+  it.each([
+    [{ SKEWGUARD_PROMETHEUS_TOKEN: 't0ken' }, 'bearer token', 'http://127.0.0.1:9/', true],
+    [
+      { SKEWGUARD_PROMETHEUS_USERNAME: 'u', SKEWGUARD_PROMETHEUS_PASSWORD: 'p' },
+      'username and password',
+      'http://127.0.0.1:9/',
+      true,
+    ],
+    [{ SKEWGUARD_PROMETHEUS_TOKEN: 't0ken' }, 'bearer token', 'https://127.0.0.1:9/', false],
+  ])('credentials %j (%s) to %s: clear-text warning %s', async (env, what, url, warned) => {
+    Object.assign(process.env, env);
+    try {
+      const run = await cli('check', '--prometheus-url', url, '--cluster', 'x');
+      const warning = `skewguard: warning: the ${what} from the environment go to 127.0.0.1:9 over plain http://, in clear text to anyone on the path; use the https:// URL of that Prometheus`;
+      if (warned) expect(run.stderr.split('\n')).toContain(warning);
+      else expect(run.stderr).not.toContain('clear text');
+      expect(run.stderr).not.toContain('t0ken');
+    } finally {
+      for (const key of Object.keys(env)) Reflect.deleteProperty(process.env, key);
+    }
+  });
+
   it('exits 2 naming the problem when Prometheus cannot be reached', async () => {
     const run = await cli('check', '--prometheus-url', 'http://127.0.0.1:9/', '--cluster', 'x');
     expect(run.code).toBe(2);

@@ -105,12 +105,31 @@ export class KubeClient {
         return await this.once(url, accept);
       } catch (error) {
         const delay = this.retryDelay(error, attempt);
-        if (delay === undefined) throw error;
+        if (delay === undefined) throw this.finalError(error, url);
         attempt += 1;
         this.stats.retries += 1;
         await sleep(delay);
       }
     }
+  }
+
+  /** The error to report when retrying stops: a 429 says how long the server asked to wait. */
+  private finalError(error: unknown, url: URL): unknown {
+    const after = (error as { retryAfterMs?: number }).retryAfterMs;
+    if (
+      !(error instanceof KubeHttpError) ||
+      error.status !== 429 ||
+      after === undefined ||
+      after <= this.policy.maxRetryAfterMs
+    )
+      return error;
+    return new KubeHttpError(
+      'server',
+      `GET ${url.pathname}: 429 Too Many Requests; the API server asked to wait ${Math.round(after / 1000)} s (Retry-After), longer than the ${this.policy.maxRetryAfterMs / 1000} s skewguard waits within a run: run again in a few minutes, or when the API server is less loaded`,
+      error.status,
+      error.statusBody,
+      { cause: error },
+    );
   }
 
   /** How long to wait before retrying, or undefined when the error is final. */
@@ -209,6 +228,16 @@ function networkError(url: URL, error: Error & { code?: string }): KubeHttpError
       { cause: error },
     );
   }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    // The chain verified; only the name differs, so a CA bundle would not help.
+    return new KubeHttpError(
+      'tls',
+      `the certificate of ${where} is for another host name (${error.message}); set tls-server-name in the kubeconfig cluster to a name the certificate carries, or use the server URL it is issued for`,
+      undefined,
+      undefined,
+      { cause: error },
+    );
+  }
   if (/CERT|SSL|TLS|SELF_SIGNED|ALTNAME|UNABLE_TO_VERIFY/.test(code)) {
     return new KubeHttpError(
       'tls',
@@ -298,13 +327,19 @@ function httpError(
       status,
       statusBody,
     );
-  if (status === 404)
+  if (status === 404) {
+    // A list path names its API group: say which one the server lacks, not just "Not Found".
+    const api = /^\/apis\/([^/]+)\/([^/]+)\//.exec(url.pathname);
+    const served = api
+      ? `: the API server does not serve ${api[1]}/${api[2]}; the rules that need it are skipped, and a cluster that should serve it needs that API enabled or the extension that provides it installed`
+      : '';
     return new KubeHttpError(
       'protocol',
-      `GET ${url.pathname}: 404 Not Found${said}`,
+      `GET ${url.pathname}: 404 Not Found${statusBody?.message ? ` (${statusBody.message})` : ''}${served}`,
       status,
       statusBody,
     );
+  }
   return new KubeHttpError(
     'protocol',
     `GET ${url.pathname}: unexpected HTTP ${status}${said}`,

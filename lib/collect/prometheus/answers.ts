@@ -170,6 +170,15 @@ export function networkError(ctx: AnswerContext, error: unknown, path: string): 
       { cause },
     );
   }
+  if (causeCode === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return new AttemptError(
+      'tls',
+      `the certificate of Prometheus at ${where} is not issued for ${new URL(ctx.base).hostname} (${message}); use the URL the certificate is issued for`,
+      false,
+      undefined,
+      { cause },
+    );
+  }
   if (/CERT|SSL|TLS|SELF_SIGNED|ALTNAME|UNABLE_TO_VERIFY|EPROTO/.test(causeCode)) {
     return new AttemptError(
       'tls',

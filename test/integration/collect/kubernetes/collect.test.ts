@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { SourceError } from '../../../../lib/collect/errors';
 import { connect } from '../../../../lib/collect/kubernetes/connect';
 import type { KubeConnection } from '../../../../lib/collect/kubernetes/connect';
@@ -245,6 +246,66 @@ describe('faults', () => {
     expect(snapshot.nodes).toHaveLength(3);
     expect(stats.retries).toBe(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
+
+  it('stops at once on a Retry-After beyond the bound, saying how long the server asked to wait', async () => {
+    api.server.setFault({
+      path: '/api/v1/nodes',
+      fault: { type: 'status', code: 429, retryAfterSeconds: 120 },
+    });
+    const started = Date.now();
+    const { snapshot, stats } = await collect();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(stats.retries).toBe(0);
+    expect(snapshot.parts.nodes).toMatchObject({
+      state: 'missing',
+      reason: expect.stringContaining(
+        'GET /api/v1/nodes: 429 Too Many Requests; the API server asked to wait 120 s (Retry-After), longer than the',
+      ) as unknown,
+    });
+  });
+
+  it('a certificate for another host name names tls-server-name, not the CA bundle', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skewguard-altname-'));
+    const file = join(dir, 'config');
+    const config = parse(readFileSync(api.kubeconfig, 'utf8')) as {
+      clusters: { cluster: Record<string, unknown> }[];
+    };
+    for (const c of config.clusters) c.cluster['tls-server-name'] = 'api.wrong.example';
+    writeFileSync(file, stringify(config));
+    const target = await connectKubeconfigFile({ file });
+    try {
+      const outcome = await collectFromKubernetes({
+        cluster: 'live',
+        target,
+        policy: FAST,
+        collectedAt: () => new Date(NOW).toISOString(),
+      }).then(
+        () => 'collected',
+        (e: unknown) => (e as Error).message,
+      );
+      expect(outcome).toMatch(
+        /the certificate of .* is for another host name \(.*api\.wrong\.example.*\); set tls-server-name in the kubeconfig cluster to a name the certificate carries/,
+      );
+      expect(outcome).not.toMatch(/CA bundle/);
+    } finally {
+      target.agent.destroy();
+    }
+  });
+
+  it('a 404 on a list names the API group the server does not serve', async () => {
+    api.server.setFault({
+      path: '/apis/apps/v1/statefulsets',
+      fault: { type: 'status', code: 404 },
+    });
+    const { snapshot } = await collect();
+    expect(snapshot.parts.statefulsets).toMatchObject({
+      state: 'missing',
+      reason: expect.stringContaining(
+        'GET /apis/apps/v1/statefulsets: 404 Not Found (the server could not find the requested resource): the API server does not serve apps/v1; the rules that need it are skipped',
+      ) as unknown,
+    });
+    expect(snapshot.parts.deployments).toEqual({ state: 'collected' });
   });
 
   it('retries 500 and 503 with backoff and succeeds', async () => {

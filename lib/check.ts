@@ -36,6 +36,8 @@ export interface CheckSummary {
   readonly ledgerWriteFailures: number;
   readonly sources: readonly SourceStatus[];
   readonly durationMs: number;
+  /** Rules evaluated on incomplete input (a partial Prometheus answer); present when any. */
+  readonly partialRules?: number;
 }
 
 /** Everything a run produced, for callers that render more than the summary (the CLI). */
@@ -121,6 +123,7 @@ export async function runCheck(
       ledgerWriteFailures: delivery.failures.length,
       sources: counted,
       durationMs: clock() - started,
+      ...partialRuleCount(evaluation),
     },
     snapshot,
     evaluation,
@@ -157,4 +160,9 @@ async function collectAll(
     );
   });
   return { snapshots, statuses };
+}
+
+function partialRuleCount(evaluation: Evaluation): { partialRules?: number } {
+  const n = evaluation.coverage.filter((c) => c.status === 'partial').length;
+  return n > 0 ? { partialRules: n } : {};
 }

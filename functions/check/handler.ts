@@ -158,6 +158,12 @@ export async function handleCheck(
         consecutiveFailures: s.consecutiveFailures,
       });
     }
+    if (summary.partialRules !== undefined)
+      ctx.logger.warn('rules checked on a partial answer', {
+        partialRules: result.evaluation.coverage
+          .filter((c) => c.status === 'partial')
+          .map((c) => ({ ruleId: c.ruleId, reason: c.status === 'partial' ? c.reason : '' })),
+      });
     emitMetrics(ctx.metrics, summary);
     // After the check's own metrics: a plan that cannot be sent never hides the heartbeat.
     await sendPlanIfChanged(cluster, result, now, {
@@ -223,6 +229,7 @@ function emitMetrics(metrics: Metrics, summary: CheckSummary): void {
     METRIC_NAMES.ledgerWriteFailures,
     summary.ledgerWriteFailures,
   );
+  emitFailureCount(metrics, summary.cluster, METRIC_NAMES.partialRules, summary.partialRules ?? 0);
 }
 
 /**

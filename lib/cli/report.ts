@@ -113,6 +113,16 @@ export function renderMarkdown(report: CheckReport): string {
     for (const g of groups) out.push(`- ${cell(g.cause)}: ${g.ruleIds.join(', ')}`);
     out.push('', '</details>');
   }
+  const partial = partialOf(report.coverage);
+  if (partial.length > 0) {
+    out.push(
+      '',
+      '<details><summary>Rules checked in part (their silence proves nothing)</summary>',
+      '',
+    );
+    for (const p of partial) out.push(`- ${p.ruleId}: ${cell(p.reason)}`);
+    out.push('', '</details>');
+  }
   const notes = remarksOf(report);
   if (notes.length > 0) {
     out.push('', '**Notes**', '');
@@ -137,20 +147,47 @@ export function ruleCounts(report: CheckReport): {
   checked: number;
   skipped: number;
   checkable: number;
+  /** Checked on incomplete input: counted in `checked`, named apart. */
+  partial: number;
 } {
   const checkable = report.coverage.filter((c) => c.status !== 'disabled').length;
   const skipped = skippedOf(report.coverage).length;
-  return { checked: checkable - skipped, skipped, checkable };
+  const partial = partialOf(report.coverage).length;
+  return { checked: checkable - skipped, skipped, checkable, partial };
+}
+
+/** Rules evaluated on incomplete input, with why. */
+export function partialOf(
+  coverage: readonly CoverageEntry[],
+): Extract<CoverageEntry, { status: 'partial' }>[] {
+  return coverage.filter(
+    (c): c is Extract<CoverageEntry, { status: 'partial' }> => c.status === 'partial',
+  );
+}
+
+/** ` (2 in part)` after a checked count, when some rules were checked on incomplete input. */
+export function inPart(partial: number): string {
+  return partial > 0 ? ` (${partial} in part)` : '';
 }
 
 /** `Coverage: 18 of 21 rules checked`, then each cause of the rest once, with its rules. */
 export function coverageLines(report: CheckReport, width: number): string[] {
-  const { checked, checkable, skipped } = ruleCounts(report);
+  const { checked, checkable, skipped, partial } = ruleCounts(report);
   const out = [
-    `Coverage: ${checked} of ${checkable} rules checked${skipped > 0 ? `; ${skipped} not checked (not passed):` : ''}`,
+    `Coverage: ${checked} of ${checkable} rules checked${inPart(partial)}${skipped > 0 ? `; ${skipped} not checked (not passed):` : ''}`,
   ];
   for (const g of notCheckedGroups(report.coverage)) {
     out.push(...wrap(`${g.cause} (${g.ruleIds.join(', ')})`, width, '    ', '  '));
+  }
+  for (const p of partialOf(report.coverage)) {
+    out.push(
+      ...wrap(
+        `checked in part, so its silence proves nothing: ${p.reason} (${p.ruleId})`,
+        width,
+        '    ',
+        '  ',
+      ),
+    );
   }
   return out;
 }

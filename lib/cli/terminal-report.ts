@@ -11,6 +11,7 @@ import type { CheckReport, ReportedFinding } from './report';
 import {
   countBySeverity,
   coverageLines,
+  inPart,
   incidentsOf,
   incidentTextFinding,
   noFindings,
@@ -90,11 +91,11 @@ export function headline(
   const counts = countBySeverity(firing);
   const bySeverity = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
   const fors = [...new Set(pending.map((f) => f.forSeconds))].sort((a, b) => a - b);
-  const { checked, checkable, skipped } = ruleCounts(report);
+  const { checked, checkable, skipped, partial } = ruleCounts(report);
   return [
     `${firing.length} firing${bySeverity.length > 0 ? ` (${bySeverity.join(', ')})` : ''}`,
     `${pending.length} pending${fors.length > 0 ? ` (for ${fors.map(formatDuration).join(', ')})` : ''}`,
-    `${checked} of ${checkable} rules checked${skipped > 0 ? `, ${skipped} not checked` : ''}`,
+    `${checked} of ${checkable} rules checked${inPart(partial)}${skipped > 0 ? `, ${skipped} not checked` : ''}`,
   ].join(' · ');
 }
 

@@ -70,24 +70,41 @@ export function partialFailureWarnings(
   for (const part of Object.keys(snapshot.parts) as SnapshotPart[])
     for (const failure of failuresOf(snapshot, part)) impactOf(failure).parts.add(part);
 
-  return [...impacts.values()].map(({ failure, parts, rules }) => {
-    const fix = FIX[failure.kind];
-    // A permission message from the collector already says what to grant.
-    const advice =
-      fix === undefined || (failure.kind === 'forbidden' && /\bgrant\b/.test(failure.message))
-        ? ''
-        : `; ${fix}`;
-    const sorted = [...parts].sort();
-    const effects = [
-      ...(rules.length > 0 ? [`skipped, not passed: ${rules.join(', ')}`] : []),
-      ...sorted.flatMap((part) => LOST[part] ?? []),
-    ];
-    return (
-      `skewguard: warning: ${failure.source} answered, but a read failed (${failure.kind}): ` +
-      `${failure.message.replace(/[.\s]+$/, '')}${advice}. Not collected: ${sorted.join(', ')}; ` +
-      `${effects.join('; ') || 'no rule was skipped'}\n`
-    );
-  });
+  return [...impacts.values()].map(formatImpact).concat(partialAnswerWarning(snapshot, evaluation));
+}
+
+/**
+ * One line when a source answered in part (a Prometheus store down behind Thanos, Cortex or
+ * Mimir): the rules built on it are `partial`, which a run's exit code alone would not show.
+ */
+function partialAnswerWarning(snapshot: ClusterSnapshot, evaluation: Evaluation): string[] {
+  const why = new Set<string>();
+  for (const status of Object.values(snapshot.parts))
+    if (status?.state === 'collected') for (const w of status.partial ?? []) why.add(w);
+  if (why.size === 0) return [];
+  const rules = evaluation.coverage.filter((c) => c.status === 'partial').map((c) => c.ruleId);
+  return [
+    `skewguard: warning: ${[...why].join('; ')}; checked in part, so their silence proves nothing: ${rules.join(', ') || 'no rule'}; rerun when every store answers\n`,
+  ];
+}
+
+function formatImpact({ failure, parts, rules }: FailureImpact): string {
+  const fix = FIX[failure.kind];
+  // A permission message from the collector already says what to grant.
+  const advice =
+    fix === undefined || (failure.kind === 'forbidden' && /\bgrant\b/.test(failure.message))
+      ? ''
+      : `; ${fix}`;
+  const sorted = [...parts].sort();
+  const effects = [
+    ...(rules.length > 0 ? [`skipped, not passed: ${rules.join(', ')}`] : []),
+    ...sorted.flatMap((part) => LOST[part] ?? []),
+  ];
+  return (
+    `skewguard: warning: ${failure.source} answered, but a read failed (${failure.kind}): ` +
+    `${failure.message.replace(/[.\s]+$/, '')}${advice}. Not collected: ${sorted.join(', ')}; ` +
+    `${effects.join('; ') || 'no rule was skipped'}\n`
+  );
 }
 
 /** The failed reads that left `part` missing (none when the input lacks it by design). */

@@ -119,7 +119,12 @@ function mergeParts(
     const p = primary.parts[part];
     const s = secondary.parts[part];
     if (p?.state === 'collected' || s?.state === 'collected') {
-      parts[part] = { state: 'collected' };
+      // Complete when either source read it whole; else the partial reasons of those that read it.
+      const read = [p, s].filter((x) => x?.state === 'collected');
+      const whole = read.some((x) => x?.state === 'collected' && x.partial === undefined);
+      const partial = read.flatMap((x) => (x?.state === 'collected' ? (x.partial ?? []) : []));
+      parts[part] =
+        whole || partial.length === 0 ? { state: 'collected' } : { state: 'collected', partial };
       continue;
     }
     const reasons = [

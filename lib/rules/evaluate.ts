@@ -14,7 +14,7 @@ import type {
 import { PART_SUPPLIERS, severityRank } from './model';
 import type { Policy } from './policy';
 import type { Rule, RuleContext } from './rule';
-import { isSkip } from './rule';
+import { isPartialResult, isSkip } from './rule';
 import { RULES } from './registry';
 
 /**
@@ -59,9 +59,19 @@ export function evaluate(
       coverage.push({ ruleId: rule.id, status: 'skipped', reason: result.skip });
       continue;
     }
-    coverage.push({ ruleId: rule.id, status: 'evaluated' });
+    const list = isPartialResult(result) ? result.findings : result;
+    // Incomplete input, from the rule itself or a part read in part, makes the rule partial.
+    const partial = [
+      ...(isPartialResult(result) ? [result.partial] : []),
+      ...partialNeeds(scoped, rule.needs),
+    ];
+    coverage.push(
+      partial.length > 0
+        ? { ruleId: rule.id, status: 'partial', reason: partial.join('; ') }
+        : { ruleId: rule.id, status: 'evaluated' },
+    );
     for (const table of rule.tables ?? []) tables.add(table);
-    for (const f of result) {
+    for (const f of list) {
       findings.push({
         ruleId: rule.id,
         severity: override.severity ?? f.severity ?? rule.severity,
@@ -125,6 +135,16 @@ function unmetNeeds(
     }
   }
   return reasons.length > 0 ? { reason: reasons.join('; '), unmet } : undefined;
+}
+
+/** What the needed parts that were read only in part say about it, part by part. */
+function partialNeeds(snapshot: ClusterSnapshot, needs: readonly SnapshotPart[]): string[] {
+  return needs.flatMap((part) => {
+    const status = snapshot.parts[part];
+    return status?.state === 'collected' && status.partial
+      ? status.partial.map((why) => `${part} partial: ${why}`)
+      : [];
+  });
 }
 
 function withoutExcludedNamespaces(

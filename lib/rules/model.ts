@@ -324,6 +324,15 @@ export type CoverageEntry =
       /** The snapshot parts the rule needed and did not get, each with why (absent: the rule itself could not decide). */
       readonly unmet?: readonly UnmetInput[];
     }
+  | {
+      readonly ruleId: string;
+      /**
+       * Evaluated on incomplete input (a partial Prometheus answer, nodes whose version cannot
+       * be parsed): its findings stand, but its silence proves nothing, so it resolves nothing.
+       */
+      readonly status: 'partial';
+      readonly reason: string;
+    }
   | { readonly ruleId: string; readonly status: 'disabled' };
 
 /**

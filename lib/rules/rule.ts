@@ -20,6 +20,12 @@ export interface Skip {
   readonly skip: string;
 }
 
+/** Findings from input the rule could only partly judge, and what it could not. */
+export interface PartialResult {
+  readonly findings: readonly RuleFinding[];
+  readonly partial: string;
+}
+
 /** Everything besides the snapshot that a rule may read: no clock, no environment. */
 export interface RuleContext {
   readonly cluster: string;
@@ -97,12 +103,30 @@ export interface Rule {
    */
   readonly materialKeys?: readonly string[];
   /** Pure: snapshot and context in, findings (or a reason it cannot decide) out. */
-  evaluate(snapshot: ClusterSnapshot, ctx: RuleContext): readonly RuleFinding[] | Skip;
+  evaluate(
+    snapshot: ClusterSnapshot,
+    ctx: RuleContext,
+  ): readonly RuleFinding[] | Skip | PartialResult;
 }
 
 /** Narrows a rule result to the skip form. */
-export function isSkip(result: readonly RuleFinding[] | Skip): result is Skip {
-  return !Array.isArray(result);
+export function isSkip(result: readonly RuleFinding[] | Skip | PartialResult): result is Skip {
+  return !Array.isArray(result) && 'skip' in result;
+}
+
+/** Narrows a rule result to the partial form. */
+export function isPartialResult(
+  result: readonly RuleFinding[] | PartialResult,
+): result is PartialResult {
+  return 'partial' in result;
+}
+
+/** Builds a partial result: `findings`, with what could not be judged (`partial` of none: plain). */
+export function partialResult(
+  findings: readonly RuleFinding[],
+  partial: string | undefined,
+): readonly RuleFinding[] | PartialResult {
+  return partial === undefined ? findings : { findings, partial };
 }
 
 /** Builds a skip result. */

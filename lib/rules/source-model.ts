@@ -109,7 +109,14 @@ export interface ReadFailure {
 
 /** Whether a snapshot part was collected; `notObservable` is for what a managed provider hides. */
 export type PartStatus =
-  | { readonly state: 'collected' }
+  | {
+      readonly state: 'collected';
+      /**
+       * Why the part may be incomplete though it was read: a Prometheus answer marked partial
+       * (a store of Thanos, Cortex or Mimir did not answer). Rules reading it are `partial`.
+       */
+      readonly partial?: readonly string[];
+    }
   | {
       readonly state: 'missing';
       readonly reason: string;

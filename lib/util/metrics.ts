@@ -27,6 +27,11 @@ export const METRIC_NAMES = {
   publishFailures: 'PublishFailures',
   /** Ledger writes DynamoDB rejected in a run; emitted like PublishFailures. */
   ledgerWriteFailures: 'LedgerWriteFailures',
+  /**
+   * Rules evaluated on a partial answer (a Prometheus store down behind Thanos, Cortex or
+   * Mimir); emitted like PublishFailures, only when some were.
+   */
+  partialRules: 'PartialRules',
 } as const;
 
 /** The dimensions of the fleet-wide failure counts the delivery alarms watch. */

@@ -149,6 +149,9 @@ export class PrometheusClient {
     return {
       samples,
       warnings: [...(envelope.warnings ?? []), ...skipped],
+      ...(envelope.warnings && envelope.warnings.length > 0
+        ? { serverWarnings: envelope.warnings }
+        : {}),
       ...(evaluatedAt !== undefined ? { evaluatedAt } : {}),
     };
   }

@@ -127,6 +127,7 @@ export function buildPrometheusSnapshot(input: PrometheusSnapshotInput): Cluster
           reason: `the API server's own metrics are not in Prometheus (no kubernetes_build_info of a job matching ${input.jobs.apiserver}): scrape the API server's /metrics (kube-prometheus-stack's apiserver job does), or on EKS let skewguard read the upgrade insights`,
         };
 
+  markPartial(parts, input.outcomes);
   return {
     cluster: input.cluster,
     collectedAt: input.collectedAt,
@@ -193,4 +194,50 @@ function withCrashLoopHistory(
     containers: pod.containers.map((c) => dated(pod, c)),
     initContainers: pod.initContainers.map((c) => dated(pod, c)),
   }));
+}
+
+/** The queries each part is built from, for marking parts read from a partial answer. */
+function queriesOf(part: SnapshotPart): QueryId[] {
+  const kind = KINDS.find((k) => k.part === part);
+  if (kind) {
+    const ids = kindQueryIds(kind.kind);
+    return ['presence', ids.fields, ids.since];
+  }
+  switch (part) {
+    case 'replicasets':
+      return ['presence', 'replicasets'];
+    case 'pods':
+      return ['presence', 'pods'];
+    case 'apiserver':
+    case 'controlPlane':
+    case 'etcd':
+    case 'nodes':
+    case 'kubeProxy':
+    case 'platform':
+      return ['versions', 'systemPods'];
+    case 'deprecatedApis':
+      return ['deprecatedApis'];
+    default:
+      return [];
+  }
+}
+
+/**
+ * A collected part whose query came back partial (the server said a store did not answer) is
+ * collected in part: its rules still report what they see, but their silence resolves nothing.
+ */
+function markPartial(
+  parts: Partial<Record<SnapshotPart, PartStatus>>,
+  outcomes: PrometheusSnapshotInput['outcomes'],
+): void {
+  for (const [part, status] of Object.entries(parts) as [SnapshotPart, PartStatus][]) {
+    if (status.state !== 'collected') continue;
+    const warned = queriesOf(part).flatMap((id) => {
+      const outcome = outcomes[id];
+      return outcome?.ok && outcome.serverWarnings
+        ? outcome.serverWarnings.map((w) => `Prometheus answered the ${id} query in part (${w})`)
+        : [];
+    });
+    if (warned.length > 0) parts[part] = { state: 'collected', partial: [...new Set(warned)] };
+  }
 }

@@ -18,6 +18,11 @@ export interface RangeSeries {
 export interface InstantResult {
   readonly samples: readonly Sample[];
   readonly warnings: readonly string[];
+  /**
+   * The server's own warnings (also in `warnings`): a partial answer from Thanos, Cortex or
+   * Mimir when a store is down. The parts built from this query are then read in part.
+   */
+  readonly serverWarnings?: readonly string[];
   /** The evaluation time the server reported (epoch ms), when the result had a sample. */
   readonly evaluatedAt?: number;
 }

@@ -3,12 +3,18 @@
  * 3 minors (2 below 1.25) behind the newest, and within that window of its node's kubelet.
  */
 import type { RuleFinding } from '../rule';
-import { defineRule, skip } from '../rule';
+import { defineRule, partialResult, skip } from '../rule';
 import { nodeComponentWindow } from '../skew-policy';
 import { groupBy, listNames } from '../text';
 import { apiserverBoundsMissing, inventory } from './inventory';
 import type { NodeSkewProblem } from './node-component';
-import { howManyRun, nodeGroupDetails, oldestAllowedMinor, whereToAct } from './node-component';
+import {
+  howManyRun,
+  nodeGroupDetails,
+  oldestAllowedMinor,
+  unjudgedNodes,
+  whereToAct,
+} from './node-component';
 import { bothRanSince, earliestSince } from './history';
 import { nodeSkewResolved } from './node-skew-resolved';
 
@@ -117,6 +123,6 @@ export const KubeProxyVersionSkew = defineRule({
         ...earliestSince(starts),
       });
     }
-    return findings;
+    return partialResult(findings, unjudgedNodes(inv.unparseable, 'kube-proxy'));
   },
 });

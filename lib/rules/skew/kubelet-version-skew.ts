@@ -3,12 +3,18 @@
  * 3 minors (2 below 1.25) behind the newest.
  */
 import type { RuleFinding } from '../rule';
-import { defineRule, skip } from '../rule';
+import { defineRule, partialResult, skip } from '../rule';
 import { nodeComponentWindow } from '../skew-policy';
 import { groupBy, plural } from '../text';
 import { apiserverBoundsMissing, inventory } from './inventory';
 import { nextUpgradeBlockers } from './next-upgrade-blocked';
-import { howManyRun, nodeGroupDetails, oldestAllowedMinor, whereToAct } from './node-component';
+import {
+  howManyRun,
+  nodeGroupDetails,
+  oldestAllowedMinor,
+  unjudgedNodes,
+  whereToAct,
+} from './node-component';
 import { nodeSkewResolved } from './node-skew-resolved';
 import { bothRanSince, earliestSince } from './history';
 
@@ -91,6 +97,6 @@ export const KubeletVersionSkew = defineRule({
         });
       }
     }
-    return findings;
+    return partialResult(findings, unjudgedNodes(inv.unparseable, 'kubelet'));
   },
 });

@@ -52,3 +52,19 @@ export function nodeGroupDetails(members: readonly ParsedNodeComponent[]): Recor
 export function howManyRun(count: number, component: string, minorText: string): string {
   return `${plural(count, 'node')} ${count === 1 ? 'runs' : 'run'} ${component} ${minorText}`;
 }
+
+/**
+ * What a node-component rule could not judge: the nodes whose version of `component` does not
+ * parse (VersionUnparseable names each), or undefined when every node was judged.
+ */
+export function unjudgedNodes(
+  unparseable: readonly { readonly component: string; readonly owner: string }[],
+  component: 'kubelet' | 'kube-proxy',
+): string | undefined {
+  const nodes = unparseable.filter((u) => u.component === component).map((u) => u.owner);
+  if (nodes.length === 0) return undefined;
+  const shown = nodes.slice(0, 5).join(', ');
+  const more = nodes.length > 5 ? ` and ${nodes.length - 5} more` : '';
+  const one = nodes.length === 1;
+  return `${plural(nodes.length, 'node')} (${shown}${more}) ${one ? 'reports' : 'report'} a ${component} version that cannot be parsed, so ${one ? 'it was' : 'they were'} not judged (see VersionUnparseable)`;
+}

@@ -87,7 +87,8 @@ describe('--help', () => {
     const run = await cli('--help');
     expect(run.code).toBe(0);
     expect(run.stdout).not.toContain('unexpected');
-    expect(run.stdout).toContain('  check [options]   collect a snapshot');
+    expect(run.stdout).toMatch(/\n {2}check \[options\] +collect a snapshot/);
+    expect(run.stdout).toMatch(/\n {2}notify-test \[options\] +publish one labelled test message/);
     expect(run.stdout).toMatch(
       /\nExamples:\n {2}skewguard check --from-file \.\/cluster-dump\/\n {2}skewguard check --context prod-eu\n {2}skewguard rules\n {2}skewguard explain KubeletVersionSkew\n$/,
     );

@@ -38,24 +38,29 @@ export interface CoverageSpec {
   readonly evaluated?: readonly string[];
   readonly skipped?: readonly string[];
   readonly disabled?: readonly string[];
+  /** Evaluated on incomplete input (a partial Prometheus answer). */
+  readonly partial?: readonly string[];
 }
 
 /** An evaluation of `findings`; RolloutStuck and the findings' rules are evaluated by default. */
 export function evaluation(findings: readonly Finding[], spec: CoverageSpec = {}): Evaluation {
   const skipped = new Set(spec.skipped ?? []);
   const disabled = new Set(spec.disabled ?? []);
+  const partial = new Set(spec.partial ?? []);
   const evaluated = new Set([
     ...(spec.evaluated ?? ['RolloutStuck']),
     ...findings.map((f) => f.ruleId),
   ]);
   const coverage: CoverageEntry[] = [];
   for (const ruleId of evaluated) {
-    if (!skipped.has(ruleId) && !disabled.has(ruleId))
+    if (!skipped.has(ruleId) && !disabled.has(ruleId) && !partial.has(ruleId))
       coverage.push({ ruleId, status: 'evaluated' });
   }
   for (const ruleId of skipped)
     coverage.push({ ruleId, status: 'skipped', reason: 'prometheus unreachable' });
   for (const ruleId of disabled) coverage.push({ ruleId, status: 'disabled' });
+  for (const ruleId of partial)
+    coverage.push({ ruleId, status: 'partial', reason: 'nodes partial: a store did not answer' });
   return { findings, coverage };
 }
 

@@ -103,6 +103,8 @@ describe('reconcile: resolves only when its rule was evaluated and the finding i
     ['evaluated, notified → resolved notice', {}, {}, 'resolved', 'resolved', 'put'],
     ['skipped → unchanged', { skipped: ['RolloutStuck'] }, {}, 'firing', undefined, undefined],
     ['disabled → unchanged', { disabled: ['RolloutStuck'] }, {}, 'firing', undefined, undefined],
+    // A partial answer's silence proves nothing: the open finding stays open.
+    ['partial → unchanged', { partial: ['RolloutStuck'] }, {}, 'firing', undefined, undefined],
     ['not in coverage → unchanged', { evaluated: ['Other'] }, {}, 'firing', undefined, undefined],
     [
       'evaluated, fired but never notified → resolved silently',

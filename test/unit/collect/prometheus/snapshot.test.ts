@@ -75,6 +75,22 @@ describe('buildPrometheusSnapshot', () => {
     expect(snapshot.parts.nodes).toEqual({ state: 'collected' });
   });
 
+  it('marks the parts of a partial answer (a store down behind Thanos) as read in part', () => {
+    const snapshot = build({
+      versions: { ...VERSIONS, serverWarnings: ['partial response: store eu-1 is down'] },
+    });
+    const partial = {
+      state: 'collected',
+      partial: [
+        'Prometheus answered the versions query in part (partial response: store eu-1 is down)',
+      ],
+    };
+    expect(snapshot.parts.apiserver).toEqual(partial);
+    expect(snapshot.parts.nodes).toEqual(partial);
+    // Queries that answered whole leave their parts whole.
+    expect(snapshot.parts.sources).toEqual({ state: 'collected' });
+  });
+
   it('names the platform from the version suffix, and marks what it manages not observable', () => {
     const snapshot = build({ versions: VERSIONS });
     expect(snapshot.provider).toBe('eks');

@@ -252,6 +252,11 @@ function withSourceOptions(command: Command): Command {
       `cap on each --from-file input and on all of them together (default: ${DEFAULT_MAX_INPUT_MB})`,
       megabytes,
     )
+    .option(
+      '--as-of <time>',
+      'when --from-file input was saved, ISO 8601 with a zone (default: its newest timestamp)',
+      asOfTime,
+    )
     .option('--context <name>', 'kube context to read live (default: the current context)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option(
@@ -271,6 +276,19 @@ function withSourceOptions(command: Command): Command {
       '--cluster <name>',
       'cluster name in output and fingerprints (default: the kube context or input file name)',
     );
+}
+
+/** ISO 8601 date and time with a zone: a time without one would mean a different instant per machine. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** `--as-of`: an ISO 8601 time with a zone, passed on as given once it is known to parse. */
+function asOfTime(value: string): string {
+  if (!ISO_TIME.test(value.trim()) || Number.isNaN(Date.parse(value.trim()))) {
+    throw new UsageError(
+      `--as-of ${JSON.stringify(value)} is not an ISO 8601 time with a zone; pass when the input was saved, e.g. --as-of 2026-11-21T12:00:00Z`,
+    );
+  }
+  return value.trim();
 }
 
 function collect(value: string, previous: string[]): string[] {

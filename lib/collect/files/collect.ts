@@ -14,6 +14,16 @@ import { parseJsonInput } from './json-input';
 import type { KubectlRead } from '../kubectl';
 import { withKubectl } from '../kubectl';
 import { kubectlReader } from './kubectl-input';
+import type { StatuslessWorkload } from './manifests';
+import {
+  countedStatusless,
+  isManifest,
+  statuslessNotes,
+  statuslessOf,
+  statuslessReason,
+} from './manifests';
+import { chooseAsOf } from './as-of';
+import { versionTextProblem } from './version-text';
 import { MAX_YAML_ALIASES, tooDeep, tooManyAliases } from './structure-limits';
 import type { SnapshotInfo } from './save';
 import { SNAPSHOT_INFO } from './save';
@@ -109,6 +119,8 @@ export function parseText(file: string, input: string): InputDocument[] {
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     return [{ file, document: parseJsonInput(file, text) }];
   }
+  const versionText = versionTextProblem(trimmed);
+  if (versionText !== undefined) throw new InputError(file, versionText);
   let docs;
   try {
     docs = parseAllDocuments(text);
@@ -155,9 +167,11 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
   seen: Set<ListKind>;
   notes: string[];
   kubectl: KubectlRead;
+  statusless: StatuslessWorkload[];
 } {
   const lists = perList<Raw[]>(() => []);
   const seen = new Set<ListKind>();
+  const statusless: StatuslessWorkload[] = [];
   // Keyed by the singular, with the plural beside it for the note.
   const ignored = new Map<string, { plural: string; count: number }>();
   const ignore = (one: string, many: string): void => {
@@ -224,6 +238,12 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
       ignore(`${kind} without metadata.name`, `${kind} objects without metadata.name`);
       return;
     }
+    // A manifest says what was asked for, not what runs: judging it would report every replica
+    // of it unavailable. It is counted in the notes instead.
+    if (isManifest(list, value)) {
+      statusless.push(statuslessOf(list, kind ?? list, value, file));
+      return;
+    }
     seen.add(list);
     lists[list].push(kind === str(value, 'kind') ? value : { ...value, kind });
   };
@@ -248,6 +268,7 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
     seen,
     notes: [...notes, ...kubectl.notes],
     kubectl: kubectl.result(),
+    statusless: countedStatusless(statusless, unique),
   };
 }
 
@@ -326,7 +347,7 @@ export function snapshotFromDocuments(
       ? (d as unknown as InputDocument)
       : { file: '<input>', document: d },
   );
-  const { objects, seen, notes, kubectl } = classifyDocuments(docs);
+  const { objects, seen, notes, kubectl, statusless } = classifyDocuments(docs);
   const hints: Record<ListKind, string> = {
     nodes: '`kubectl get nodes -o json`',
     pods: '`kubectl get pods -A -o json`',
@@ -338,7 +359,11 @@ export function snapshotFromDocuments(
   const listStatus = (kind: ListKind): ListStatus =>
     seen.has(kind)
       ? { state: 'collected' }
-      : { state: 'missing', reason: `no ${kind} in the input; add ${hints[kind]} output` };
+      : statusless.some((s) => s.list === kind)
+        ? { state: 'missing', reason: statuslessReason(kind) }
+        : { state: 'missing', reason: `no ${kind} in the input; add ${hints[kind]} output` };
+  const judged =
+    objects.deployments.length + objects.statefulsets.length + objects.daemonsets.length;
   const snapshot = buildSnapshot({
     cluster: options.cluster,
     collectedAt: options.collectedAt,
@@ -355,24 +380,46 @@ export function snapshotFromDocuments(
     versionMissingReason:
       'no `kubectl version -o json` output and no kube-apiserver pods in the input; add `kubectl version -o json > version.json`',
     origin: 'kubectl version',
-    notes: [...(options.notes ?? []), ...notes],
+    notes: [...(options.notes ?? []), ...notes, ...statuslessNotes(statusless, judged)],
   });
   return withKubectl(snapshot, kubectl);
+}
+
+/** How collectFromFiles reads and dates its input. */
+export interface CollectFromFilesOptions {
+  /** The reader's clock (ISO): the snapshot's time unless the input is dated by itself. */
+  readonly collectedAt: string;
+  readonly maxInputMb?: number;
+  /**
+   * Date the snapshot by the input: `asOf`, else its newest timestamp (docs/architecture.md,
+   * "Snapshot"). Off when another source (Prometheus) is read at the clock in the same run.
+   */
+  readonly datedByInput?: boolean;
+  /** `--as-of`: when the user knows the input was saved (ISO 8601, already validated). */
+  readonly asOf?: string;
 }
 
 /** Reads the inputs and builds the snapshot; InputError when nothing usable is in them. */
 export async function collectFromFiles(
   paths: readonly string[],
-  options: Partial<FromDocumentsOptions> & { collectedAt: string; maxInputMb?: number },
+  options: Partial<FromDocumentsOptions> & CollectFromFilesOptions,
 ): Promise<ClusterSnapshot> {
   const documents = await readInputs(paths, readStdinBounded, new InputBudget(options.maxInputMb));
   const saved = savedInfoOf(documents);
+  // The input's own time, not the reader's: a `for` must end where the saved data ends.
+  const asOf = options.datedByInput
+    ? chooseAsOf(
+        documents.map((d) => d.document),
+        options.collectedAt,
+        options.asOf,
+      )
+    : undefined;
+  const savedNotes = saved ? saved.notes.map((n) => `saved on ${saved.collectedAt}: ${n}`) : [];
+  const leading = [...(asOf ? [asOf.note] : []), ...savedNotes];
   const snapshot = snapshotFromDocuments(documents, {
     cluster: options.cluster ?? (saved?.cluster || defaultClusterName(paths)),
-    collectedAt: options.collectedAt,
-    ...(saved && saved.notes.length > 0
-      ? { notes: saved.notes.map((n) => `saved on ${saved.collectedAt}: ${n}`) }
-      : {}),
+    collectedAt: asOf?.collectedAt ?? options.collectedAt,
+    ...(leading.length > 0 ? { notes: leading } : {}),
   });
   const anything =
     snapshot.nodes.length +

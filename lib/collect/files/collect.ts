@@ -1,14 +1,12 @@
 /** The `--from-file` collector: kubectl JSON/YAML and saved snapshots into a ClusterSnapshot. */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import type { Document } from 'yaml';
 import { parseAllDocuments } from 'yaml';
 import type { ClusterSnapshot } from '../../rules/model';
 import { InputBudget, readRegularFile, readStdinBounded, refusedKind } from './bounded-read';
 import { decodeInput, stripBom } from './decode';
-import type { DuplicateCount } from './dedupe';
-import { dedupeObjects } from './dedupe';
+import { dedupeObjects, duplicatesNote } from './dedupe';
 import { InputError } from '../errors';
 import { parseJsonInput } from './json-input';
 import type { KubectlRead } from '../kubectl';
@@ -23,7 +21,7 @@ import {
   statuslessReason,
 } from './manifests';
 import { chooseAsOf } from './as-of';
-import { versionTextProblem } from './version-text';
+import { assertSameVersion, versionTextProblem } from './version-output';
 import { MAX_YAML_ALIASES, tooDeep, tooManyAliases } from './structure-limits';
 import type { SnapshotInfo } from './save';
 import { SNAPSHOT_INFO } from './save';
@@ -272,31 +270,6 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
   };
 }
 
-function duplicatesNote({ dropped, differing }: DuplicateCount): string {
-  const differ =
-    differing === 0
-      ? 'the copies were identical'
-      : `${differing} differed; the copy with the newest metadata.resourceVersion, else the one read last, is used`;
-  return `ignored ${dropped} duplicate object${dropped === 1 ? '' : 's'} (same kind, namespace and name read more than once, e.g. a folder passed twice or overlapping kubectl outputs; ${differ})`;
-}
-
-// Two version outputs that disagree come from two clusters, or from one that changed between
-// them; either way the skew rules would compare nodes with the wrong control plane.
-function assertSameVersion(
-  first: { value: Raw; file: string },
-  second: { value: Raw; file: string },
-): void {
-  const a = str(first.value, 'gitVersion');
-  const b = str(second.value, 'gitVersion');
-  if (a !== undefined && b !== undefined ? a === b : isDeepStrictEqual(first.value, second.value))
-    return;
-  const one = first.file === second.file;
-  throw new InputError(
-    one ? first.file : `${first.file} and ${second.file}`,
-    `${one ? 'holds' : 'hold'} \`kubectl version\` outputs with different serverVersions (${a ?? 'unknown'} and ${b ?? 'unknown'}): they come from different clusters, or the cluster changed between them; pass one version output, saved together with the other files`,
-  );
-}
-
 /** Options for turning input documents into a snapshot. */
 export interface FromDocumentsOptions {
   readonly cluster: string;
@@ -342,6 +315,14 @@ export function snapshotFromDocuments(
   documents: readonly unknown[] | readonly InputDocument[],
   options: FromDocumentsOptions,
 ): ClusterSnapshot {
+  return readDocuments(documents, options).snapshot;
+}
+
+/** snapshotFromDocuments, with how many workloads it left out for having no status. */
+function readDocuments(
+  documents: readonly unknown[] | readonly InputDocument[],
+  options: FromDocumentsOptions,
+): { snapshot: ClusterSnapshot; statusless: number } {
   const docs: InputDocument[] = documents.map((d) =>
     isRecord(d) && 'document' in d && typeof d['file'] === 'string'
       ? (d as unknown as InputDocument)
@@ -382,7 +363,7 @@ export function snapshotFromDocuments(
     origin: 'kubectl version',
     notes: [...(options.notes ?? []), ...notes, ...statuslessNotes(statusless, judged)],
   });
-  return withKubectl(snapshot, kubectl);
+  return { snapshot: withKubectl(snapshot, kubectl), statusless: statusless.length };
 }
 
 /** How collectFromFiles reads and dates its input. */
@@ -416,7 +397,7 @@ export async function collectFromFiles(
     : undefined;
   const savedNotes = saved ? saved.notes.map((n) => `saved on ${saved.collectedAt}: ${n}`) : [];
   const leading = [...(asOf ? [asOf.note] : []), ...savedNotes];
-  const snapshot = snapshotFromDocuments(documents, {
+  const { snapshot, statusless } = readDocuments(documents, {
     cluster: options.cluster ?? (saved?.cluster || defaultClusterName(paths)),
     collectedAt: asOf?.collectedAt ?? options.collectedAt,
     ...(leading.length > 0 ? { notes: leading } : {}),
@@ -426,7 +407,9 @@ export async function collectFromFiles(
     snapshot.controlPlane.length +
     snapshot.workloads.length +
     snapshot.pods.length +
-    snapshot.replicaSets.length;
+    snapshot.replicaSets.length +
+    // Manifests are reported (their notes say what they are), not refused as empty input.
+    statusless;
   if (anything === 0) {
     const seenNotes = snapshot.notes.length > 0 ? ` (${snapshot.notes.join('; ')})` : '';
     throw new InputError(

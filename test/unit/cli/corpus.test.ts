@@ -1,5 +1,5 @@
 /** Every document of the kubectl-output corpus (test/fixtures/corpus) checks cleanly, with the findings it models. */
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../../support/cli';
 
@@ -32,6 +32,11 @@ const documents = readdirSync(CORPUS).filter((f) => !f.endsWith('.md'));
 
 it('has an expectation for every document, and a document for every expectation', () => {
   expect(documents.sort()).toEqual(Object.keys(EXPECTED).sort());
+});
+
+it('keeps the CRLF document in CRLF (a checkout that normalises line ends would test nothing)', () => {
+  const text = readFileSync(join(CORPUS, 'crlf-pods.yaml'), 'utf8');
+  expect(text.split('\r\n').length).toBe(text.split('\n').length);
 });
 
 describe.each(documents)('%s', (file) => {

@@ -52,6 +52,8 @@ export interface CheckOptions {
   readonly fromFile: string[];
   /** Cap in MB on each --from-file input and on all of them together. */
   readonly maxInputMb?: number;
+  /** `--as-of`: when the --from-file input was saved (validated ISO 8601). */
+  readonly asOf?: string;
   readonly context?: string;
   readonly kubeconfig?: string;
   readonly saveSnapshot?: string;
@@ -168,8 +170,9 @@ export async function runFromFlags(opts: SourceOptions, io: CliIo): Promise<Flag
     const problem = await snapshotPathProblem(opts.saveSnapshot);
     if (problem !== undefined) throw new UsageError(problem);
   }
-  const now = io.now();
-  const collectedAt = (): string => new Date(now).toISOString();
+  const clock = io.now();
+  // Saved input alone is evaluated as of itself; a live or Prometheus read is as of the clock.
+  const datedByInput = fromFiles && opts.prometheusUrl === undefined;
   const config = opts.config !== undefined ? loadConfig({ path: opts.config }) : undefined;
   if (config && opts.cluster === undefined) {
     throw new UsageError(
@@ -186,21 +189,25 @@ export async function runFromFlags(opts: SourceOptions, io: CliIo): Promise<Flag
 
   const collectors: SourceCollector[] = [];
   let cluster = opts.cluster;
+  let inputTime: number | undefined;
   let saved: SavedObjects | undefined;
   if (fromFiles) {
     const read = collectFromFiles(opts.fromFile, {
       ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
       ...(opts.maxInputMb !== undefined ? { maxInputMb: opts.maxInputMb } : {}),
-      collectedAt: collectedAt(),
+      ...(opts.asOf !== undefined ? { asOf: opts.asOf } : {}),
+      collectedAt: new Date(clock).toISOString(),
+      datedByInput,
     });
-    // Read before the run is named: a saved snapshot names its cluster as the live run did. A
-    // failed read surfaces inside the run, like any source's.
-    cluster ??= await read.then(
-      (snapshot) => snapshot.cluster,
-      () => defaultClusterName(opts.fromFile),
-    );
+    // Read before the run is named and timed: a saved snapshot names its cluster as the live run
+    // did, and the input dates itself. A failed read surfaces inside the run, like any source's.
+    const snapshot = await read.catch(() => undefined);
+    cluster ??= snapshot?.cluster ?? defaultClusterName(opts.fromFile);
+    if (datedByInput && snapshot) inputTime = Date.parse(snapshot.collectedAt);
     collectors.push({ source: 'files', collect: () => read });
   }
+  const now = inputTime ?? clock;
+  const collectedAt = (): string => new Date(now).toISOString();
   if (live) {
     // Connecting only loads the kubeconfig (no network); it names the cluster after the context.
     const target = await kubernetes().connectKubeconfigFile({
@@ -339,6 +346,11 @@ function validate(opts: SourceOptions, fromFiles: boolean, live: boolean): void 
   if (opts.cluster !== undefined && opts.cluster.trim() === '') {
     throw new UsageError(
       '--cluster needs a name: it names the cluster in the output and in finding fingerprints',
+    );
+  }
+  if (opts.asOf !== undefined && (!fromFiles || opts.prometheusUrl !== undefined)) {
+    throw new UsageError(
+      '--as-of dates saved --from-file input; a live or Prometheus read is evaluated at the time it is made, so drop --as-of (or read the saved files alone)',
     );
   }
   if (fromFiles && (opts.context !== undefined || opts.kubeconfig !== undefined)) {

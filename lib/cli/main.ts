@@ -287,6 +287,11 @@ function withSourceOptions(command: Command): Command {
       `cap on each --from-file input and on all of them together (default: ${DEFAULT_MAX_INPUT_MB})`,
       megabytes,
     )
+    .option(
+      '--as-of <time>',
+      'when --from-file input was saved, ISO 8601 with a zone (default: its newest timestamp)',
+      asOfTime,
+    )
     .option('--context <name>', 'kube context to read live (default: the current context)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option(
@@ -306,6 +311,41 @@ function withSourceOptions(command: Command): Command {
       '--cluster <name>',
       'cluster name in output and fingerprints (default: the kube context or input file name)',
     );
+}
+
+/** ISO 8601 date and time with a zone: a time without one would mean a different instant per machine. */
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+
+/** Whether the fields name a real calendar time: Date.parse rolls 2026-02-30 over to March. */
+function realTime(match: RegExpExecArray): boolean {
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, oh = 0, om = 0] = match
+    .slice(1)
+    .map((v) => Number(v ?? 0));
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= days &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    oh <= 23 &&
+    om <= 59
+  );
+}
+
+/** `--as-of`: an ISO 8601 time with a zone, passed on as given once it is known to be real. */
+function asOfTime(value: string): string {
+  const trimmed = value.trim();
+  const match = ISO_TIME.exec(trimmed);
+  if (!match || !realTime(match) || Number.isNaN(Date.parse(trimmed))) {
+    throw new UsageError(
+      `--as-of ${JSON.stringify(value)} is not an ISO 8601 time with a zone; pass when the input was saved, e.g. --as-of 2026-11-21T12:00:00Z`,
+    );
+  }
+  return trimmed;
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -83,7 +83,7 @@ export function renderMarkdown(report: CheckReport): string {
   const out: string[] = [
     `### skewguard: ${cell(report.cluster)}`,
     '',
-    `Firing: ${SEVERITIES.map((s) => `**${counts[s]}** ${s}`).join(' · ')}; pending: **${pending.length}** — collected ${report.collectedAt} from ${report.sources.map((s) => `${s.source} (${s.status})`).join(', ')}`,
+    `Firing: ${SEVERITIES.map((s) => `**${counts[s]}** ${s}`).join(' · ')}; pending: **${pending.length}** — as of ${report.collectedAt}, from ${report.sources.map((s) => `${s.source} (${s.status})`).join(', ')}`,
     '',
   ];
   const head = '| Severity | Rule | Subject | Summary |';

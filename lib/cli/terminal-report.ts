@@ -38,7 +38,7 @@ export function renderTerminalReport(
   const sources = report.sources.map((s) => `${s.source} ${s.status}`).join(', ');
   const out: string[] = [
     ...wrap(
-      [`skewguard · cluster ${report.cluster}`, report.collectedAt, sources]
+      [`skewguard · cluster ${report.cluster}`, `as of ${report.collectedAt}`, sources]
         .filter((part) => part !== '')
         .join(' · '),
       width,

@@ -29,8 +29,11 @@ export async function cli(...argv: string[]): Promise<CliRun> {
   return cliWith({}, ...argv);
 }
 
-/** Like {@link cli}, with parts of the CLI's io replaced (e.g. the local kubectl a live run finds). */
-export async function cliWith(io: Pick<CliIo, 'kubectl'>, ...argv: string[]): Promise<CliRun> {
+/** Like {@link cli}, with parts of the CLI's io replaced (the local kubectl a live run finds, the clock). */
+export async function cliWith(
+  io: Partial<Pick<CliIo, 'kubectl' | 'now'>>,
+  ...argv: string[]
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
@@ -40,7 +43,7 @@ export async function cliWith(io: Pick<CliIo, 'kubectl'>, ...argv: string[]): Pr
     stderr: (t) => {
       stderr += t;
     },
-    now: () => NOW,
+    now: io.now ?? (() => NOW),
     kubectl: io.kubectl ?? (() => Promise.resolve(TEST_KUBECTL)),
   });
   return { code, stdout, stderr };

@@ -1,19 +1,27 @@
 /** The `--from-file` collector: kubectl JSON/YAML and saved snapshots into a ClusterSnapshot. */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import type { Document } from 'yaml';
 import { parseAllDocuments } from 'yaml';
 import type { ClusterSnapshot } from '../../rules/model';
 import { InputBudget, readRegularFile, readStdinBounded, refusedKind } from './bounded-read';
 import { decodeInput, stripBom } from './decode';
-import type { DuplicateCount } from './dedupe';
-import { dedupeObjects } from './dedupe';
+import { dedupeObjects, duplicatesNote } from './dedupe';
 import { InputError } from '../errors';
 import { parseJsonInput } from './json-input';
 import type { KubectlRead } from '../kubectl';
 import { withKubectl } from '../kubectl';
 import { kubectlReader } from './kubectl-input';
+import type { StatuslessWorkload } from './manifests';
+import {
+  countedStatusless,
+  isManifest,
+  statuslessNotes,
+  statuslessOf,
+  statuslessReason,
+} from './manifests';
+import { chooseAsOf } from './as-of';
+import { assertSameVersion, versionTextProblem } from './version-output';
 import { MAX_YAML_ALIASES, tooDeep, tooManyAliases } from './structure-limits';
 import type { SnapshotInfo } from './save';
 import { SNAPSHOT_INFO } from './save';
@@ -109,6 +117,8 @@ export function parseText(file: string, input: string): InputDocument[] {
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     return [{ file, document: parseJsonInput(file, text) }];
   }
+  const versionText = versionTextProblem(trimmed);
+  if (versionText !== undefined) throw new InputError(file, versionText);
   let docs;
   try {
     docs = parseAllDocuments(text);
@@ -155,9 +165,11 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
   seen: Set<ListKind>;
   notes: string[];
   kubectl: KubectlRead;
+  statusless: StatuslessWorkload[];
 } {
   const lists = perList<Raw[]>(() => []);
   const seen = new Set<ListKind>();
+  const statusless: StatuslessWorkload[] = [];
   // Keyed by the singular, with the plural beside it for the note.
   const ignored = new Map<string, { plural: string; count: number }>();
   const ignore = (one: string, many: string): void => {
@@ -224,6 +236,12 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
       ignore(`${kind} without metadata.name`, `${kind} objects without metadata.name`);
       return;
     }
+    // A manifest says what was asked for, not what runs: judging it would report every replica
+    // of it unavailable. It is counted in the notes instead.
+    if (isManifest(list, value)) {
+      statusless.push(statuslessOf(list, kind ?? list, value, file));
+      return;
+    }
     seen.add(list);
     lists[list].push(kind === str(value, 'kind') ? value : { ...value, kind });
   };
@@ -248,32 +266,8 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
     seen,
     notes: [...notes, ...kubectl.notes],
     kubectl: kubectl.result(),
+    statusless: countedStatusless(statusless, unique),
   };
-}
-
-function duplicatesNote({ dropped, differing }: DuplicateCount): string {
-  const differ =
-    differing === 0
-      ? 'the copies were identical'
-      : `${differing} differed; the copy with the newest metadata.resourceVersion, else the one read last, is used`;
-  return `ignored ${dropped} duplicate object${dropped === 1 ? '' : 's'} (same kind, namespace and name read more than once, e.g. a folder passed twice or overlapping kubectl outputs; ${differ})`;
-}
-
-// Two version outputs that disagree come from two clusters, or from one that changed between
-// them; either way the skew rules would compare nodes with the wrong control plane.
-function assertSameVersion(
-  first: { value: Raw; file: string },
-  second: { value: Raw; file: string },
-): void {
-  const a = str(first.value, 'gitVersion');
-  const b = str(second.value, 'gitVersion');
-  if (a !== undefined && b !== undefined ? a === b : isDeepStrictEqual(first.value, second.value))
-    return;
-  const one = first.file === second.file;
-  throw new InputError(
-    one ? first.file : `${first.file} and ${second.file}`,
-    `${one ? 'holds' : 'hold'} \`kubectl version\` outputs with different serverVersions (${a ?? 'unknown'} and ${b ?? 'unknown'}): they come from different clusters, or the cluster changed between them; pass one version output, saved together with the other files`,
-  );
 }
 
 /** Options for turning input documents into a snapshot. */
@@ -321,12 +315,20 @@ export function snapshotFromDocuments(
   documents: readonly unknown[] | readonly InputDocument[],
   options: FromDocumentsOptions,
 ): ClusterSnapshot {
+  return readDocuments(documents, options).snapshot;
+}
+
+/** snapshotFromDocuments, with how many workloads it left out for having no status. */
+function readDocuments(
+  documents: readonly unknown[] | readonly InputDocument[],
+  options: FromDocumentsOptions,
+): { snapshot: ClusterSnapshot; statusless: number } {
   const docs: InputDocument[] = documents.map((d) =>
     isRecord(d) && 'document' in d && typeof d['file'] === 'string'
       ? (d as unknown as InputDocument)
       : { file: '<input>', document: d },
   );
-  const { objects, seen, notes, kubectl } = classifyDocuments(docs);
+  const { objects, seen, notes, kubectl, statusless } = classifyDocuments(docs);
   const hints: Record<ListKind, string> = {
     nodes: '`kubectl get nodes -o json`',
     pods: '`kubectl get pods -A -o json`',
@@ -338,7 +340,11 @@ export function snapshotFromDocuments(
   const listStatus = (kind: ListKind): ListStatus =>
     seen.has(kind)
       ? { state: 'collected' }
-      : { state: 'missing', reason: `no ${kind} in the input; add ${hints[kind]} output` };
+      : statusless.some((s) => s.list === kind)
+        ? { state: 'missing', reason: statuslessReason(kind) }
+        : { state: 'missing', reason: `no ${kind} in the input; add ${hints[kind]} output` };
+  const judged =
+    objects.deployments.length + objects.statefulsets.length + objects.daemonsets.length;
   const snapshot = buildSnapshot({
     cluster: options.cluster,
     collectedAt: options.collectedAt,
@@ -355,31 +361,55 @@ export function snapshotFromDocuments(
     versionMissingReason:
       'no `kubectl version -o json` output and no kube-apiserver pods in the input; add `kubectl version -o json > version.json`',
     origin: 'kubectl version',
-    notes: [...(options.notes ?? []), ...notes],
+    notes: [...(options.notes ?? []), ...notes, ...statuslessNotes(statusless, judged)],
   });
-  return withKubectl(snapshot, kubectl);
+  return { snapshot: withKubectl(snapshot, kubectl), statusless: statusless.length };
+}
+
+/** How collectFromFiles reads and dates its input. */
+export interface CollectFromFilesOptions {
+  /** The reader's clock (ISO): the snapshot's time unless the input is dated by itself. */
+  readonly collectedAt: string;
+  readonly maxInputMb?: number;
+  /**
+   * Date the snapshot by the input: `asOf`, else its newest timestamp (docs/architecture.md,
+   * "Snapshot"). Off when another source (Prometheus) is read at the clock in the same run.
+   */
+  readonly datedByInput?: boolean;
+  /** `--as-of`: when the user knows the input was saved (ISO 8601, already validated). */
+  readonly asOf?: string;
 }
 
 /** Reads the inputs and builds the snapshot; InputError when nothing usable is in them. */
 export async function collectFromFiles(
   paths: readonly string[],
-  options: Partial<FromDocumentsOptions> & { collectedAt: string; maxInputMb?: number },
+  options: Partial<FromDocumentsOptions> & CollectFromFilesOptions,
 ): Promise<ClusterSnapshot> {
   const documents = await readInputs(paths, readStdinBounded, new InputBudget(options.maxInputMb));
   const saved = savedInfoOf(documents);
-  const snapshot = snapshotFromDocuments(documents, {
+  // The input's own time, not the reader's: a `for` must end where the saved data ends.
+  const asOf = options.datedByInput
+    ? chooseAsOf(
+        documents.map((d) => d.document),
+        options.collectedAt,
+        options.asOf,
+      )
+    : undefined;
+  const savedNotes = saved ? saved.notes.map((n) => `saved on ${saved.collectedAt}: ${n}`) : [];
+  const leading = [...(asOf ? [asOf.note] : []), ...savedNotes];
+  const { snapshot, statusless } = readDocuments(documents, {
     cluster: options.cluster ?? (saved?.cluster || defaultClusterName(paths)),
-    collectedAt: options.collectedAt,
-    ...(saved && saved.notes.length > 0
-      ? { notes: saved.notes.map((n) => `saved on ${saved.collectedAt}: ${n}`) }
-      : {}),
+    collectedAt: asOf?.collectedAt ?? options.collectedAt,
+    ...(leading.length > 0 ? { notes: leading } : {}),
   });
   const anything =
     snapshot.nodes.length +
     snapshot.controlPlane.length +
     snapshot.workloads.length +
     snapshot.pods.length +
-    snapshot.replicaSets.length;
+    snapshot.replicaSets.length +
+    // Manifests are reported (their notes say what they are), not refused as empty input.
+    statusless;
   if (anything === 0) {
     const seenNotes = snapshot.notes.length > 0 ? ` (${snapshot.notes.join('; ')})` : '';
     throw new InputError(

@@ -64,3 +64,12 @@ function resourceVersion(obj: Raw): bigint | undefined {
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
   return undefined;
 }
+
+/** The note for the duplicates dedupeObjects dropped: how many, and which copy was used. */
+export function duplicatesNote({ dropped, differing }: DuplicateCount): string {
+  const differ =
+    differing === 0
+      ? 'the copies were identical'
+      : `${differing} differed; the copy with the newest metadata.resourceVersion, else the one read last, is used`;
+  return `ignored ${dropped} duplicate object${dropped === 1 ? '' : 's'} (same kind, namespace and name read more than once, e.g. a folder passed twice or overlapping kubectl outputs; ${differ})`;
+}

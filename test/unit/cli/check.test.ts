@@ -52,9 +52,10 @@ describe('skewguard check --output json', () => {
       'notes',
       'sources',
     ]);
+    // Saved input is evaluated as of its newest timestamp, a minute before the test clock.
     expect(report).toMatchObject({
       cluster: 'prod-eu',
-      collectedAt: '2026-11-21T12:00:00.000Z',
+      collectedAt: '2026-11-21T11:59:00.000Z',
       sources: [{ source: 'files', status: 'ok' }],
     });
     const findings = report['findings'] as Record<string, unknown>[];

@@ -9,7 +9,7 @@ it('README shows what `npm run demo` prints', async () => {
   const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
   const block = /`npm run demo` prints[^\n]*\n[^\n]*\n\n```\n([\s\S]*?)\n```/.exec(readme)?.[1];
   expect(block).toBeDefined();
-  const at = /· (\d{4}-\d\d-\d\dT[\d:.]+Z) ·/.exec(block ?? '')?.[1] ?? '';
+  const at = /· (?:as of )?(\d{4}-\d\d-\d\dT[\d:.]+Z) ·/.exec(block ?? '')?.[1] ?? '';
   let stdout = '';
   await runCli(
     ['check', '--from-file', join(REPO, 'examples/demo-cluster'), '--cluster', 'demo-eks'],

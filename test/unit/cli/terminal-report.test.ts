@@ -72,8 +72,8 @@ describe('renderTerminalReport', () => {
   it('prints a headline, firing then pending findings with their evidence, coverage and notes', () => {
     expect(renderTerminalReport(report())).toBe(
       [
-        'skewguard · cluster prod-eu · 2024-05-01T12:00:00.000Z · files ok, prometheus',
-        '  failed',
+        'skewguard · cluster prod-eu · as of 2024-05-01T12:00:00.000Z · files ok,',
+        '  prometheus failed',
         '1 firing (1 critical) · 1 pending (for 10m) · 2 of 3 rules checked, 1 not',
         '  checked',
         '',
@@ -108,7 +108,7 @@ describe('renderTerminalReport', () => {
     const text = renderTerminalReport(report({ findings: [], notes: [], sources: [] }));
     expect(text).toBe(
       [
-        'skewguard · cluster prod-eu · 2024-05-01T12:00:00.000Z',
+        'skewguard · cluster prod-eu · as of 2024-05-01T12:00:00.000Z',
         '0 firing · 0 pending · 2 of 3 rules checked, 1 not checked',
         '',
         'No findings. 1 of 3 rules were not checked, so this is not an all-clear (see',

@@ -4,12 +4,27 @@ import { runCli } from '../../../lib/cli/main';
 import { NOW } from '../../support/evaluate';
 
 const DIR = join(__dirname, '../../../examples/demo-cluster');
-/** An hour after the test clock: every orders-db finding has held for its `for`, as in `npm run demo`. */
+/**
+ * An hour after the test clock, given as --as-of: every orders-db finding has held for its `for`.
+ * (Read alone, the files are evaluated as of their newest timestamp, when the crash loop was 3
+ * minutes old and pending.)
+ */
 const LATER = NOW + 3600_000;
 
 async function check(output: string): Promise<{ stdout: string }> {
   let stdout = '';
-  const argv = ['check', '--from-file', DIR, '--cluster', 'demo-eks', '--fail-on', 'never'];
+  const asOf = new Date(LATER).toISOString();
+  const argv = [
+    'check',
+    '--from-file',
+    DIR,
+    '--as-of',
+    asOf,
+    '--cluster',
+    'demo-eks',
+    '--fail-on',
+    'never',
+  ];
   await runCli([...argv, '--output', output], {
     stdout: (t) => {
       stdout += t;

@@ -18,7 +18,14 @@ import { MAX_YAML_ALIASES, tooDeep, tooManyAliases } from './structure-limits';
 import type { SnapshotInfo } from './save';
 import { SNAPSHOT_INFO } from './save';
 import type { Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
-import { isRecord, str, buildSnapshot, perList } from '../kube-objects';
+import {
+  isRecord,
+  str,
+  buildSnapshot,
+  perList,
+  GITOPS_LISTS,
+  GITOPS_RESOURCES,
+} from '../kube-objects';
 
 /** One parsed input document and the file it came from. */
 export interface InputDocument {
@@ -33,7 +40,16 @@ const KIND_TO_LIST: Readonly<Record<string, ListKind>> = {
   StatefulSet: 'statefulsets',
   DaemonSet: 'daemonsets',
   ReplicaSet: 'replicasets',
+  Application: 'applications',
+  Kustomization: 'kustomizations',
+  HelmRelease: 'helmreleases',
 };
+
+// Kinds whose name other APIs reuse (kustomize's own kustomization.yaml is a Kustomization of
+// kustomize.config.k8s.io): only the GitOps controller's API group counts.
+const KIND_GROUPS: Readonly<Record<string, string>> = Object.fromEntries(
+  GITOPS_LISTS.map((list) => [GITOPS_RESOURCES[list].kind, GITOPS_RESOURCES[list].group]),
+);
 
 const INPUT_EXTENSIONS = new Set(['.json', '.yaml', '.yml']);
 
@@ -212,7 +228,11 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
       for (const item of value['items'] as unknown[]) visit(item, file, itemKind);
       return;
     }
-    const list = kind === undefined ? undefined : KIND_TO_LIST[kind];
+    const group = kind === undefined ? undefined : KIND_GROUPS[kind];
+    const apiVersion = str(value, 'apiVersion');
+    const otherGroup =
+      group !== undefined && apiVersion !== undefined && !apiVersion.startsWith(`${group}/`);
+    const list = kind === undefined || otherGroup ? undefined : KIND_TO_LIST[kind];
     if (list === undefined) {
       if (kind === undefined) ignore('object without kind', 'objects without kind');
       else ignore(`${kind} object`, `${kind} objects`);
@@ -231,7 +251,7 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
   const notes = [...ignored].map(([one, { plural, count }]) =>
     one.endsWith('without metadata.name')
       ? `ignored ${count} ${count === 1 ? one : plural} (not counted: an object needs a name; pass kubectl output unchanged)`
-      : `ignored ${count} ${count === 1 ? one : plural} (skewguard reads Node, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet and kubectl version output)`,
+      : `ignored ${count} ${count === 1 ? one : plural} (skewguard reads Node, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Argo CD Application, Flux Kustomization and HelmRelease, and kubectl version output)`,
   );
   let dropped = 0;
   let differing = 0;
@@ -334,11 +354,24 @@ export function snapshotFromDocuments(
     statefulsets: '`kubectl get statefulsets -A -o json`',
     daemonsets: '`kubectl get daemonsets -A -o json`',
     replicasets: '`kubectl get replicasets -A -o json`',
+    applications: '`kubectl get applications.argoproj.io -A -o json`',
+    kustomizations: '`kubectl get kustomizations.kustomize.toolkit.fluxcd.io -A -o json`',
+    helmreleases: '`kubectl get helmreleases.helm.toolkit.fluxcd.io -A -o json`',
   };
+  // Files cannot tell a controller that is absent from objects that were not saved; once one
+  // GitOps kind is in the input, the others count as not installed, so its apps are checked.
+  const anyGitOps = GITOPS_LISTS.some((list) => seen.has(list));
   const listStatus = (kind: ListKind): ListStatus =>
     seen.has(kind)
       ? { state: 'collected' }
-      : { state: 'missing', reason: `no ${kind} in the input; add ${hints[kind]} output` };
+      : anyGitOps && (GITOPS_LISTS as readonly string[]).includes(kind)
+        ? { state: 'notInstalled', reason: `no ${kind} in the input` }
+        : !anyGitOps && (GITOPS_LISTS as readonly string[]).includes(kind)
+          ? {
+              state: 'missing',
+              reason: `no Argo CD Applications or Flux Kustomizations/HelmReleases in the input; add ${hints[kind]} output (kubectl errors with "the server doesn't have a resource type" when that controller is not installed)`,
+            }
+          : { state: 'missing', reason: `no ${kind} in the input; add ${hints[kind]} output` };
   const snapshot = buildSnapshot({
     cluster: options.cluster,
     collectedAt: options.collectedAt,
@@ -351,6 +384,9 @@ export function snapshotFromDocuments(
       statefulsets: listStatus('statefulsets'),
       daemonsets: listStatus('daemonsets'),
       replicasets: listStatus('replicasets'),
+      applications: listStatus('applications'),
+      kustomizations: listStatus('kustomizations'),
+      helmreleases: listStatus('helmreleases'),
     },
     versionMissingReason:
       'no `kubectl version -o json` output and no kube-apiserver pods in the input; add `kubectl version -o json > version.json`',
@@ -379,7 +415,8 @@ export async function collectFromFiles(
     snapshot.controlPlane.length +
     snapshot.workloads.length +
     snapshot.pods.length +
-    snapshot.replicaSets.length;
+    snapshot.replicaSets.length +
+    (snapshot.gitops?.length ?? 0);
   if (anything === 0) {
     const seenNotes = snapshot.notes.length > 0 ? ` (${snapshot.notes.join('; ')})` : '';
     throw new InputError(

@@ -369,7 +369,7 @@ export function snapshotFromDocuments(
         : !anyGitOps && (GITOPS_LISTS as readonly string[]).includes(kind)
           ? {
               state: 'missing',
-              reason: `no Argo CD Applications or Flux Kustomizations/HelmReleases in the input; add ${hints[kind]} output (kubectl errors with "the server doesn't have a resource type" when that controller is not installed)`,
+              reason: `no Argo CD Applications or Flux Kustomizations/HelmReleases in the input; for each controller the cluster runs, add ${GITOPS_LISTS.map((l) => hints[l]).join(', ')} output (kubectl says "the server doesn't have a resource type" for one that is not installed)`,
             }
           : { state: 'missing', reason: `no ${kind} in the input; add ${hints[kind]} output` };
   const snapshot = buildSnapshot({

@@ -90,9 +90,10 @@ export function gitopsPart(lists: Readonly<Record<GitOpsList, ListStatus>>): Par
     );
     return {
       state: 'missing',
-      reason: missing
-        .map((m) => (m.status.state === 'missing' ? m.status.reason : ''))
-        .join('; '),
+      // The files source gives every list the same reason; it is said once.
+      reason: [
+        ...new Set(missing.map((m) => (m.status.state === 'missing' ? m.status.reason : ''))),
+      ].join('; '),
       ...(failures.length > 0 ? { failures } : {}),
     };
   }

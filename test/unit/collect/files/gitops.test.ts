@@ -112,7 +112,7 @@ describe('GitOps objects from --from-file', () => {
     expect(snapshot.parts.gitops).toMatchObject({
       state: 'missing',
       reason: expect.stringContaining(
-        'add `kubectl get applications.argoproj.io -A -o json` output',
+        'add `kubectl get applications.argoproj.io -A -o json`, `kubectl get kustomizations.kustomize.toolkit.fluxcd.io -A -o json`',
       ) as unknown,
     });
     expect(snapshot.gitops).toBeUndefined();

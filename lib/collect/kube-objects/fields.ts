@@ -47,7 +47,9 @@ const CONTAINER_STATUSES: FieldSpec = [
 // Flux conditions and the managedFields entry that owns spec.suspend (its time dates a suspension).
 const FLUX_METADATA = {
   ...METADATA,
-  managedFields: [{ manager: true, operation: true, time: true, fieldsV1: { 'f:spec': { 'f:suspend': true } } }],
+  managedFields: [
+    { manager: true, operation: true, time: true, fieldsV1: { 'f:spec': { 'f:suspend': true } } },
+  ],
 } as const;
 const FLUX_STATUS = {
   conditions: CONDITIONS,

@@ -35,7 +35,11 @@ export const GITOPS_RESOURCES: Readonly<
     versions: ['v1'],
   },
   // Flux 2.3 made v2 the served version; clusters on older Flux serve v2beta2 only.
-  helmreleases: { kind: 'HelmRelease', group: 'helm.toolkit.fluxcd.io', versions: ['v2', 'v2beta2'] },
+  helmreleases: {
+    kind: 'HelmRelease',
+    group: 'helm.toolkit.fluxcd.io',
+    versions: ['v2', 'v2beta2'],
+  },
 };
 
 /** Every GitOps object of a collection as GitOpsApps. */

@@ -5,7 +5,9 @@ import type { LastFinding } from '../rule';
 import { workloadName } from '../last-finding';
 
 /** The GitOps apps of a snapshot (empty when the part holds none). */
-export function gitopsApps(snapshot: { readonly gitops?: readonly GitOpsApp[] }): readonly GitOpsApp[] {
+export function gitopsApps(snapshot: {
+  readonly gitops?: readonly GitOpsApp[];
+}): readonly GitOpsApp[] {
   return snapshot.gitops ?? [];
 }
 

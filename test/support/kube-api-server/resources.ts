@@ -63,7 +63,17 @@ function crd(
   shortNames: string[],
 ): ResourceType {
   const singular = kind.toLowerCase();
-  return { kind, plural, singular, group, version, crd: true, namespaced: true, shortNames, fields: [] };
+  return {
+    kind,
+    plural,
+    singular,
+    group,
+    version,
+    crd: true,
+    namespaced: true,
+    shortNames,
+    fields: [],
+  };
 }
 
 function core(

@@ -63,7 +63,8 @@ export async function startKubeApiServer(
 
   const { port } = await listen(server);
   const url = `https://127.0.0.1:${port}`;
-  for (const [path, body] of discoveryDocuments(`127.0.0.1:${port}`, served)) documents.set(path, body);
+  for (const [path, body] of discoveryDocuments(`127.0.0.1:${port}`, served))
+    documents.set(path, body);
   documents.set('/version', versionInfo(options.version));
   for (const [path, text] of Object.entries(options.texts ?? {}))
     documents.set(path, new PlainText(text));

@@ -61,6 +61,8 @@ export function mergeSnapshots(a: ClusterSnapshot, b: ClusterSnapshot): ClusterS
     ...firstOf('versionHistory', primary.versionHistory, secondary.versionHistory),
     // Only the files source or the live CLI's local probe reads the client; never both at once.
     ...firstOf('kubectl', primary.kubectl, secondary.kubectl),
+    // Only object sources (API, files) read GitOps objects, and a run reads the cluster once.
+    ...firstOf('gitops', primary.gitops, secondary.gitops),
     ...missingMetricsFor(
       [...(primary.metricsMissing ?? []), ...(secondary.metricsMissing ?? [])],
       parts,

@@ -159,6 +159,7 @@ function withoutExcludedNamespaces(
     replicaSets: snapshot.replicaSets.filter(keep),
     // kube-system pods carry control-plane and kube-proxy versions; only rollout data is scoped.
     pods: snapshot.pods.filter(keep),
+    ...(snapshot.gitops ? { gitops: snapshot.gitops.filter(keep) } : {}),
   };
 }
 

@@ -26,10 +26,23 @@ export const INCIDENT_PRECEDENCE: readonly string[] = [
   'StatefulSetUpdateNotRolledOut',
   'DaemonSetMisScheduled',
   'PodCrashLooping',
+  // One GitOps app is one incident too (a failing Flux reconcile is at once not Ready, failed and
+  // out of sync): the critical impact leads, then the failed sync that explains the drift.
+  'GitOpsDegraded',
+  'GitOpsSyncFailed',
+  'GitOpsOutOfSync',
+  'GitOpsSuspended',
 ];
 
-/** Subject kinds a workload incident gathers findings on. */
-const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+/** Subject kinds a workload incident gathers findings on (GitOps apps count as workloads here). */
+const WORKLOAD_KINDS: ReadonlySet<string> = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Application',
+  'Kustomization',
+  'HelmRelease',
+]);
 
 /** What grouping needs of a finding (a Finding, a ledger item's finding, a reported finding). */
 export interface IncidentMember {

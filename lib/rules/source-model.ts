@@ -74,6 +74,11 @@ export const SNAPSHOT_PARTS = [
    * `kubectl version -o json|yaml` output, or from the kubectl on PATH in a live CLI run.
    */
   'kubectl',
+  /**
+   * `ClusterSnapshot.gitops`: Argo CD Applications, Flux Kustomizations and HelmReleases. Not
+   * observable when none of their CRDs is installed: the rules do not apply there.
+   */
+  'gitops',
 ] as const;
 
 /** One part of a snapshot (see SNAPSHOT_PARTS). */
@@ -94,6 +99,9 @@ export const PART_SUPPLIERS: Readonly<Partial<Record<SnapshotPart, string>>> = {
   // Prometheus never sees the client; only files and the live CLI's local probe supply it.
   kubectl:
     'supply the kubectl client version: save `kubectl version -o json` with the other --from-file inputs, or run a live check (--context/--kubeconfig) with kubectl on PATH',
+  // Prometheus' argocd_app_info is not read yet; the objects come from the API or from files.
+  gitops:
+    'supply the GitOps objects: read the Kubernetes API (RBAC get,list on applications.argoproj.io, kustomizations.kustomize.toolkit.fluxcd.io, helmreleases.helm.toolkit.fluxcd.io) or save `kubectl get applications.argoproj.io,kustomizations.kustomize.toolkit.fluxcd.io,helmreleases.helm.toolkit.fluxcd.io -A -o json` with the other --from-file inputs',
 };
 
 /**

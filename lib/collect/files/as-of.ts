@@ -3,8 +3,9 @@ import { isRecord } from '../kube-objects';
 
 /**
  * Keys whose values are times the cluster wrote before the output was saved: node heartbeats,
- * condition transitions, container starts and ends, events, creation, and --save-snapshot's own
- * collectedAt. deletionTimestamp is left out: it lies in the future during a grace period.
+ * condition transitions, container starts and ends, events, creation, Argo CD's reconciledAt
+ * (written at every reconcile), and --save-snapshot's own collectedAt. deletionTimestamp is left
+ * out: it lies in the future during a grace period.
  */
 const TIME_KEYS: ReadonlySet<string> = new Set([
   'lastHeartbeatTime',
@@ -18,6 +19,7 @@ const TIME_KEYS: ReadonlySet<string> = new Set([
   'firstTimestamp',
   'lastTimestamp',
   'eventTime',
+  'reconciledAt',
   'collectedAt',
 ]);
 

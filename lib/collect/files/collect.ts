@@ -1,14 +1,14 @@
 /** The `--from-file` collector: kubectl JSON/YAML and saved snapshots into a ClusterSnapshot. */
-import { readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
-import type { Document } from 'yaml';
-import { parseAllDocuments } from 'yaml';
+import { basename, extname } from 'node:path';
 import type { ClusterSnapshot } from '../../rules/model';
-import { InputBudget, readRegularFile, readStdinBounded, refusedKind } from './bounded-read';
-import { decodeInput, stripBom } from './decode';
+import { InputBudget, readStdinBounded } from './bounded-read';
 import { dedupeObjects, duplicatesNote } from './dedupe';
 import { InputError } from '../errors';
-import { parseJsonInput } from './json-input';
+import type { InputDocument } from './read-inputs';
+import { readInputs } from './read-inputs';
+
+export type { InputDocument } from './read-inputs';
+export { parseText, readInputs } from './read-inputs';
 import type { KubectlRead } from '../kubectl';
 import { withKubectl } from '../kubectl';
 import { kubectlReader } from './kubectl-input';
@@ -21,18 +21,18 @@ import {
   statuslessReason,
 } from './manifests';
 import { chooseAsOf } from './as-of';
-import { assertSameVersion, versionTextProblem } from './version-output';
-import { MAX_YAML_ALIASES, tooDeep, tooManyAliases } from './structure-limits';
+import { assertSameVersion } from './version-output';
 import type { SnapshotInfo } from './save';
 import { SNAPSHOT_INFO } from './save';
 import type { Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
-import { isRecord, str, buildSnapshot, perList } from '../kube-objects';
-
-/** One parsed input document and the file it came from. */
-export interface InputDocument {
-  readonly file: string;
-  readonly document: unknown;
-}
+import {
+  isRecord,
+  str,
+  buildSnapshot,
+  perList,
+  GITOPS_LISTS,
+  GITOPS_RESOURCES,
+} from '../kube-objects';
 
 const KIND_TO_LIST: Readonly<Record<string, ListKind>> = {
   Node: 'nodes',
@@ -41,120 +41,16 @@ const KIND_TO_LIST: Readonly<Record<string, ListKind>> = {
   StatefulSet: 'statefulsets',
   DaemonSet: 'daemonsets',
   ReplicaSet: 'replicasets',
+  Application: 'applications',
+  Kustomization: 'kustomizations',
+  HelmRelease: 'helmreleases',
 };
 
-const INPUT_EXTENSIONS = new Set(['.json', '.yaml', '.yml']);
-
-/**
- * Reads `--from-file` inputs: files, folders (their *.json/*.yaml/*.yml, not recursive) or `-`
- * for standard input (once). Throws InputError naming the file and the problem.
- */
-export async function readInputs(
-  paths: readonly string[],
-  stdin: (budget: InputBudget) => Promise<string | Uint8Array> = readStdinBounded,
-  budget: InputBudget = new InputBudget(),
-): Promise<InputDocument[]> {
-  const stdinCount = paths.filter((p) => p === '-').length;
-  if (stdinCount > 1) {
-    throw new InputError(
-      '--from-file -',
-      `is given ${stdinCount} times, but standard input can be read only once; pass \`--from-file -\` once and save the other kubectl outputs to files`,
-    );
-  }
-  const documents: InputDocument[] = [];
-  for (const path of paths) {
-    if (path === '-') {
-      documents.push(...parseText('<stdin>', decodeInput('<stdin>', await stdin(budget))));
-      continue;
-    }
-    for (const file of await expand(path)) {
-      const bytes = await readRegularFile(file, budget);
-      documents.push(...parseText(file, decodeInput(file, bytes)));
-    }
-  }
-  return documents;
-}
-
-async function expand(path: string): Promise<string[]> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const problem =
-      code === 'ENOENT' ? 'no such file or folder' : `cannot be read (${code ?? String(error)})`;
-    throw new InputError(path, `${problem}; check the --from-file path`, { cause: error });
-  }
-  const refused = refusedKind(info);
-  if (refused !== undefined) throw new InputError(path, refused);
-  if (!info.isDirectory()) return [path];
-  const all = await readdir(path, { withFileTypes: true });
-  const entries = all
-    .map((e) => e.name)
-    .filter((f) => INPUT_EXTENSIONS.has(extname(f).toLowerCase()))
-    .sort();
-  if (entries.length === 0) {
-    const subfolders = all.filter((e) => e.isDirectory()).length;
-    throw new InputError(
-      path,
-      subfolders > 0
-        ? `folder has no .json, .yaml or .yml files, only ${subfolders} subfolder${subfolders === 1 ? '' : 's'}, and subfolders are not searched; pass each subfolder with its own --from-file`
-        : 'folder has no .json, .yaml or .yml files; pass the folder that holds the saved kubectl output',
-    );
-  }
-  return entries.map((f) => join(path, f));
-}
-
-/** Parses one file's text as JSON, or as one or more YAML documents; a leading BOM is dropped. */
-export function parseText(file: string, input: string): InputDocument[] {
-  const text = stripBom(input);
-  const trimmed = text.trimStart();
-  if (trimmed === '')
-    throw new InputError(
-      file,
-      'is empty; expected `kubectl get … -o json|yaml` or `kubectl version -o json` output',
-    );
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    return [{ file, document: parseJsonInput(file, text) }];
-  }
-  const versionText = versionTextProblem(trimmed);
-  if (versionText !== undefined) throw new InputError(file, versionText);
-  let docs;
-  try {
-    docs = parseAllDocuments(text);
-  } catch (error) {
-    if (error instanceof RangeError) throw tooDeep(file, error);
-    throw error;
-  }
-  const list = Array.isArray(docs) ? docs : [docs];
-  const out: InputDocument[] = [];
-  for (const doc of list) {
-    const [first] = doc.errors;
-    // The YAML parser recurses per nesting level and reports the overflow as a parse error.
-    if (first && /maximum call stack/i.test(first.message)) throw tooDeep(file, first);
-    if (first)
-      throw new InputError(file, `is not valid YAML (${first.message.split('\n')[0] ?? ''})`, {
-        cause: first,
-      });
-    const value = documentValue(file, doc);
-    if (value !== null && value !== undefined) out.push({ file, document: value });
-  }
-  if (out.length === 0) throw new InputError(file, 'has no YAML documents');
-  return out;
-}
-
-/** A YAML document's value; InputError for an alias bomb or nesting the stack cannot hold. */
-function documentValue(file: string, doc: Document.Parsed): unknown {
-  try {
-    return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as unknown;
-  } catch (error) {
-    if (error instanceof RangeError) throw tooDeep(file, error);
-    if (error instanceof ReferenceError && /alias count/i.test(error.message)) {
-      throw tooManyAliases(file, error);
-    }
-    throw error;
-  }
-}
+// Kinds whose name other APIs reuse (kustomize's own kustomization.yaml is a Kustomization of
+// kustomize.config.k8s.io): only the GitOps controller's API group counts.
+const KIND_GROUPS: Readonly<Record<string, string>> = Object.fromEntries(
+  GITOPS_LISTS.map((list) => [GITOPS_RESOURCES[list].kind, GITOPS_RESOURCES[list].group]),
+);
 
 /**
  * Sorts documents into Kubernetes lists (each object once), the version, and notes about what was
@@ -224,7 +120,11 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
       for (const item of value['items'] as unknown[]) visit(item, file, itemKind);
       return;
     }
-    const list = kind === undefined ? undefined : KIND_TO_LIST[kind];
+    const group = kind === undefined ? undefined : KIND_GROUPS[kind];
+    const apiVersion = str(value, 'apiVersion');
+    const otherGroup =
+      group !== undefined && apiVersion !== undefined && !apiVersion.startsWith(`${group}/`);
+    const list = kind === undefined || otherGroup ? undefined : KIND_TO_LIST[kind];
     if (list === undefined) {
       if (kind === undefined) ignore('object without kind', 'objects without kind');
       else ignore(`${kind} object`, `${kind} objects`);
@@ -249,7 +149,7 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
   const notes = [...ignored].map(([one, { plural, count }]) =>
     one.endsWith('without metadata.name')
       ? `ignored ${count} ${count === 1 ? one : plural} (not counted: an object needs a name; pass kubectl output unchanged)`
-      : `ignored ${count} ${count === 1 ? one : plural} (skewguard reads Node, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet and kubectl version output)`,
+      : `ignored ${count} ${count === 1 ? one : plural} (skewguard reads Node, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Argo CD Application, Flux Kustomization and HelmRelease, and kubectl version output)`,
   );
   let dropped = 0;
   let differing = 0;
@@ -336,13 +236,26 @@ function readDocuments(
     statefulsets: '`kubectl get statefulsets -A -o json`',
     daemonsets: '`kubectl get daemonsets -A -o json`',
     replicasets: '`kubectl get replicasets -A -o json`',
+    applications: '`kubectl get applications.argoproj.io -A -o json`',
+    kustomizations: '`kubectl get kustomizations.kustomize.toolkit.fluxcd.io -A -o json`',
+    helmreleases: '`kubectl get helmreleases.helm.toolkit.fluxcd.io -A -o json`',
   };
+  // Files cannot tell a controller that is absent from objects that were not saved; once one
+  // GitOps kind is in the input, the others count as not installed, so its apps are checked.
+  const anyGitOps = GITOPS_LISTS.some((list) => seen.has(list));
   const listStatus = (kind: ListKind): ListStatus =>
     seen.has(kind)
       ? { state: 'collected' }
-      : statusless.some((s) => s.list === kind)
-        ? { state: 'missing', reason: statuslessReason(kind) }
-        : { state: 'missing', reason: `no ${kind} in the input; add ${hints[kind]} output` };
+      : anyGitOps && (GITOPS_LISTS as readonly string[]).includes(kind)
+        ? { state: 'notInstalled', reason: `no ${kind} in the input` }
+        : !anyGitOps && (GITOPS_LISTS as readonly string[]).includes(kind)
+          ? {
+              state: 'missing',
+              reason: `no Argo CD Applications or Flux Kustomizations/HelmReleases in the input; for each controller the cluster runs, add ${GITOPS_LISTS.map((l) => hints[l]).join(', ')} output (kubectl says "the server doesn't have a resource type" for one that is not installed)`,
+            }
+          : statusless.some((s) => s.list === kind)
+            ? { state: 'missing', reason: statuslessReason(kind) }
+            : { state: 'missing', reason: `no ${kind} in the input; add ${hints[kind]} output` };
   const judged =
     objects.deployments.length + objects.statefulsets.length + objects.daemonsets.length;
   const snapshot = buildSnapshot({
@@ -357,6 +270,9 @@ function readDocuments(
       statefulsets: listStatus('statefulsets'),
       daemonsets: listStatus('daemonsets'),
       replicasets: listStatus('replicasets'),
+      applications: listStatus('applications'),
+      kustomizations: listStatus('kustomizations'),
+      helmreleases: listStatus('helmreleases'),
     },
     versionMissingReason:
       'no `kubectl version -o json` output and no kube-apiserver pods in the input; add `kubectl version -o json > version.json`',
@@ -408,6 +324,7 @@ export async function collectFromFiles(
     snapshot.workloads.length +
     snapshot.pods.length +
     snapshot.replicaSets.length +
+    (snapshot.gitops?.length ?? 0) +
     // Manifests are reported (their notes say what they are), not refused as empty input.
     statusless;
   if (anything === 0) {

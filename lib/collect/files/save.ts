@@ -27,6 +27,9 @@ export function savedDocuments(objects: KubeObjects, info?: SnapshotInfo): unkno
     ...objects.statefulsets,
     ...objects.daemonsets,
     ...objects.replicasets,
+    ...objects.applications,
+    ...objects.kustomizations,
+    ...objects.helmreleases,
   ];
   return [
     ...(info ? [{ ...SNAPSHOT_INFO, ...info, notes: [...info.notes] }] : []),

@@ -44,6 +44,19 @@ const CONTAINER_STATUSES: FieldSpec = [
   },
 ];
 
+// Flux conditions and the managedFields entry that owns spec.suspend (its time dates a suspension).
+const FLUX_METADATA = {
+  ...METADATA,
+  managedFields: [
+    { manager: true, operation: true, time: true, fieldsV1: { 'f:spec': { 'f:suspend': true } } },
+  ],
+} as const;
+const FLUX_STATUS = {
+  conditions: CONDITIONS,
+  lastAppliedRevision: true,
+  lastAttemptedRevision: true,
+} as const;
+
 /**
  * Exactly the fields the normalizers above and buildSnapshot read, per list. The collector keeps
  * only these of each listed object (managedFields, pod specs and node image lists make up most of
@@ -137,6 +150,30 @@ export const NORMALIZED_FIELDS: Readonly<Record<ListKind, FieldSpec>> = {
       availableReplicas: true,
       conditions: CONDITIONS,
     },
+  },
+  applications: {
+    metadata: METADATA,
+    spec: { syncPolicy: { automated: true } },
+    status: {
+      sync: { status: true, revision: true, revisions: true },
+      health: { status: true, message: true, lastTransitionTime: true },
+      operationState: {
+        phase: true,
+        message: true,
+        startedAt: true,
+        finishedAt: true,
+        retryCount: true,
+      },
+      reconciledAt: true,
+      conditions: [{ type: true, message: true, lastTransitionTime: true }],
+    },
+  },
+  kustomizations: { metadata: FLUX_METADATA, spec: { suspend: true }, status: FLUX_STATUS },
+  helmreleases: {
+    metadata: FLUX_METADATA,
+    spec: { suspend: true },
+    // v2 dropped lastAppliedRevision: the deployed release in history says what runs.
+    status: { ...FLUX_STATUS, history: [{ chartVersion: true, status: true, version: true }] },
   },
 };
 

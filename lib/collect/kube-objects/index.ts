@@ -1,8 +1,9 @@
 /** The Kubernetes object model every source shares: raw objects, their normalizers and the snapshot builder. */
 export type { Raw } from './raw';
 export { arr, at, isRecord, num, str, strMap } from './raw';
-export type { KubeObjects, ListKind, ListStatus } from './objects';
-export { perList } from './objects';
+export type { GitOpsList, KubeObjects, ListKind, ListStatus } from './objects';
+export { GITOPS_LISTS, perList } from './objects';
+export { GITOPS_RESOURCES } from './gitops';
 export type { BuildSnapshotInput } from './snapshot';
 export { buildSnapshot, failedSnapshot } from './snapshot';
 export { slimObject } from './fields';

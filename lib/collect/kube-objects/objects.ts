@@ -2,6 +2,12 @@
 import type { ReadFailure } from '../../rules/model';
 import type { Raw } from './raw';
 
+/** The GitOps controllers' lists: custom resources, absent from clusters without their CRDs. */
+export const GITOPS_LISTS = ['applications', 'kustomizations', 'helmreleases'] as const;
+
+/** One of GITOPS_LISTS. */
+export type GitOpsList = (typeof GITOPS_LISTS)[number];
+
 /** The Kubernetes lists a collector can gather. */
 export const LIST_KINDS = [
   'nodes',
@@ -10,6 +16,7 @@ export const LIST_KINDS = [
   'statefulsets',
   'daemonsets',
   'replicasets',
+  ...GITOPS_LISTS,
 ] as const;
 
 /** One of LIST_KINDS. */
@@ -38,4 +45,6 @@ export type ListStatus =
       readonly state: 'missing';
       readonly reason: string;
       readonly failures?: readonly ReadFailure[];
-    };
+    }
+  /** A custom resource whose CRD the cluster does not have (404): nothing to read, not a failure. */
+  | { readonly state: 'notInstalled'; readonly reason: string };

@@ -23,6 +23,7 @@ import {
   normalizeReplicaSet,
   normalizeStatefulSet,
 } from './normalize';
+import { gitopsPart, normalizeGitOps } from './gitops';
 import { MANAGED_PLATFORMS, detectProvider, detectedPlatform } from './provider';
 import type { Raw } from './raw';
 import { str } from './raw';
@@ -128,6 +129,7 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
     statefulsets: listPart(lists.statefulsets),
     daemonsets: listPart(lists.daemonsets),
     replicasets: listPart(lists.replicasets),
+    gitops: gitopsPart(lists),
     apiserver:
       hasApiserverPods || gitVersion !== undefined
         ? { state: 'collected' }
@@ -198,17 +200,19 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
     replicaSets,
     pods,
     notes,
+    ...(parts.gitops?.state === 'collected' ? { gitops: normalizeGitOps(objects) } : {}),
   };
 }
 
 function listPart(status: ListStatus): PartStatus {
-  return status.state === 'collected'
-    ? { state: 'collected' }
-    : {
-        state: 'missing',
-        reason: status.reason,
-        ...(status.failures ? { failures: status.failures } : {}),
-      };
+  if (status.state === 'collected') return { state: 'collected' };
+  // Only custom resources can be not installed; a core list that is not there is missing.
+  if (status.state === 'notInstalled') return { state: 'missing', reason: status.reason };
+  return {
+    state: 'missing',
+    reason: status.reason,
+    ...(status.failures ? { failures: status.failures } : {}),
+  };
 }
 
 function componentPart(

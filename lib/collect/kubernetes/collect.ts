@@ -11,6 +11,7 @@ import type { KeepItem, ListRequest } from './lists';
 import { combineDenials, listAll, ListDeniedError } from './lists';
 import type { Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
 import {
+  GITOPS_LISTS,
   isRecord,
   str,
   slimObject,
@@ -19,6 +20,7 @@ import {
   perList,
 } from '../kube-objects';
 import { readDeprecatedApiMetrics } from './deprecated-apis';
+import { listGitOps } from './gitops';
 import { readEksControlPlane } from './eks-control-plane';
 import { looksUnhealthy, targetedReads } from './targets';
 
@@ -121,10 +123,19 @@ export async function collectFromKubernetes(
   const deprecatedApis = options.deprecatedApis
     ? limit(() => readDeprecatedApiMetrics(client))
     : Promise.resolve(undefined);
+  // GitOps objects: one list per kind; a controller that is not installed is no failure.
+  const fetchGitOps = GITOPS_LISTS.map(async (list) => {
+    const result = await listGitOps(client, list, slimmer(list), limit);
+    append(collected[list], result.items);
+    lists[list] = result.status;
+    if (result.status.state === 'collected')
+      progress(`listed ${list}: ${result.items.length} (${client.stats.requests} requests)`);
+  });
   await Promise.all([
     fetchList('nodes', { resource: 'nodes', group: '' }),
     fetchList('pods', { resource: 'pods', group: '', namespace: 'kube-system' }),
     ...WORKLOAD_LISTS.map((w) => fetchList(w.list, w)),
+    ...fetchGitOps,
   ]);
   // /version is often readable anonymously, so a bad token shows first on the lists.
   const failed = LIST_ORDER.flatMap((list) => failures.get(list) ?? []);

@@ -10,6 +10,8 @@ export interface ListRequest {
   readonly resource: string;
   /** API group ('' for core). */
   readonly group: string;
+  /** API version; default v1 (custom resources such as Argo CD's are served at v1alpha1). */
+  readonly version?: string;
   /** Namespace, or undefined for all namespaces / cluster scope. */
   readonly namespace?: string;
   readonly labelSelector?: string;
@@ -22,7 +24,8 @@ const MAX_PAGES = 2_000;
 
 /** The REST path of a list request. */
 export function listPath(req: ListRequest): string {
-  const base = req.group === '' ? '/api/v1' : `/apis/${req.group}/v1`;
+  const version = req.version ?? 'v1';
+  const base = req.group === '' ? `/api/${version}` : `/apis/${req.group}/${version}`;
   return req.namespace
     ? `${base}/namespaces/${req.namespace}/${req.resource}`
     : `${base}/${req.resource}`;

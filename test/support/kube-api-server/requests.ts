@@ -11,6 +11,7 @@ import { faultReply, pageOf } from './faults';
 import { serve } from './handlers';
 import type { Reply } from './replies';
 import { jsonReply, resetConnection, sendReply, sendTruncated } from './replies';
+import type { ResourceType } from './resources';
 import type { Route } from './routes';
 import { routeOf } from './routes';
 import { BadRequestError, failure } from './status';
@@ -24,6 +25,8 @@ export interface RequestContext {
   readonly access: AccessPolicy;
   /** Discovery and /version bodies by path. */
   readonly documents: ReadonlyMap<string, unknown>;
+  /** The resource types served: the built-in ones and the installed custom resources. */
+  readonly served: readonly ResourceType[];
   /** Every request so far; the pipeline appends and fills in its record. */
   readonly requests: RecordedRequest[];
   /** A wait that `stop()` cuts short. */
@@ -42,7 +45,7 @@ export async function handleRequest(
   const url = new URL(req.url ?? '/', 'https://127.0.0.1');
   const path = url.pathname;
   const { record, settle } = recordRequest(ctx, req, res, url);
-  const route = routeOf(path, ctx.documents);
+  const route = routeOf(path, ctx.documents, ctx.served);
 
   let fault = ctx.faults.take(path, pageOf(route, url.searchParams));
   if (fault?.type === 'delay') {

@@ -10,7 +10,11 @@ export interface ResourceType {
   readonly kind: string;
   readonly plural: string;
   readonly singular: string;
-  readonly group: '' | 'apps';
+  readonly group: string;
+  /** The one version served (v1 for the built-in types). */
+  readonly version: string;
+  /** A custom resource: served only when the server's `crds` option installs it. */
+  readonly crd?: true;
   readonly namespaced: boolean;
   readonly shortNames: readonly string[];
   /** Field selectors beyond metadata.name/metadata.namespace, as the real registry allows. */
@@ -38,7 +42,39 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   apps('StatefulSet', 'statefulsets', ['sts'], []),
   apps('DaemonSet', 'daemonsets', ['ds'], []),
   apps('ReplicaSet', 'replicasets', ['rs'], ['status.replicas']),
+  crd('Application', 'applications', 'argoproj.io', 'v1alpha1', ['app', 'apps']),
+  crd('Kustomization', 'kustomizations', 'kustomize.toolkit.fluxcd.io', 'v1', ['ks']),
+  crd('HelmRelease', 'helmreleases', 'helm.toolkit.fluxcd.io', 'v2', ['hr']),
 ];
+
+/** The custom resource kinds the server can install (option `crds`). */
+export type CrdKind = 'Application' | 'Kustomization' | 'HelmRelease';
+
+/** The types served when `crds` are installed: every built-in one and those custom resources. */
+export function servedTypes(crds: readonly string[]): ResourceType[] {
+  return RESOURCE_TYPES.filter((r) => !r.crd || crds.includes(r.kind));
+}
+
+function crd(
+  kind: string,
+  plural: string,
+  group: string,
+  version: string,
+  shortNames: string[],
+): ResourceType {
+  const singular = kind.toLowerCase();
+  return {
+    kind,
+    plural,
+    singular,
+    group,
+    version,
+    crd: true,
+    namespaced: true,
+    shortNames,
+    fields: [],
+  };
+}
 
 function core(
   kind: string,
@@ -48,19 +84,29 @@ function core(
   fields: string[],
 ): ResourceType {
   const singular = kind.toLowerCase();
-  return { kind, plural, singular, group: '', namespaced, shortNames, fields };
+  return { kind, plural, singular, group: '', version: 'v1', namespaced, shortNames, fields };
 }
 
 function apps(kind: string, plural: string, shortNames: string[], fields: string[]): ResourceType {
   const singular = kind.toLowerCase();
-  return { kind, plural, singular, group: 'apps', namespaced: true, shortNames, fields };
+  return {
+    kind,
+    plural,
+    singular,
+    group: 'apps',
+    version: 'v1',
+    namespaced: true,
+    shortNames,
+    fields,
+  };
 }
 
 /** The served types by kind. */
 export const BY_KIND = new Map(RESOURCE_TYPES.map((r) => [r.kind, r]));
 
 /** `v1` or `apps/v1`: the apiVersion objects of a type carry. */
-export const groupVersionOf = (r: ResourceType): string => (r.group ? `${r.group}/v1` : 'v1');
+export const groupVersionOf = (r: ResourceType): string =>
+  r.group ? `${r.group}/${r.version}` : r.version;
 
 /** A JSON object (not an array, not null). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -96,18 +142,23 @@ function apiResource(r: ResourceType): Record<string, unknown> {
 }
 
 /** The discovery documents by path, for a server reachable at `hostPort`. */
-export function discoveryDocuments(hostPort: string): Map<string, unknown> {
-  const appsGroup = {
-    name: 'apps',
-    versions: [{ groupVersion: 'apps/v1', version: 'v1' }],
-    preferredVersion: { groupVersion: 'apps/v1', version: 'v1' },
-  };
+export function discoveryDocuments(
+  hostPort: string,
+  served: readonly ResourceType[] = servedTypes([]),
+): Map<string, unknown> {
+  const groupOf = (name: string, version: string): Record<string, unknown> => ({
+    name,
+    versions: [{ groupVersion: `${name}/${version}`, version }],
+    preferredVersion: { groupVersion: `${name}/${version}`, version },
+  });
+  const appsGroup = groupOf('apps', 'v1');
   const resourceList = (group: string, groupVersion: string): Record<string, unknown> => ({
     kind: 'APIResourceList',
     ...(group ? { apiVersion: 'v1' } : {}),
     groupVersion,
-    resources: RESOURCE_TYPES.filter((r) => r.group === group).map(apiResource),
+    resources: served.filter((r) => r.group === group).map(apiResource),
   });
+  const crds = served.filter((r) => r.crd);
   return new Map<string, unknown>([
     [
       '/api',
@@ -117,10 +168,21 @@ export function discoveryDocuments(hostPort: string): Map<string, unknown> {
         serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: hostPort }],
       },
     ],
-    ['/apis', { kind: 'APIGroupList', apiVersion: 'v1', groups: [appsGroup] }],
+    [
+      '/apis',
+      {
+        kind: 'APIGroupList',
+        apiVersion: 'v1',
+        groups: [appsGroup, ...crds.map((r) => groupOf(r.group, r.version))],
+      },
+    ],
     ['/apis/apps', { kind: 'APIGroup', apiVersion: 'v1', ...appsGroup }],
     ['/api/v1', resourceList('', 'v1')],
     ['/apis/apps/v1', resourceList('apps', 'apps/v1')],
+    ...crds.flatMap((r): [string, unknown][] => [
+      [`/apis/${r.group}`, { kind: 'APIGroup', apiVersion: 'v1', ...groupOf(r.group, r.version) }],
+      [`/apis/${groupVersionOf(r)}`, resourceList(r.group, groupVersionOf(r))],
+    ]),
   ]);
 }
 

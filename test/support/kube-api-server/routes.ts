@@ -3,7 +3,7 @@
  * health path, or one of the two kinds of 404 the API server tells apart.
  */
 import type { ResourceType } from './resources';
-import { RESOURCE_TYPES } from './resources';
+import { groupVersionOf, servedTypes } from './resources';
 
 /** A parsed request target: a resource get/list, or a non-resource path. */
 export type Route =
@@ -23,26 +23,32 @@ export type Route =
   | { readonly type: 'unknownResource' }
   | { readonly type: 'pageNotFound' };
 
-/** The route of `path`; `documents` are the discovery and /version bodies by path. */
-export function routeOf(path: string, documents: ReadonlyMap<string, unknown>): Route {
+/**
+ * The route of `path`; `documents` are the discovery and /version bodies by path, `served` the
+ * types the server serves (a custom resource whose CRD is not installed is an unknown resource).
+ */
+export function routeOf(
+  path: string,
+  documents: ReadonlyMap<string, unknown>,
+  served: readonly ResourceType[] = servedTypes([]),
+): Route {
   const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
   const document = documents.get(trimmed);
   if (document !== undefined) return { type: 'document', body: document };
   if (['/healthz', '/livez', '/readyz'].includes(trimmed)) return { type: 'health' };
-  const prefix = trimmed.startsWith('/api/v1/')
-    ? ''
-    : trimmed.startsWith('/apis/apps/v1/')
-      ? 'apps'
-      : undefined;
-  if (prefix === undefined) {
+  // `/api/v1/…` or `/apis/<group>/<version>/…`, for a group and version some served type has.
+  const groupVersion = trimmed.startsWith('/api/v1/')
+    ? 'v1'
+    : served.map(groupVersionOf).find((gv) => gv !== 'v1' && trimmed.startsWith(`/apis/${gv}/`));
+  if (groupVersion === undefined) {
     return trimmed.startsWith('/api') ? { type: 'unknownResource' } : { type: 'pageNotFound' };
   }
   const segments = trimmed
-    .slice(prefix ? '/apis/apps/v1/'.length : '/api/v1/'.length)
+    .slice(groupVersion === 'v1' ? '/api/v1/'.length : `/apis/${groupVersion}/`.length)
     .split('/')
     .map((s) => decodeURIComponent(s));
   const find = (plural: string | undefined): ResourceType | undefined =>
-    RESOURCE_TYPES.find((r) => r.group === prefix && r.plural === plural);
+    served.find((r) => groupVersionOf(r) === groupVersion && r.plural === plural);
   const [first, second, third, fourth] = segments;
   if (segments.length <= 2) {
     const resource = find(first);

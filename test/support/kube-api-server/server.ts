@@ -13,7 +13,7 @@ import { accessPolicy } from './auth';
 import { FaultInjector } from './faults';
 import type { RequestContext } from './requests';
 import { handleRequest } from './requests';
-import { discoveryDocuments, versionInfo } from './resources';
+import { discoveryDocuments, servedTypes, versionInfo } from './resources';
 import { PlainText } from './replies';
 import { failure } from './status';
 import { ObjectStore } from './store';
@@ -33,11 +33,13 @@ export async function startKubeApiServer(
   const documents = new Map<string, unknown>();
   const timers = new WakeableTimers();
   let stopped: Promise<void> | undefined;
+  const served = servedTypes(options.crds ?? []);
   const context: RequestContext = {
     store,
     faults,
     access: accessPolicy(options, token),
     documents,
+    served,
     requests,
     sleep: (ms) => timers.sleep(ms),
     stopping: () => stopped !== undefined,
@@ -61,7 +63,8 @@ export async function startKubeApiServer(
 
   const { port } = await listen(server);
   const url = `https://127.0.0.1:${port}`;
-  for (const [path, body] of discoveryDocuments(`127.0.0.1:${port}`)) documents.set(path, body);
+  for (const [path, body] of discoveryDocuments(`127.0.0.1:${port}`, served))
+    documents.set(path, body);
   documents.set('/version', versionInfo(options.version));
   for (const [path, text] of Object.entries(options.texts ?? {}))
     documents.set(path, new PlainText(text));

@@ -22,6 +22,11 @@ export interface KubeApiServerOptions {
    * `forbidden` = served as system:anonymous (only /version and health paths, else 403), as EKS does.
    */
   readonly anonymous?: 'unauthorized' | 'forbidden';
+  /**
+   * Custom resources whose CRDs are installed: their lists are served. Default none, so their
+   * paths answer 404 as on a cluster without Argo CD or Flux.
+   */
+  readonly crds?: readonly ('Application' | 'Kustomization' | 'HelmRelease')[];
 }
 
 /** An RBAC denial: `resource` (plural, e.g. 'nodes') cannot be read with `verb` at `scope`. */

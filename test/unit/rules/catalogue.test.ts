@@ -29,6 +29,10 @@ const CATALOGUE = [
   'DeprecatedApiInUse',
   'AddonIncompatible',
   'NodeOsEndOfLife',
+  'GitOpsDegraded',
+  'GitOpsSyncFailed',
+  'GitOpsOutOfSync',
+  'GitOpsSuspended',
   'SourceUnavailable',
   'MetricsMissing',
 ];

@@ -68,4 +68,22 @@ describe('incidents', () => {
     const ids = new Set(RULES.map((r) => r.id));
     expect(INCIDENT_PRECEDENCE.filter((id) => !ids.has(id))).toEqual([]);
   });
+
+  it('makes one incident of a GitOps app, its degraded health the headline', () => {
+    const app = { kind: 'Kustomization', namespace: 'flux-system', name: 'apps' };
+    const [incident, ...rest] = groupIncidents(
+      ['GitOpsOutOfSync', 'GitOpsSyncFailed', 'GitOpsDegraded'].map((id) => member(id, app)),
+      'demo',
+      (m) => m,
+    );
+    expect(rest).toEqual([]);
+    expect(incident?.members.map((m) => m.ruleId)).toEqual([
+      'GitOpsDegraded',
+      'GitOpsSyncFailed',
+      'GitOpsOutOfSync',
+    ]);
+    // A Deployment of the same name is another incident.
+    const web = { kind: 'Deployment', namespace: 'flux-system', name: 'apps' };
+    expect(incidentKey('demo', member('DeploymentRolloutStuck', web))).not.toBe(incident?.key);
+  });
 });

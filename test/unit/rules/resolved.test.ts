@@ -16,6 +16,22 @@ const ROOT = join(__dirname, '../../fixtures/rules');
 
 /** Rule → [fires fixture, the resolved notice of its first finding]. */
 const RESOLVED: Record<string, readonly [string, string]> = {
+  GitOpsOutOfSync: [
+    'fires.flux-kustomization-unapplied-3h.json',
+    'Flux Kustomization flux-system/apps runs what Git says again (was: OutOfSync, Git at main@9e8d7c6, cluster at main@4b1d2c3)',
+  ],
+  GitOpsSyncFailed: [
+    'fires.argocd-sync-failed.json',
+    'The last sync of Argo CD Application argocd/shop no longer fails (was: operation Failed)',
+  ],
+  GitOpsDegraded: [
+    'fires.argocd-degraded.json',
+    'Argo CD Application argocd/shop is no longer degraded (was: Degraded)',
+  ],
+  GitOpsSuspended: [
+    'fires.flux-suspended-10d.json',
+    'Flux Kustomization flux-system/legacy is reconciled again (was: suspended at main@4b1d2c3)',
+  ],
   ApiServerVersionSkew: [
     'fires.rolling-upgrade.json',
     'All kube-apiserver instances run one minor again (was: 1.29 to 1.30)',

@@ -11,6 +11,9 @@ const lists = {
   statefulsets: collected,
   daemonsets: collected,
   replicasets: collected,
+  applications: collected,
+  kustomizations: collected,
+  helmreleases: collected,
 };
 
 /** A kube-system pod that is no control-plane component (k3s and kubeadm both run CoreDNS). */

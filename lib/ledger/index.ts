@@ -3,6 +3,7 @@ export * from './types';
 export * from './reconcile';
 export * from './ledger';
 export * from './source-health';
+export * from './silences';
 export { MemoryLedgerStore } from './memory';
 export { DynamoDbLedgerStore } from './dynamodb';
 export type { DynamoDbLedgerStoreOptions } from './dynamodb';

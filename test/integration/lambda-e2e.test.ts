@@ -221,6 +221,7 @@ describeWithPrometheus('Lambda check handler end to end', () => {
         firing: 0,
         resolved: 0,
         notified: 0,
+        held: 0,
         firingBySeverity: { critical: 0, warning: 0, info: 0 },
         publishFailures: 0,
         ledgerWriteFailures: 0,

@@ -10,9 +10,10 @@ import {
   DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
+  ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { decodeStoredItem } from './decode';
-import type { LedgerOperation, LedgerStore, StoredItem, WriteOutcome } from './types';
+import type { LedgerOperation, ScanningLedgerStore, StoredItem, WriteOutcome } from './types';
 import { LedgerError, assertNextVersion } from './types';
 
 /** Tunables of the DynamoDB store. */
@@ -28,7 +29,7 @@ export interface DynamoDbLedgerStoreOptions {
 const MAX_PAGES = 1000;
 
 /** Ledger store over a DynamoDB table (string pk and sk keys, on-demand billing). */
-export class DynamoDbLedgerStore implements LedgerStore {
+export class DynamoDbLedgerStore implements ScanningLedgerStore {
   private readonly documents: DynamoDBDocumentClient;
 
   constructor(
@@ -73,6 +74,37 @@ export class DynamoDbLedgerStore implements LedgerStore {
       'load',
       `cluster ${cluster} has more than ${MAX_PAGES} pages of items in table ${this.tableName}; ` +
         'this table is shared with something else, give skewguard its own table',
+    );
+  }
+
+  /**
+   * Every cluster's items whose sort key starts with `skPrefix`, by filtered Scan: only the CLI
+   * calls it (a person listing silences), so reading the small table once is fine.
+   */
+  async scan(skPrefix: string): Promise<readonly StoredItem[]> {
+    const items: StoredItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const response = await this.call('load', `*/${skPrefix}*`, () =>
+        this.documents.send(
+          new ScanCommand({
+            TableName: this.tableName,
+            FilterExpression: 'begins_with(#sk, :prefix)',
+            ExpressionAttributeNames: { '#sk': 'sk' },
+            ExpressionAttributeValues: { ':prefix': skPrefix },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+            Limit: this.options.pageSize,
+          }),
+        ),
+      );
+      for (const raw of response.Items ?? []) items.push(decodeStoredItem(raw, this.tableName));
+      startKey = response.LastEvaluatedKey;
+      if (!startKey) return items;
+    }
+    throw new LedgerError(
+      'load',
+      `table ${this.tableName} has more than ${MAX_PAGES} pages of items; give skewguard its own table`,
     );
   }
 
@@ -158,7 +190,7 @@ function fixFor(name: string, table: string): string {
       return `Deploy the stack that creates table ${table}, or set the ledger table name and region to an existing table.`;
     case 'AccessDeniedException':
     case 'UnrecognizedClientException':
-      return `Grant the function dynamodb:Query, dynamodb:PutItem and dynamodb:DeleteItem on table ${table}.`;
+      return `Grant the caller dynamodb:Query, dynamodb:PutItem and dynamodb:DeleteItem on table ${table} (the \`skewguard silence\` commands also need dynamodb:Scan; see docs/deploy.md).`;
     case 'ProvisionedThroughputExceededException':
     case 'ThrottlingException':
     case 'RequestLimitExceeded':

@@ -8,7 +8,14 @@ import type { MaintenanceWindow } from '../config/maintenance';
 import { windowEndAt } from '../config/maintenance';
 import type { Subject } from '../rules/model';
 import { epochSeconds, isoTime } from './reconcile';
-import type { HoldFor, LedgerItem, LedgerStore, SilenceItem, StoredItem } from './types';
+import type {
+  HoldFor,
+  LedgerItem,
+  LedgerStore,
+  ScanningLedgerStore,
+  SilenceItem,
+  StoredItem,
+} from './types';
 import { LedgerError, SILENCE_KEY_PREFIX } from './types';
 
 /** How long a silence that ended stays listed before DynamoDB's TTL may delete it. */
@@ -111,30 +118,36 @@ export async function addSilence(
   return item;
 }
 
-/** The silences of a cluster, newest first, those DynamoDB's TTL has not yet deleted included. */
+/**
+ * The silences of a cluster (or of every cluster), newest first, those that ended but DynamoDB's
+ * TTL has not yet deleted included.
+ */
 export async function listSilences(
-  store: LedgerStore,
-  cluster: string,
+  store: ScanningLedgerStore,
+  cluster?: string,
 ): Promise<readonly SilenceItem[]> {
-  const items = await store.load(cluster, SILENCE_KEY_PREFIX);
+  const items =
+    cluster === undefined
+      ? await store.scan(SILENCE_KEY_PREFIX)
+      : await store.load(cluster, SILENCE_KEY_PREFIX);
   return items.filter(isSilenceItem).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
 /**
  * Ends a silence now (conditional on the version read, so a concurrent edit is not lost).
- * Returns undefined when the cluster has no silence with that id. The run after it notifies
- * what is still firing.
+ * Returns undefined when no silence has that id, `expired: false` when it had already ended.
+ * The run after it notifies what is still firing.
  */
 export async function expireSilence(
-  store: LedgerStore,
-  cluster: string,
+  store: ScanningLedgerStore,
   id: string,
   by: string,
   now: number,
-): Promise<SilenceItem | undefined> {
+  cluster?: string,
+): Promise<{ readonly silence: SilenceItem; readonly expired: boolean } | undefined> {
   const found = (await listSilences(store, cluster)).find((s) => s.id === id);
   if (!found) return undefined;
-  if (!isActiveSilence(found, now)) return found;
+  if (!isActiveSilence(found, now)) return { silence: found, expired: false };
   const item: SilenceItem = {
     ...found,
     endsAt: isoTime(now),
@@ -145,8 +158,8 @@ export async function expireSilence(
   if ((await store.put(item, found.version)) === 'lostRace') {
     throw new LedgerError(
       'put',
-      `silence ${id} of cluster ${cluster} changed while it was being expired; run the command again`,
+      `silence ${id} of cluster ${found.pk} changed while it was being expired; run the command again`,
     );
   }
-  return item;
+  return { silence: item, expired: true };
 }

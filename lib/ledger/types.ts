@@ -206,6 +206,12 @@ export interface LedgerStore {
   delete(cluster: string, sk: string, expectedVersion: number): Promise<WriteOutcome>;
 }
 
+/** A store that can also read one kind of item across every cluster (`silence list`, `expire`). */
+export interface ScanningLedgerStore extends LedgerStore {
+  /** Every item of every cluster whose sort key starts with `skPrefix`. */
+  scan(skPrefix: string): Promise<readonly StoredItem[]>;
+}
+
 /** What the ledger was doing when it failed. */
 export type LedgerOperation = 'load' | 'put' | 'delete' | 'decode' | 'options' | 'sourceHealth';
 

@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DURATION_FORMAT, formatDuration, parseDuration } from '../config/duration';
 import { unknownRuleIdMessage } from '../config/schema';
-import { DynamoDbLedgerStore } from '../ledger/dynamodb';
+import { ScanningDynamoDbLedgerStore } from '../ledger/dynamodb-scan';
 import { addSilence, expireSilence, isActiveSilence, listSilences } from '../ledger/silences';
 import type { ScanningLedgerStore, SilenceItem } from '../ledger/types';
 import { LedgerError } from '../ledger/types';
@@ -66,7 +66,7 @@ function storeFor(opts: TableOptions, io: CliIo): ScanningLedgerStore {
     ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
     maxAttempts: 3,
   });
-  return new DynamoDbLedgerStore(client, table);
+  return new ScanningDynamoDbLedgerStore(client, table);
 }
 
 /**

@@ -10,10 +10,9 @@ import {
   DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
-  ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { decodeStoredItem } from './decode';
-import type { LedgerOperation, ScanningLedgerStore, StoredItem, WriteOutcome } from './types';
+import type { LedgerOperation, LedgerStore, StoredItem, WriteOutcome } from './types';
 import { LedgerError, assertNextVersion } from './types';
 
 /** Tunables of the DynamoDB store. */
@@ -26,16 +25,16 @@ export interface DynamoDbLedgerStoreOptions {
 }
 
 /** A cluster with more pages than this is not a skewguard partition; stop rather than spin. */
-const MAX_PAGES = 1000;
+export const MAX_PAGES = 1000;
 
 /** Ledger store over a DynamoDB table (string pk and sk keys, on-demand billing). */
-export class DynamoDbLedgerStore implements ScanningLedgerStore {
-  private readonly documents: DynamoDBDocumentClient;
+export class DynamoDbLedgerStore implements LedgerStore {
+  protected readonly documents: DynamoDBDocumentClient;
 
   constructor(
     client: DynamoDBClient,
-    private readonly tableName: string,
-    private readonly options: DynamoDbLedgerStoreOptions = {},
+    protected readonly tableName: string,
+    protected readonly options: DynamoDbLedgerStoreOptions = {},
   ) {
     this.documents = DynamoDBDocumentClient.from(client, {
       // Optional fields are omitted rather than stored as NULL; rule details may hold undefined.
@@ -74,37 +73,6 @@ export class DynamoDbLedgerStore implements ScanningLedgerStore {
       'load',
       `cluster ${cluster} has more than ${MAX_PAGES} pages of items in table ${this.tableName}; ` +
         'this table is shared with something else, give skewguard its own table',
-    );
-  }
-
-  /**
-   * Every cluster's items whose sort key starts with `skPrefix`, by filtered Scan: only the CLI
-   * calls it (a person listing silences), so reading the small table once is fine.
-   */
-  async scan(skPrefix: string): Promise<readonly StoredItem[]> {
-    const items: StoredItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const response = await this.call('load', `*/${skPrefix}*`, () =>
-        this.documents.send(
-          new ScanCommand({
-            TableName: this.tableName,
-            FilterExpression: 'begins_with(#sk, :prefix)',
-            ExpressionAttributeNames: { '#sk': 'sk' },
-            ExpressionAttributeValues: { ':prefix': skPrefix },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-            Limit: this.options.pageSize,
-          }),
-        ),
-      );
-      for (const raw of response.Items ?? []) items.push(decodeStoredItem(raw, this.tableName));
-      startKey = response.LastEvaluatedKey;
-      if (!startKey) return items;
-    }
-    throw new LedgerError(
-      'load',
-      `table ${this.tableName} has more than ${MAX_PAGES} pages of items; give skewguard its own table`,
     );
   }
 
@@ -159,7 +127,7 @@ export class DynamoDbLedgerStore implements ScanningLedgerStore {
     }
   }
 
-  private async call<T>(
+  protected async call<T>(
     operation: LedgerOperation,
     key: string,
     send: () => Promise<T>,
@@ -190,7 +158,9 @@ function fixFor(name: string, table: string): string {
       return `Deploy the stack that creates table ${table}, or set the ledger table name and region to an existing table.`;
     case 'AccessDeniedException':
     case 'UnrecognizedClientException':
-      return `Grant the caller dynamodb:Query, dynamodb:PutItem and dynamodb:DeleteItem on table ${table} (the \`skewguard silence\` commands also need dynamodb:Scan; see docs/deploy.md).`;
+      return `Grant the function dynamodb:Query, dynamodb:PutItem and dynamodb:DeleteItem on table ${table} (a person running \`skewguard silence\`: dynamodb:PutItem, dynamodb:Query and dynamodb:Scan; docs/deploy.md, "Silences").`;
+    case 'CredentialsProviderError':
+      return 'No AWS credentials were found: sign in (aws sso login, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and run again.';
     case 'ProvisionedThroughputExceededException':
     case 'ThrottlingException':
     case 'RequestLimitExceeded':

@@ -6,5 +6,6 @@ export * from './source-health';
 export * from './silences';
 export { MemoryLedgerStore } from './memory';
 export { DynamoDbLedgerStore } from './dynamodb';
+export { ScanningDynamoDbLedgerStore } from './dynamodb-scan';
 export type { DynamoDbLedgerStoreOptions } from './dynamodb';
 export { LedgerReadCache, MAX_CACHED_BYTES } from './read-cache';

@@ -10,11 +10,11 @@ import type {
 } from '../../../lib/ledger';
 import {
   addSilence,
-  DynamoDbLedgerStore,
   expireSilence,
   Ledger,
   listSilences,
   MemoryLedgerStore,
+  ScanningDynamoDbLedgerStore,
   subjectMatches,
 } from '../../../lib/ledger';
 import type { MaintenanceWindow } from '../../../lib/config';
@@ -39,7 +39,7 @@ const stores: [string, () => Promise<ScanningLedgerStore>][] = [
     async () => {
       const name = `silences-${++tables}`;
       await dynalite.createTable(name);
-      return new DynamoDbLedgerStore(dynalite.client, name);
+      return new ScanningDynamoDbLedgerStore(dynalite.client, name);
     },
   ],
 ];

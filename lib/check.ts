@@ -7,6 +7,7 @@ import type { DeliveryResult, Ledger, WriteFailure } from './ledger';
 import type { Notifier, PublishError } from './notify/publisher';
 import { stillFiring } from './notify/publisher';
 import type { ClusterSnapshot, Evaluation, Policy, Severity, SourceStatus } from './rules';
+import type { MaintenanceWindow } from './config/maintenance';
 import { evaluate } from './rules';
 
 /** What a run needs besides the cluster name: sources, state, notifications, policy. */
@@ -17,6 +18,8 @@ export interface CheckDeps {
   readonly policy: Policy;
   /** Wall clock for `durationMs` only; evaluation uses the `now` passed to runCheck. */
   readonly clock?: () => number;
+  /** The cluster's maintenance windows: notices are held while one is open. */
+  readonly maintenanceWindows?: readonly MaintenanceWindow[];
 }
 
 /** The Lambda's return value and the CLI's log line: what one run did. */
@@ -28,6 +31,8 @@ export interface CheckSummary {
   readonly resolved: number;
   /** Transitions this run delivered (firing, repeat, resolved). */
   readonly notified: number;
+  /** Notices owed but held by a silence or maintenance window (sent after it ends). */
+  readonly held: number;
   /** Firing findings by severity (for metrics). */
   readonly firingBySeverity: Readonly<Record<Severity, number>>;
   /** Messages that could not be published; their notices stay owed (0 on a clean run). */
@@ -97,16 +102,19 @@ export async function runCheck(
     now,
     async (transitions, context) => {
       const items = context?.items ?? [];
+      // A held finding is left out of every message, the digest's "still firing" too.
+      const held = new Set(context?.onHold ?? []);
       const result = await deps.notifier.publish({
         cluster,
         runAt,
         transitions,
-        stillFiring: stillFiring(items, transitions),
+        stillFiring: stillFiring(items, transitions).filter((i) => !held.has(i.sk)),
         items,
       });
       publishFailures.push(...result.failures);
       return { undelivered: result.undelivered };
     },
+    deps.maintenanceWindows ? { maintenanceWindows: deps.maintenanceWindows } : {},
   );
 
   const firingItems = delivery.items.filter((i) => i.status === 'firing');
@@ -118,6 +126,7 @@ export async function runCheck(
       firing: firingItems.length,
       resolved: delivery.delivered.filter((t) => t.kind === 'resolved').length,
       notified: delivery.delivered.length,
+      held: delivery.held.length,
       firingBySeverity,
       publishFailures: publishFailures.length,
       ledgerWriteFailures: delivery.failures.length,

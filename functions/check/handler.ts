@@ -131,7 +131,17 @@ export async function handleCheck(
   try {
     let result: CheckResult;
     try {
-      result = await runCheck(name, { collectors, ledger, notifier, policy }, now);
+      result = await runCheck(
+        name,
+        {
+          collectors,
+          ledger,
+          notifier,
+          policy,
+          ...(cluster.maintenanceWindows ? { maintenanceWindows: cluster.maintenanceWindows } : {}),
+        },
+        now,
+      );
     } catch (error) {
       // The digest failed, so nothing went out; the invocation fails (ErrorsAlarm) and this counts.
       if (error instanceof PublishError) {

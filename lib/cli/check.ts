@@ -43,6 +43,8 @@ export interface CliIo {
    * tests pass a fake so no real kubectl decides their outcome.
    */
   readonly kubectl?: () => Promise<LocalKubectl>;
+  /** The environment the silence commands read (SKEWGUARD_TABLE, USER); default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export { EXIT, UsageError } from './exit';

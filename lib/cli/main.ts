@@ -1,4 +1,4 @@
-/** The CLI on commander: the `check`, `plan`, `notify-test`, `rules` and `explain` commands, errors as exit codes. */
+/** The CLI on commander: `check`, `plan`, `notify-test`, `silence`, `rules` and `explain`, errors as exit codes. */
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -16,6 +16,8 @@ import { EXIT, UsageError } from './exit';
 import type * as NotifyTestModuleNs from './notify-test';
 import type { NotifyTestOptions } from './notify-test';
 import type * as PlanModuleNs from './plan';
+import type * as SilenceModuleNs from './silence';
+import type { AddOptions, ExpireOptions, ListOptions } from './silence';
 import type { PlanCliOptions } from './plan';
 import { renderMarkdownForTerminal } from './markdown';
 import { terminalStyle } from './terminal';
@@ -43,6 +45,7 @@ const checkModule = (): typeof CheckModuleNs => require('./check') as typeof Che
 const planModule = (): typeof PlanModuleNs => require('./plan') as typeof PlanModuleNs;
 const notifyTestModule = (): typeof NotifyTestModuleNs =>
   require('./notify-test') as typeof NotifyTestModuleNs;
+const silenceModule = (): typeof SilenceModuleNs => require('./silence') as typeof SilenceModuleNs;
 // The config index (zod) only for an unknown rule id: the hint shares the config's wording.
 const configModule = (): typeof ConfigModuleNs => require('../config') as typeof ConfigModuleNs;
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -210,6 +213,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(renderMarkdownForTerminal(await explain(ruleId), terminalStyle(io.terminal)));
     });
 
+  addSilenceCommands(program, io);
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
@@ -231,6 +236,106 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     );
     return EXIT.error;
   }
+}
+
+/** `silence add|list|expire`, against the deployed ledger table. */
+function addSilenceCommands(program: Command, io: CliIo): void {
+  const silence = program
+    .command('silence')
+    .description(
+      'hold notifications for a cluster, rule or subject in the deployed ledger table (still checked and stored)',
+    )
+    .showHelpAfterError('(run `skewguard silence --help` for usage)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'A silence matches its cluster, and its rule and subject when given. --subject equals the',
+        "finding subject's name, namespace/name, Kind/name or Kind/namespace/name (e.g. web,",
+        'shop/web, Deployment/shop/web, Kubelet/v1.26). While it holds, matching findings are',
+        'evaluated and stored but notify nobody; when it ends, the next run notifies once what',
+        'still fires (and what resolved meanwhile, if its firing had been notified).',
+        '',
+        `The table: --table, else $SKEWGUARD_TABLE, else the stack output LedgerTableName:`,
+        '  aws cloudformation describe-stacks --stack-name Skewguard --query "Stacks[0].Outputs[?OutputKey==\'LedgerTableName\'].OutputValue" --output text',
+        'Credentials and region come from the AWS default chain (AWS_PROFILE, AWS_REGION, SSO); --region overrides.',
+        '',
+        'Examples:',
+        '  skewguard silence add --cluster prod-eu --for 7d --comment "node pool migration, OPS-123"',
+        '  skewguard silence add --cluster prod-eu --rule DeploymentRolloutStuck --subject shop/web --for 2h --comment "canary"',
+        '  skewguard silence list --cluster prod-eu',
+        '  skewguard silence expire 3f9a1c2b',
+      ].join('\n'),
+    );
+
+  withTableOptions(
+    silence
+      .command('add')
+      .description('add a silence; prints its id')
+      .showHelpAfterError('(run `skewguard silence add --help` for usage)')
+      .requiredOption('--cluster <name>', 'the cluster (as named in the config)')
+      .option('--rule <ruleId>', 'only this rule (see `skewguard rules`)')
+      .option(
+        '--subject <subject>',
+        'only this subject: name, namespace/name or Kind/namespace/name',
+      )
+      .requiredOption('--for <duration>', 'how long, e.g. 2h, 1d, 7d (at most 90d)')
+      .option('--comment <text>', 'why, required (a ticket, a reason)')
+      .option('--by <name>', 'who is silencing (default: $USER)'),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'skewguard silence add --cluster prod-eu --for 7d --comment "upgrade week, OPS-123"',
+        'skewguard silence add --cluster prod-eu --rule KubeletVersionSkew --subject v1.29 --for 3d --comment "nodes roll Friday"',
+      ]),
+    )
+    .action(async (opts: AddOptions) => {
+      await silenceModule().addCommand(opts, io);
+    });
+
+  withTableOptions(
+    silence
+      .command('list')
+      .description('list the silences, active first (ended ones until the table deletes them)')
+      .showHelpAfterError('(run `skewguard silence list --help` for usage)')
+      .option('--cluster <name>', 'only this cluster (default: every cluster, by Scan)')
+      .addOption(
+        oneOf(new Option('-o, --output <format>', 'output format').default('table'), [
+          'table',
+          'json',
+        ]),
+      ),
+  )
+    .addHelpText(
+      'after',
+      examples(['skewguard silence list', 'skewguard silence list --cluster prod-eu -o json']),
+    )
+    .action(async (opts: ListOptions) => {
+      await silenceModule().listCommand(opts, io);
+    });
+
+  withTableOptions(
+    silence
+      .command('expire')
+      .description('end a silence now; the next run notifies what still fires')
+      .showHelpAfterError('(run `skewguard silence expire --help` for usage)')
+      .argument('<id>', 'the silence id (`skewguard silence list` shows them)')
+      .option('--cluster <name>', 'the cluster of the silence (default: found by Scan)')
+      .option('--by <name>', 'who ends it (default: $USER)'),
+  )
+    .addHelpText('after', examples(['skewguard silence expire 3f9a1c2b']))
+    .action(async (id: string, opts: ExpireOptions) => {
+      await silenceModule().expireCommand(id, opts, io);
+    });
+}
+
+/** The options naming the ledger table, the same for every silence command. */
+function withTableOptions(command: Command): Command {
+  return command
+    .option('--table <name>', 'the ledger table (default: $SKEWGUARD_TABLE)')
+    .option('--region <region>', "the table's region (default: the AWS default chain)")
+    .option('--endpoint <url>', 'a DynamoDB endpoint other than AWS (DynamoDB Local, tests)');
 }
 
 const OUTPUTS = ['table', 'json', 'markdown'] as const;

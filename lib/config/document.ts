@@ -82,6 +82,15 @@ function clusterDocument(c: ClusterConfig, defaultSchedule: string): ClusterDocu
           },
         }
       : {}),
+    ...(c.maintenanceWindows
+      ? {
+          maintenanceWindows: c.maintenanceWindows.map((w) => ({
+            cron: w.cron,
+            duration: formatDuration(w.durationSeconds),
+            timezone: w.timezone,
+          })),
+        }
+      : {}),
   };
 }
 

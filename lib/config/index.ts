@@ -19,6 +19,12 @@ export type { ConfigDocument } from './schema';
 export { CONFIG_LIST_LIMITS, isUrlOf, unknownRuleIdMessage } from './schema';
 export { parseDuration, formatDuration, DURATION_FORMAT } from './duration';
 export { parseSchedule, MAX_SCHEDULE_PERIOD_SECONDS } from './schedule';
+export {
+  MAX_WINDOW_SECONDS,
+  parseWindowCron,
+  windowEndAt,
+  WINDOW_CRON_FORMAT,
+} from './maintenance';
 export type { ScheduleSpec } from './schedule';
 export { ampWorkspaceFromUrl, regionOfArn } from './aws-names';
 export type { AmpWorkspace } from './aws-names';

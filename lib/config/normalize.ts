@@ -61,7 +61,7 @@ export function normalize(doc: ConfigDocument): SkewguardConfig {
           }
         : {}),
     },
-    clusters: doc.clusters.map((c) => normalizeCluster(c, defaults.schedule)),
+    clusters: doc.clusters.map((c) => normalizeCluster(c, defaults)),
   };
 }
 
@@ -83,7 +83,7 @@ function normalizeDefaults(d: NonNullable<ConfigDocument['defaults']>): Defaults
   };
 }
 
-function normalizeCluster(c: ClusterDocument, defaultSchedule: ScheduleSpec): ClusterConfig {
+function normalizeCluster(c: ClusterDocument, defaults: DefaultsConfig): ClusterConfig {
   const rules: Record<string, RuleOverride> = {};
   for (const [id, o] of Object.entries(c.rules ?? {})) {
     if (!o) continue;
@@ -97,13 +97,22 @@ function normalizeCluster(c: ClusterDocument, defaultSchedule: ScheduleSpec): Cl
     name: c.name,
     ...(c.kubernetes ? { kubernetes: normalizeKubernetes(c.kubernetes) } : {}),
     ...(c.prometheus ? { prometheus: normalizePrometheus(c.prometheus) } : {}),
-    schedule: c.schedule ? scheduleSpec(c.schedule) : defaultSchedule,
+    schedule: c.schedule ? scheduleSpec(c.schedule) : defaults.schedule,
     ...(c.vpc
       ? { vpc: { subnetIds: c.vpc.subnetIds, securityGroupIds: c.vpc.securityGroupIds } }
       : {}),
     rules,
     excludedNamespaces: c.excludedNamespaces ?? [],
     ...(c.plan ? { plan: normalizePlan(c.plan) } : {}),
+    ...(c.maintenanceWindows && c.maintenanceWindows.length > 0
+      ? {
+          maintenanceWindows: c.maintenanceWindows.map((w) => ({
+            cron: w.cron,
+            durationSeconds: seconds(w.duration),
+            timezone: w.timezone ?? defaults.timezone ?? 'UTC',
+          })),
+        }
+      : {}),
   };
 }
 

@@ -22,6 +22,7 @@ import {
 import { DURATION_FORMAT, parseDuration } from './duration';
 import { didYouMean, nearest } from '../util/nearest';
 import { showValue } from './errors';
+import { MAX_WINDOW_SECONDS, parseWindowCron } from './maintenance';
 import { parseSchedule, tooSlowForHeartbeat } from './schedule';
 import type { Audience } from './types';
 import { AUDIENCES } from './types';
@@ -294,6 +295,24 @@ const plan = strict({
   schedule: z.enum(PLAN_SCHEDULES).optional(),
 });
 
+// A window holds notifications from each cron start for its duration (lib/config/maintenance.ts).
+const maintenanceWindow = strict({
+  cron: z.string().superRefine((value, ctx) => {
+    const parsed = parseWindowCron(value);
+    if (typeof parsed === 'string')
+      ctx.addIssue({ code: 'custom', message: `${showValue(value)}: ${parsed}` });
+  }),
+  duration: positiveDuration.superRefine((value, ctx) => {
+    const seconds = parseDuration(value) ?? 0;
+    if (seconds > MAX_WINDOW_SECONDS)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${showValue(value)} is longer than the 7d a window may last; split it into several windows or use \`skewguard silence add\` for a longer hold`,
+      });
+  }),
+  timezone: timezone.optional(),
+});
+
 const cluster = strict({
   name: matching(
     CLUSTER_NAME_PATTERN,
@@ -309,6 +328,7 @@ const cluster = strict({
     .array(matching(NAMESPACE_PATTERN, 'a Kubernetes namespace name'))
     .max(...atMost('excludedNamespaces', 'label the namespaces and exclude fewer'))
     .optional(),
+  maintenanceWindows: z.array(maintenanceWindow).optional(),
 });
 
 /** The config file's schema (input form: durations and schedules as strings). */

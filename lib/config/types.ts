@@ -1,6 +1,9 @@
 /** The validated, normalized config every part of skewguard reads (durations in seconds). */
 import type { RuleOverride, Severity } from '../rules';
+import type { MaintenanceWindow } from './maintenance';
 import type { ScheduleSpec } from './schedule';
+
+export type { MaintenanceWindow } from './maintenance';
 
 /** Who a message is written for; SNS subscriptions select on the `audience` attribute. */
 export type Audience = 'machine' | 'chat' | 'human';
@@ -69,6 +72,11 @@ export interface ClusterConfig {
   readonly excludedNamespaces: readonly string[];
   /** Send the upgrade plan when it changes (config `plan:`). */
   readonly plan?: PlanNotice;
+  /**
+   * Windows in which notifications are held (time zone resolved: the window's, else
+   * `defaults.timezone`, else UTC); absent when the config lists none.
+   */
+  readonly maintenanceWindows?: readonly MaintenanceWindow[];
 }
 
 /** The upgrade plan the checker sends for a cluster: its target and how often it is recomputed. */

@@ -3,7 +3,7 @@
  * naming its key, never a half-typed object deep inside reconciliation.
  */
 import * as z from 'zod';
-import type { CacheItem, LedgerItem, SourceHealthItem, StoredItem } from './types';
+import type { CacheItem, LedgerItem, SilenceItem, SourceHealthItem, StoredItem } from './types';
 import { LedgerError } from './types';
 
 const severity = z.enum(['critical', 'warning', 'info']);
@@ -75,7 +75,23 @@ const cacheItem: z.ZodType<CacheItem> = z.object({
   version: z.number().int().positive(),
 });
 
-const storedItem = z.union([findingItem, sourceHealthItem, cacheItem]);
+const silenceItem: z.ZodType<SilenceItem> = z.object({
+  type: z.literal('silence'),
+  pk: z.string(),
+  sk: z.string(),
+  id: z.string(),
+  ruleId: z.string().optional(),
+  subject: z.string().optional(),
+  createdBy: z.string(),
+  createdAt: isoText,
+  comment: z.string(),
+  endsAt: isoText,
+  expiredBy: z.string().optional(),
+  expiresAt: z.number(),
+  version: z.number().int().positive(),
+});
+
+const storedItem = z.union([findingItem, sourceHealthItem, cacheItem, silenceItem]);
 
 /** Parses one raw table item; throws LedgerError naming the item, the problem and the fix. */
 export function decodeStoredItem(raw: Record<string, unknown>, table: string): StoredItem {

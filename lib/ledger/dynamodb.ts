@@ -25,16 +25,16 @@ export interface DynamoDbLedgerStoreOptions {
 }
 
 /** A cluster with more pages than this is not a skewguard partition; stop rather than spin. */
-const MAX_PAGES = 1000;
+export const MAX_PAGES = 1000;
 
 /** Ledger store over a DynamoDB table (string pk and sk keys, on-demand billing). */
 export class DynamoDbLedgerStore implements LedgerStore {
-  private readonly documents: DynamoDBDocumentClient;
+  protected readonly documents: DynamoDBDocumentClient;
 
   constructor(
     client: DynamoDBClient,
-    private readonly tableName: string,
-    private readonly options: DynamoDbLedgerStoreOptions = {},
+    protected readonly tableName: string,
+    protected readonly options: DynamoDbLedgerStoreOptions = {},
   ) {
     this.documents = DynamoDBDocumentClient.from(client, {
       // Optional fields are omitted rather than stored as NULL; rule details may hold undefined.
@@ -127,7 +127,7 @@ export class DynamoDbLedgerStore implements LedgerStore {
     }
   }
 
-  private async call<T>(
+  protected async call<T>(
     operation: LedgerOperation,
     key: string,
     send: () => Promise<T>,
@@ -158,7 +158,9 @@ function fixFor(name: string, table: string): string {
       return `Deploy the stack that creates table ${table}, or set the ledger table name and region to an existing table.`;
     case 'AccessDeniedException':
     case 'UnrecognizedClientException':
-      return `Grant the function dynamodb:Query, dynamodb:PutItem and dynamodb:DeleteItem on table ${table}.`;
+      return `Grant the function dynamodb:Query, dynamodb:PutItem and dynamodb:DeleteItem on table ${table} (a person running \`skewguard silence\`: dynamodb:PutItem, dynamodb:Query and dynamodb:Scan; docs/deploy.md, "Silences").`;
+    case 'CredentialsProviderError':
+      return 'No AWS credentials were found: sign in (aws sso login, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and run again.';
     case 'ProvisionedThroughputExceededException':
     case 'ThrottlingException':
     case 'RequestLimitExceeded':

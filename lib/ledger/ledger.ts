@@ -24,6 +24,11 @@
  * invocation's remaining time plus a minute, since no write of a run lands after Lambda stops
  * it) the next run owes and publishes it again: at most one duplicate, never a drop. While the claim holds, other runs keep off the item,
  * so they can neither publish it nor bump its version under the claimer's confirm.
+ *
+ * Holds (silences, maintenance windows; silences.ts) act in step 1: a held notice is left out of
+ * the plan's transitions, so it is never claimed and never confirmed. Its item is still written
+ * (the finding is tracked), and because its `notified*` fields keep lagging, the first run after
+ * the hold owes the notice and sends it through the same claim, once.
  */
 import { randomUUID } from 'node:crypto';
 import type { Evaluation, Severity, SourceStatus } from '../rules/model';
@@ -32,7 +37,16 @@ import type { LedgerWrite, ReconcileOptions, ReconcileOptionsInput } from './rec
 import { checkDuration, epochSeconds, isoTime, reconcile, reconcileOptions } from './reconcile';
 import type { SourceHealthReport } from './source-health';
 import { recordSourceHealth } from './source-health';
-import type { LedgerItem, LedgerStore, StoredItem, Transition, WriteOutcome } from './types';
+import type { MaintenanceWindow } from '../config/maintenance';
+import { holdsAt, isSilenceItem } from './silences';
+import type {
+  HeldNotice,
+  LedgerItem,
+  LedgerStore,
+  StoredItem,
+  Transition,
+  WriteOutcome,
+} from './types';
 import { LedgerError } from './types';
 import { forEachLimited } from '../util/concurrency';
 
@@ -60,6 +74,16 @@ export interface Plan {
   readonly transitions: readonly Transition[];
   /** The cluster's finding items as this run leaves them (for "still firing" summaries). */
   readonly items: readonly LedgerItem[];
+  /** Notices held by a silence or maintenance window; owed again by the first run after it. */
+  readonly held: readonly HeldNotice[];
+  /** Keys of every finding item under a hold this run, owing a notice or not. */
+  readonly onHold: readonly string[];
+}
+
+/** What a run holds notices for besides the cluster's silences (which the ledger stores). */
+export interface PlanOptions {
+  /** The cluster's maintenance windows (config `maintenanceWindows`). */
+  readonly maintenanceWindows?: readonly MaintenanceWindow[];
 }
 
 /** The transitions this run owns and must publish, then confirm or release. */
@@ -101,13 +125,17 @@ export interface PublishOutcome {
  */
 export type Publish = (
   transitions: readonly Transition[],
-  context?: { readonly items: readonly LedgerItem[] },
+  context?: { readonly items: readonly LedgerItem[]; readonly onHold?: readonly string[] },
 ) => Promise<PublishOutcome> | Promise<void>;
 
 /** Summary of one `deliver` cycle. */
 export interface DeliveryResult {
   /** The cluster's finding items as this run leaves them. */
   readonly items: readonly LedgerItem[];
+  /** Owed but held by a silence or maintenance window; the first run after the hold sends them. */
+  readonly held: readonly HeldNotice[];
+  /** Keys of every finding item under a hold this run (messages leave them out). */
+  readonly onHold: readonly string[];
   /** Published by this run. */
   readonly delivered: readonly Transition[];
   /** Left to an overlapping run that claimed them first. */
@@ -152,15 +180,24 @@ export class Ledger {
   }
 
   /** Loads the cluster's findings and computes what this run changes and owes; writes nothing. */
-  async plan(cluster: string, evaluation: Evaluation, now: number): Promise<Plan> {
+  async plan(
+    cluster: string,
+    evaluation: Evaluation,
+    now: number,
+    options: PlanOptions = {},
+  ): Promise<Plan> {
     const stored = await this.store.load(cluster);
     const items = stored.filter(isFindingItem);
+    // Silences share the cluster's partition, so the one Query that reads findings reads them.
+    const hold = holdsAt(stored.filter(isSilenceItem), options.maintenanceWindows ?? [], now);
     const {
       writes,
       transitions,
       items: planned,
-    } = reconcile(cluster, items, evaluation, now, this.reconcileOptions);
-    return { cluster, now, writes, transitions, items: planned };
+      held,
+    } = reconcile(cluster, items, evaluation, now, this.reconcileOptions, hold);
+    const onHold = planned.filter((i) => hold(i) !== undefined).map((i) => i.sk);
+    return { cluster, now, writes, transitions, items: planned, held, onHold };
   }
 
   /**
@@ -243,12 +280,15 @@ export class Ledger {
     evaluation: Evaluation,
     now: number,
     publish: Publish,
+    options: PlanOptions = {},
   ): Promise<DeliveryResult> {
-    const plan = await this.plan(cluster, evaluation, now);
+    const plan = await this.plan(cluster, evaluation, now, options);
     const claim = await this.claim(plan);
     if (claim.transitions.length === 0) {
       return {
         items: plan.items,
+        held: plan.held,
+        onHold: plan.onHold,
         delivered: [],
         lostRace: claim.lostRace,
         undelivered: [],
@@ -258,7 +298,7 @@ export class Ledger {
     let outcome: PublishOutcome | undefined;
     try {
       // A publisher that returns nothing resolves to undefined: everything was delivered.
-      outcome = (await publish(claim.transitions, { items: plan.items })) as
+      outcome = (await publish(claim.transitions, { items: plan.items, onHold: plan.onHold })) as
         PublishOutcome | undefined;
     } catch (error) {
       // A release that fails too only delays the retry until the claim lapses.
@@ -285,6 +325,8 @@ export class Ledger {
     }));
     return {
       items: plan.items,
+      held: plan.held,
+      onHold: plan.onHold,
       delivered,
       lostRace: claim.lostRace,
       undelivered,

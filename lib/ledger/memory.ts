@@ -2,11 +2,11 @@
  * In-memory ledger store for the CLI and tests, with the same conditional-write semantics as
  * the DynamoDB store: every write checks the stored version.
  */
-import type { LedgerStore, StoredItem, WriteOutcome } from './types';
+import type { ScanningLedgerStore, StoredItem, WriteOutcome } from './types';
 import { assertNextVersion } from './types';
 
 /** A ledger store in a Map; items are copied in and out so callers cannot alias stored state. */
-export class MemoryLedgerStore implements LedgerStore {
+export class MemoryLedgerStore implements ScanningLedgerStore {
   private readonly clusters = new Map<string, Map<string, StoredItem>>();
 
   /** All items of a cluster (optionally by sort-key prefix), in sort-key order like a Query. */
@@ -15,6 +15,12 @@ export class MemoryLedgerStore implements LedgerStore {
       .filter((item) => item.sk.startsWith(skPrefix))
       .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
     return structuredClone(items);
+  }
+
+  /** Every cluster's items whose sort key starts with `skPrefix`. */
+  async scan(skPrefix: string): Promise<readonly StoredItem[]> {
+    const items = [...this.clusters.values()].flatMap((p) => [...p.values()]);
+    return structuredClone(items.filter((item) => item.sk.startsWith(skPrefix)));
   }
 
   /** Writes when the stored version matches `expectedVersion` (absent when undefined). */

@@ -5,7 +5,7 @@
 import type { CoverageEntry, Evaluation, Finding, Severity } from '../rules/model';
 import { severityRank } from '../rules/model';
 import { materialState } from '../rules/resolved';
-import type { LedgerItem, Transition, TransitionKind } from './types';
+import type { HeldNotice, HoldFor, LedgerItem, Transition, TransitionKind } from './types';
 import { LedgerError } from './types';
 import { clip, fitDetails } from '../util/fit-details';
 
@@ -75,6 +75,8 @@ export interface Reconciliation {
   readonly transitions: readonly Transition[];
   /** The cluster's finding items once the writes are applied (deleted ones left out). */
   readonly items: readonly LedgerItem[];
+  /** Notices owed but held by a silence or maintenance window (not in `transitions`). */
+  readonly held: readonly HeldNotice[];
 }
 
 /**
@@ -88,6 +90,8 @@ export interface Reconciliation {
  * - A resolved (or expired) item that returns starts a new episode as `pending`; one whose
  *   resolved notice was never delivered simply keeps firing, since people never heard it end.
  * - Items claimed by a run whose claim has not lapsed are left to that run.
+ * - A notice `hold` holds (silence, maintenance window) is not owed this run: the item is written
+ *   as usual but neither claimed nor marked notified, so the first run after the hold owes it.
  */
 export function reconcile(
   cluster: string,
@@ -95,6 +99,7 @@ export function reconcile(
   evaluation: Evaluation,
   now: number,
   options: ReconcileOptions = DEFAULT_RECONCILE_OPTIONS,
+  hold: HoldFor = () => undefined,
 ): Reconciliation {
   const findings = firstPerFingerprint(evaluation.findings);
   const coverage = new Map<string, CoverageEntry['status']>(
@@ -118,10 +123,21 @@ export function reconcile(
   const writes: LedgerWrite[] = [];
   const transitions: Transition[] = [];
   const items: LedgerItem[] = [];
+  const held: HeldNotice[] = [];
   for (const outcome of outcomes) {
-    if (outcome.write) writes.push(outcome.write);
-    if (outcome.transition) transitions.push(outcome.transition);
-    if (outcome.item) items.push(outcome.item);
+    const { transition } = outcome;
+    const heldBy = transition ? hold(transition.item) : undefined;
+    if (transition && heldBy) {
+      held.push({ kind: transition.kind, item: transition.item, hold: heldBy });
+      // A resolution decided earlier changes nothing while held: skip the no-op write.
+      if (outcome.write && !(transition.kind === 'resolved' && outcome.unchanged))
+        writes.push(outcome.write);
+    } else {
+      if (outcome.write) writes.push(outcome.write);
+      if (transition) transitions.push(transition);
+    }
+    if (outcome.item)
+      items.push(heldBy && outcome.unchanged && outcome.before ? outcome.before : outcome.item);
   }
   transitions.sort(
     (a, b) =>
@@ -129,7 +145,7 @@ export function reconcile(
       a.item.ruleId.localeCompare(b.item.ruleId) ||
       a.item.sk.localeCompare(b.item.sk),
   );
-  return { writes, transitions, items };
+  return { writes, transitions, items, held };
 }
 
 /**
@@ -191,6 +207,10 @@ interface Outcome {
   readonly transition?: Transition;
   /** The item after the run; undefined when deleted. */
   readonly item?: LedgerItem;
+  /** The write only re-carries a notice owed since an earlier run (nothing else changed). */
+  readonly unchanged?: boolean;
+  /** The stored item, for an `unchanged` outcome whose write a hold skips. */
+  readonly before?: LedgerItem;
 }
 
 /** The finding is present this run. */
@@ -269,7 +289,7 @@ function unseen(
     if (!owesResolved(before)) return { item: before };
     // The resolution was decided by an earlier run; only its notice is still owed.
     const item = withoutUndefined({ ...before, ...noClaim, version: before.version + 1 });
-    return resolvedOutcome(before, item);
+    return { ...resolvedOutcome(before, item), unchanged: true, before };
   }
   // A rule that was not evaluated cannot tell whether the condition still holds.
   if (ruleCoverage !== 'evaluated') return { item: before };

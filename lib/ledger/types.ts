@@ -118,14 +118,46 @@ export interface CacheItem {
   readonly version: number;
 }
 
+/**
+ * A silence (`skewguard silence add`): pk = cluster, sk = `silence#<id>`. While it holds, the
+ * findings it matches (lib/ledger/silences.ts) are evaluated and stored but not notified.
+ * `endsAt` is checked in code; `expiresAt` only lets DynamoDB's TTL clean up later.
+ */
+export interface SilenceItem {
+  readonly type: 'silence';
+  readonly pk: string;
+  readonly sk: string;
+  readonly id: string;
+  /** Only findings of this rule; absent: every rule. */
+  readonly ruleId?: string;
+  /** Only findings whose subject reads like this (see `subjectMatches`); absent: every subject. */
+  readonly subject?: string;
+  /** Who added it: the caller's name as `--by` or $USER gave it. */
+  readonly createdBy: string;
+  /** ISO time it was added. */
+  readonly createdAt: string;
+  /** Why: required, so whoever finds it later knows whom to ask. */
+  readonly comment: string;
+  /** ISO time it stops holding (set to the expiry time by `silence expire`). */
+  readonly endsAt: string;
+  /** Who ended it early, when someone did. */
+  readonly expiredBy?: string;
+  /** Epoch seconds DynamoDB's TTL may delete it after (a week past `endsAt`, so `list` shows it). */
+  readonly expiresAt: number;
+  readonly version: number;
+}
+
 /** Anything the ledger keeps under a cluster's partition. */
-export type StoredItem = LedgerItem | SourceHealthItem | CacheItem;
+export type StoredItem = LedgerItem | SourceHealthItem | CacheItem | SilenceItem;
 
 /** The sort-key prefix of source health items; fingerprints are hex and never start with it. */
 export const SOURCE_KEY_PREFIX = 'source#';
 
 /** The sort-key prefix of cached reads. */
 export const CACHE_KEY_PREFIX = 'cache#';
+
+/** The sort-key prefix of silences. */
+export const SILENCE_KEY_PREFIX = 'silence#';
 
 /** Sort key of a source's health item. */
 export function sourceKey(source: SourceName): string {
@@ -138,6 +170,24 @@ export interface Transition {
   readonly finding: Finding;
   /** The item as this run writes (or, once claimed, wrote) it. */
   readonly item: LedgerItem;
+}
+
+/** Why a finding's notices are held (lib/ledger/silences.ts), and until when (ISO time). */
+export type Hold =
+  | { readonly kind: 'silence'; readonly id: string; readonly until: string }
+  | { readonly kind: 'maintenance'; readonly cron: string; readonly until: string };
+
+/** Which hold, if any, applies to a finding item this run. */
+export type HoldFor = (item: LedgerItem) => Hold | undefined;
+
+/**
+ * A notice a run owed but held back: nothing is claimed or confirmed for it, so the item's
+ * `notified*` fields still lag and the first run after the hold owes (and sends) it once.
+ */
+export interface HeldNotice {
+  readonly kind: TransitionKind;
+  readonly item: LedgerItem;
+  readonly hold: Hold;
 }
 
 /** Result of a conditional write: `lostRace` means another run changed the item first. */
@@ -154,6 +204,12 @@ export interface LedgerStore {
   put(item: StoredItem, expectedVersion: number | undefined): Promise<WriteOutcome>;
   /** Deletes an item if its stored version is `expectedVersion`. */
   delete(cluster: string, sk: string, expectedVersion: number): Promise<WriteOutcome>;
+}
+
+/** A store that can also read one kind of item across every cluster (`silence list`, `expire`). */
+export interface ScanningLedgerStore extends LedgerStore {
+  /** Every item of every cluster whose sort key starts with `skPrefix`. */
+  scan(skPrefix: string): Promise<readonly StoredItem[]>;
 }
 
 /** What the ledger was doing when it failed. */

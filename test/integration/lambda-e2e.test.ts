@@ -221,6 +221,7 @@ describeWithPrometheus('Lambda check handler end to end', () => {
         firing: 0,
         resolved: 0,
         notified: 0,
+        held: 0,
         firingBySeverity: { critical: 0, warning: 0, info: 0 },
         publishFailures: 0,
         ledgerWriteFailures: 0,
@@ -256,6 +257,7 @@ describeWithPrometheus('Lambda check handler end to end', () => {
         firing: 2,
         resolved: 0,
         notified: 2,
+        held: 0,
         firingBySeverity: { critical: 2, warning: 0, info: 0 },
         publishFailures: 0,
         ledgerWriteFailures: 0,
@@ -338,6 +340,7 @@ describeWithPrometheus('Lambda check handler end to end', () => {
         firing: 0,
         resolved: 2,
         notified: 2,
+        held: 0,
         sources: bothSourcesOk,
       });
       const [human, ...resolved] = published();
@@ -379,6 +382,7 @@ describeWithPrometheus('Lambda check handler end to end', () => {
         firing: 0,
         resolved: 0,
         notified: 0,
+        held: 0,
         sources: bothSourcesOk,
       });
       expect(published()).toEqual([]);

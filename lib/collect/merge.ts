@@ -61,6 +61,8 @@ export function mergeSnapshots(a: ClusterSnapshot, b: ClusterSnapshot): ClusterS
     ...firstOf('versionHistory', primary.versionHistory, secondary.versionHistory),
     // Only the files source or the live CLI's local probe reads the client; never both at once.
     ...firstOf('kubectl', primary.kubectl, secondary.kubectl),
+    // Only a Kubernetes-object source (API or files) carries pod templates to compare.
+    ...firstOf('manifests', primary.manifests, secondary.manifests),
     ...missingMetricsFor(
       [...(primary.metricsMissing ?? []), ...(secondary.metricsMissing ?? [])],
       parts,

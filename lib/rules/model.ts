@@ -2,9 +2,11 @@
  * The normalized cluster model the rules read, and the findings and coverage they produce.
  * Collectors build a ClusterSnapshot; rules never see raw API objects.
  */
+import type { ManifestsState } from './drift-model';
 import type { DeprecatedApiRequest, EksAddon, PlatformSupport } from './readiness-model';
 import type { MissingMetric, PartStatus, SnapshotPart, SourceStatus } from './source-model';
 
+export * from './drift-model';
 export * from './readiness-model';
 export * from './source-model';
 
@@ -274,6 +276,8 @@ export interface ClusterSnapshot {
   readonly versionHistory?: VersionHistory;
   /** The kubectl client checked against kube-apiserver (part `kubectl`). */
   readonly kubectl?: KubectlClient;
+  /** Desired workloads from rendered manifests and their live twins (part `manifests`). */
+  readonly manifests?: ManifestsState;
 }
 
 /**

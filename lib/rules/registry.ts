@@ -1,5 +1,6 @@
 /** The catalogue as one ordered array, and lookup by id. */
 import { CHECKER_RULES } from './checker';
+import { DRIFT_RULES } from './drift';
 import { SourceUnavailable } from './checker/source-unavailable';
 import { READINESS_RULES } from './readiness';
 import type { Rule } from './rule';
@@ -11,6 +12,7 @@ export const RULES: readonly Rule[] = [
   ...SKEW_RULES,
   ...ROLLOUT_RULES,
   ...READINESS_RULES,
+  ...DRIFT_RULES,
   SourceUnavailable,
   ...CHECKER_RULES,
 ];

@@ -74,6 +74,11 @@ export const SNAPSHOT_PARTS = [
    * `kubectl version -o json|yaml` output, or from the kubectl on PATH in a live CLI run.
    */
   'kubectl',
+  /**
+   * `ClusterSnapshot.manifests`: Deployments, StatefulSets and DaemonSets from rendered manifests
+   * (`--manifests DIR`, or a cluster's `drift.manifests`) with their live twins.
+   */
+  'manifests',
 ] as const;
 
 /** One part of a snapshot (see SNAPSHOT_PARTS). */
@@ -94,6 +99,9 @@ export const PART_SUPPLIERS: Readonly<Partial<Record<SnapshotPart, string>>> = {
   // Prometheus never sees the client; only files and the live CLI's local probe supply it.
   kubectl:
     'supply the kubectl client version: save `kubectl version -o json` with the other --from-file inputs, or run a live check (--context/--kubeconfig) with kubectl on PATH',
+  // Only a Kubernetes-object source (live API or files) carries pod templates to compare.
+  manifests:
+    'supply rendered manifests to compare with: `skewguard check --manifests DIR` (e.g. `kustomize build` or `helm template` output) with --from-file or a live read, or `drift: {manifests: path}` in the cluster config',
 };
 
 /**

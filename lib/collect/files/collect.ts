@@ -17,7 +17,7 @@ import { kubectlReader } from './kubectl-input';
 import { MAX_YAML_ALIASES, tooDeep, tooManyAliases } from './structure-limits';
 import type { SnapshotInfo } from './save';
 import { SNAPSHOT_INFO } from './save';
-import type { Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
+import type { DesiredManifests, Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
 import { isRecord, str, buildSnapshot, perList } from '../kube-objects';
 
 /** One parsed input document and the file it came from. */
@@ -155,8 +155,11 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
   seen: Set<ListKind>;
   notes: string[];
   kubectl: KubectlRead;
+  autoscalers: Raw[];
 } {
   const lists = perList<Raw[]>(() => []);
+  // Read for drift: an HPA owns its workload's replicas, so they are not compared with manifests.
+  const autoscalers: Raw[] = [];
   const seen = new Set<ListKind>();
   // Keyed by the singular, with the plural beside it for the note.
   const ignored = new Map<string, { plural: string; count: number }>();
@@ -212,6 +215,10 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
       for (const item of value['items'] as unknown[]) visit(item, file, itemKind);
       return;
     }
+    if (kind === 'HorizontalPodAutoscaler') {
+      autoscalers.push(value);
+      return;
+    }
     const list = kind === undefined ? undefined : KIND_TO_LIST[kind];
     if (list === undefined) {
       if (kind === undefined) ignore('object without kind', 'objects without kind');
@@ -248,6 +255,7 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
     seen,
     notes: [...notes, ...kubectl.notes],
     kubectl: kubectl.result(),
+    autoscalers,
   };
 }
 
@@ -282,6 +290,8 @@ export interface FromDocumentsOptions {
   readonly collectedAt: string;
   /** Notes carried over from where the documents came from (a saved snapshot's live run). */
   readonly notes?: readonly string[];
+  /** Rendered manifests to compare the workloads in the input with (part `manifests`). */
+  readonly manifests?: DesiredManifests;
 }
 
 const isSnapshotInfo = (value: Raw): boolean =>
@@ -326,7 +336,7 @@ export function snapshotFromDocuments(
       ? (d as unknown as InputDocument)
       : { file: '<input>', document: d },
   );
-  const { objects, seen, notes, kubectl } = classifyDocuments(docs);
+  const { objects, seen, notes, kubectl, autoscalers } = classifyDocuments(docs);
   const hints: Record<ListKind, string> = {
     nodes: '`kubectl get nodes -o json`',
     pods: '`kubectl get pods -A -o json`',
@@ -356,6 +366,19 @@ export function snapshotFromDocuments(
       'no `kubectl version -o json` output and no kube-apiserver pods in the input; add `kubectl version -o json > version.json`',
     origin: 'kubectl version',
     notes: [...(options.notes ?? []), ...notes],
+    ...(options.manifests
+      ? {
+          manifests: options.manifests,
+          autoscalers:
+            autoscalers.length > 0
+              ? ({ state: 'read', items: autoscalers } as const)
+              : ({
+                  state: 'unknown',
+                  reason:
+                    'no HorizontalPodAutoscaler in the input, and one may own the replicas; add `kubectl get hpa -A -o json` output to compare replicas',
+                } as const),
+        }
+      : {}),
   });
   return withKubectl(snapshot, kubectl);
 }
@@ -363,7 +386,11 @@ export function snapshotFromDocuments(
 /** Reads the inputs and builds the snapshot; InputError when nothing usable is in them. */
 export async function collectFromFiles(
   paths: readonly string[],
-  options: Partial<FromDocumentsOptions> & { collectedAt: string; maxInputMb?: number },
+  options: Partial<Omit<FromDocumentsOptions, 'manifests'>> & {
+    collectedAt: string;
+    maxInputMb?: number;
+    manifests?: DesiredManifests;
+  },
 ): Promise<ClusterSnapshot> {
   const documents = await readInputs(paths, readStdinBounded, new InputBudget(options.maxInputMb));
   const saved = savedInfoOf(documents);
@@ -373,6 +400,7 @@ export async function collectFromFiles(
     ...(saved && saved.notes.length > 0
       ? { notes: saved.notes.map((n) => `saved on ${saved.collectedAt}: ${n}`) }
       : {}),
+    ...(options.manifests ? { manifests: options.manifests } : {}),
   });
   const anything =
     snapshot.nodes.length +

@@ -27,6 +27,7 @@ export function savedDocuments(objects: KubeObjects, info?: SnapshotInfo): unkno
     ...objects.statefulsets,
     ...objects.daemonsets,
     ...objects.replicasets,
+    ...(objects.autoscalers ?? []),
   ];
   return [
     ...(info ? [{ ...SNAPSHOT_INFO, ...info, notes: [...info.notes] }] : []),

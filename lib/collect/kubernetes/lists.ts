@@ -10,6 +10,8 @@ export interface ListRequest {
   readonly resource: string;
   /** API group ('' for core). */
   readonly group: string;
+  /** API version of the group. @default 'v1' (HorizontalPodAutoscalers are read as `autoscaling/v2`) */
+  readonly version?: string;
   /** Namespace, or undefined for all namespaces / cluster scope. */
   readonly namespace?: string;
   readonly labelSelector?: string;
@@ -22,7 +24,7 @@ const MAX_PAGES = 2_000;
 
 /** The REST path of a list request. */
 export function listPath(req: ListRequest): string {
-  const base = req.group === '' ? '/api/v1' : `/apis/${req.group}/v1`;
+  const base = req.group === '' ? '/api/v1' : `/apis/${req.group}/${req.version ?? 'v1'}`;
   return req.namespace
     ? `${base}/namespaces/${req.namespace}/${req.resource}`
     : `${base}/${req.resource}`;

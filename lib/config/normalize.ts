@@ -104,6 +104,14 @@ function normalizeCluster(c: ClusterDocument, defaultSchedule: ScheduleSpec): Cl
     rules,
     excludedNamespaces: c.excludedNamespaces ?? [],
     ...(c.plan ? { plan: normalizePlan(c.plan) } : {}),
+    ...(c.drift
+      ? {
+          drift: {
+            manifests: c.drift.manifests,
+            ...(c.drift.namespace ? { namespace: c.drift.namespace } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -260,6 +260,12 @@ const plan = strict({
   schedule: z.enum(PLAN_SCHEDULES).optional(),
 });
 
+// Paths are relative to the config file; synth bundles the folder with the check function.
+const drift = strict({
+  manifests: z.string().min(1, 'a folder of rendered manifests, relative to the config file'),
+  namespace: matching(NAMESPACE_PATTERN, 'a Kubernetes namespace name').optional(),
+});
+
 const cluster = strict({
   name: matching(
     CLUSTER_NAME_PATTERN,
@@ -271,6 +277,7 @@ const cluster = strict({
   vpc: vpc.optional(),
   rules: rules.optional(),
   plan: plan.optional(),
+  drift: drift.optional(),
   excludedNamespaces: z
     .array(matching(NAMESPACE_PATTERN, 'a Kubernetes namespace name'))
     .optional(),

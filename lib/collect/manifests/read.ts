@@ -122,7 +122,8 @@ export function manifestObjects(documents: readonly InputDocument[]): { object: 
   return out;
 }
 
-function manifestFiles(path: string): string[] {
+/** The manifest files under `path` (itself when a file), sorted; InputError when there are none. */
+export function manifestFiles(path: string): string[] {
   let info;
   try {
     info = statSync(path);

@@ -10,7 +10,7 @@ export interface ResourceType {
   readonly kind: string;
   readonly plural: string;
   readonly singular: string;
-  readonly group: '' | 'apps';
+  readonly group: '' | 'apps' | 'autoscaling';
   readonly namespaced: boolean;
   readonly shortNames: readonly string[];
   /** Field selectors beyond metadata.name/metadata.namespace, as the real registry allows. */
@@ -38,6 +38,16 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   apps('StatefulSet', 'statefulsets', ['sts'], []),
   apps('DaemonSet', 'daemonsets', ['ds'], []),
   apps('ReplicaSet', 'replicasets', ['rs'], ['status.replicas']),
+  // Listed only for drift against manifests, as autoscaling/v2 (see groupVersionOf).
+  {
+    kind: 'HorizontalPodAutoscaler',
+    plural: 'horizontalpodautoscalers',
+    singular: 'horizontalpodautoscaler',
+    group: 'autoscaling',
+    namespaced: true,
+    shortNames: ['hpa'],
+    fields: [],
+  },
 ];
 
 function core(
@@ -60,7 +70,8 @@ function apps(kind: string, plural: string, shortNames: string[], fields: string
 export const BY_KIND = new Map(RESOURCE_TYPES.map((r) => [r.kind, r]));
 
 /** `v1` or `apps/v1`: the apiVersion objects of a type carry. */
-export const groupVersionOf = (r: ResourceType): string => (r.group ? `${r.group}/v1` : 'v1');
+export const groupVersionOf = (r: ResourceType): string =>
+  r.group === 'autoscaling' ? 'autoscaling/v2' : r.group ? `${r.group}/v1` : 'v1';
 
 /** A JSON object (not an array, not null). */
 export function isRecord(value: unknown): value is Record<string, unknown> {

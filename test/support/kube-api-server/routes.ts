@@ -33,12 +33,20 @@ export function routeOf(path: string, documents: ReadonlyMap<string, unknown>): 
     ? ''
     : trimmed.startsWith('/apis/apps/v1/')
       ? 'apps'
-      : undefined;
+      : trimmed.startsWith('/apis/autoscaling/v2/')
+        ? 'autoscaling'
+        : undefined;
   if (prefix === undefined) {
     return trimmed.startsWith('/api') ? { type: 'unknownResource' } : { type: 'pageNotFound' };
   }
   const segments = trimmed
-    .slice(prefix ? '/apis/apps/v1/'.length : '/api/v1/'.length)
+    .slice(
+      prefix === 'autoscaling'
+        ? '/apis/autoscaling/v2/'.length
+        : prefix
+          ? '/apis/apps/v1/'.length
+          : '/api/v1/'.length,
+    )
     .split('/')
     .map((s) => decodeURIComponent(s));
   const find = (plural: string | undefined): ResourceType | undefined =>

@@ -317,7 +317,9 @@ function desiredManifests(
   const path = opts.manifests ?? drift?.manifests;
   if (path === undefined) {
     if (opts.manifestsNamespace !== undefined)
-      throw new UsageError('--manifests-namespace needs --manifests DIR, the manifests it applies to');
+      throw new UsageError(
+        '--manifests-namespace needs --manifests DIR, the manifests it applies to',
+      );
     return undefined;
   }
   if (!objectSource) {
@@ -325,9 +327,12 @@ function desiredManifests(
       `${opts.manifests !== undefined ? '--manifests' : 'drift.manifests'} compares with the live workloads' pod templates, which Prometheus does not carry; add --context/--kubeconfig (live) or --from-file with \`kubectl get deployments,statefulsets,daemonsets,hpa -A -o json\` output`,
     );
   }
-  const namespaceSetting = opts.manifests !== undefined ? '--manifests-namespace' : 'drift.namespace';
+  const namespaceSetting =
+    opts.manifests !== undefined ? '--manifests-namespace' : 'drift.namespace';
   const defaultNamespace =
-    opts.manifests !== undefined ? opts.manifestsNamespace : (drift?.namespace ?? opts.manifestsNamespace);
+    opts.manifests !== undefined
+      ? opts.manifestsNamespace
+      : (drift?.namespace ?? opts.manifestsNamespace);
   return readManifests(path, {
     namespaceSetting,
     ...(defaultNamespace !== undefined ? { defaultNamespace } : {}),

@@ -88,7 +88,10 @@ export function collectorsFor(
           return drift && 'problem' in drift
             ? {
                 ...snapshot,
-                parts: { ...snapshot.parts, manifests: { state: 'missing', reason: drift.problem } },
+                parts: {
+                  ...snapshot.parts,
+                  manifests: { state: 'missing', reason: drift.problem },
+                },
               }
             : snapshot;
         } finally {

@@ -347,7 +347,9 @@ function writeConfigDir(json: string): string {
 /** Copies the staged `drift` folder into the bundle (its manifests, one folder per cluster). */
 function copyTreeCommand(from: string, outputDir: string): string {
   const to = join(outputDir, BUNDLED_DRIFT_DIR);
-  return process.platform === 'win32' ? `xcopy /E /I /Y "${from}" "${to}"` : `cp -R "${from}" "${to}"`;
+  return process.platform === 'win32'
+    ? `xcopy /E /I /Y "${from}" "${to}"`
+    : `cp -R "${from}" "${to}"`;
 }
 
 function copyCommand(from: string, outputDir: string): string {

@@ -44,13 +44,18 @@ export function stageDrift(clusters: readonly ClusterConfig[], into: string): bo
       }
       readManifests(drift.manifests);
       for (const file of manifestFiles(drift.manifests)) {
-        const target = join(into, bundledDriftPath(cluster.name), relative(drift.manifests, file) || 'manifest.yaml');
+        const target = join(
+          into,
+          bundledDriftPath(cluster.name),
+          relative(drift.manifests, file) || 'manifest.yaml',
+        );
         mkdirSync(dirname(target), { recursive: true });
         copyFileSync(file, target);
       }
       staged = true;
     } catch (error) {
-      if (error instanceof InputError) throw new Error(`${where}: ${error.message}`, { cause: error });
+      if (error instanceof InputError)
+        throw new Error(`${where}: ${error.message}`, { cause: error });
       throw error;
     }
   }

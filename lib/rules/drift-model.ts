@@ -8,12 +8,7 @@ export const DRIFT_KINDS: readonly DriftKind[] = ['Deployment', 'StatefulSet', '
 
 /** A JSON value, as a manifest or the API gives it. */
 export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
+  null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 /** Which workload an entry is about. */
 export interface WorkloadKey {

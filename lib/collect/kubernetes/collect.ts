@@ -9,7 +9,14 @@ import type { ClientStats, KubeTarget, RequestPolicy } from './client';
 import { DEFAULT_REQUEST_POLICY, KubeClient } from './client';
 import type { KeepItem, ListRequest } from './lists';
 import { combineDenials, listAll, ListDeniedError } from './lists';
-import type { AutoscalerRead, DesiredManifests, Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
+import type {
+  AutoscalerRead,
+  DesiredManifests,
+  Raw,
+  KubeObjects,
+  ListKind,
+  ListStatus,
+} from '../kube-objects';
 import {
   isRecord,
   str,

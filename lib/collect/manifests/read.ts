@@ -27,7 +27,10 @@ const EXTENSIONS = new Set(['.json', '.yaml', '.yml']);
 const MB = 1024 * 1024;
 
 /** Every manifest document under `path` (a file, or a folder searched recursively), in path order. */
-export function readManifestDocuments(path: string, maxInputMb = DEFAULT_MAX_INPUT_MB): InputDocument[] {
+export function readManifestDocuments(
+  path: string,
+  maxInputMb = DEFAULT_MAX_INPUT_MB,
+): InputDocument[] {
   const files = manifestFiles(path);
   let total = 0;
   const documents: InputDocument[] = [];
@@ -99,14 +102,20 @@ export function desiredOf(
     );
   }
   if (duplicates > 0)
-    notes.push(`${duplicates} workload(s) are defined twice in ${origin}; the last definition is compared, as kubectl apply would apply it.`);
+    notes.push(
+      `${duplicates} workload(s) are defined twice in ${origin}; the last definition is compared, as kubectl apply would apply it.`,
+    );
   if (nameless > 0)
-    notes.push(`${nameless} workload(s) in ${origin} have no metadata.name and were not compared; render the manifests fully (helm template, kustomize build).`);
+    notes.push(
+      `${nameless} workload(s) in ${origin} have no metadata.name and were not compared; render the manifests fully (helm template, kustomize build).`,
+    );
   return { origin, desired: [...byKey.values()], notes };
 }
 
 /** Each object of the documents with its file; Lists and arrays are opened. */
-export function manifestObjects(documents: readonly InputDocument[]): { object: Raw; file: string }[] {
+export function manifestObjects(
+  documents: readonly InputDocument[],
+): { object: Raw; file: string }[] {
   const out: { object: Raw; file: string }[] = [];
   const visit = (value: unknown, file: string): void => {
     if (Array.isArray(value)) {
@@ -136,15 +145,21 @@ export function manifestFiles(path: string): string[] {
   }
   if (info.isFile()) return [path];
   if (!info.isDirectory())
-    throw new InputError(path, 'is neither a file nor a folder; pass the folder of rendered manifests');
+    throw new InputError(
+      path,
+      'is neither a file nor a folder; pass the folder of rendered manifests',
+    );
   const files: string[] = [];
   const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       // Hidden entries (.git, editor files) are not manifests.
       if (entry.name.startsWith('.')) continue;
       const full = join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && EXTENSIONS.has(extname(entry.name).toLowerCase())) files.push(full);
+      else if (entry.isFile() && EXTENSIONS.has(extname(entry.name).toLowerCase()))
+        files.push(full);
     }
   };
   walk(path);

@@ -31,7 +31,11 @@ const LIST_KEYS = ['name', 'mountPath', 'containerPort', 'devicePath', 'ip', 'ke
 const SECRET_NAME = /pass(word)?|secret|token|credential|api[-_]?key|private[-_]?key/i;
 
 /** The fields of `desired` whose value in `live` differs, in manifest order. */
-export function differences(desired: JsonValue, live: JsonValue | undefined, path: string): FieldDifference[] {
+export function differences(
+  desired: JsonValue,
+  live: JsonValue | undefined,
+  path: string,
+): FieldDifference[] {
   const out: FieldDifference[] = [];
   walk(desired, live, path, false, out);
   return out;
@@ -56,7 +60,8 @@ function walk(
       if (Object.keys(desired).length > 0) out.push(diff(path, desired, live, redact));
       return;
     }
-    for (const [key, value] of Object.entries(desired)) walk(value, live[key], `${path}.${key}`, redact, out);
+    for (const [key, value] of Object.entries(desired))
+      walk(value, live[key], `${path}.${key}`, redact, out);
     return;
   }
   if (!sameScalar(desired, live, path)) out.push(diff(path, desired, live, redact));

@@ -1,5 +1,11 @@
 /** The ConfigDrift rule: every Deployment, StatefulSet and DaemonSet in the manifests runs live as they say. */
-import type { AutoscaledWorkload, DesiredWorkload, LiveWorkload, ManifestsState, WorkloadKey } from '../model';
+import type {
+  AutoscaledWorkload,
+  DesiredWorkload,
+  LiveWorkload,
+  ManifestsState,
+  WorkloadKey,
+} from '../model';
 import type { RuleFinding } from '../rule';
 import { defineRule, HOUR } from '../rule';
 import { countOf, numberOf, wasText, workloadName } from '../last-finding';
@@ -85,7 +91,10 @@ function drifted(
       ...namespaceDetails(desired),
       ...(scaler ? { replicasOwnedBy: `HorizontalPodAutoscaler ${scaler.hpa}` } : {}),
       ...(compareReplicas && !state.autoscaled
-        ? { replicasNotCompared: state.autoscalersUnknown ?? 'HorizontalPodAutoscalers were not read' }
+        ? {
+            replicasNotCompared:
+              state.autoscalersUnknown ?? 'HorizontalPodAutoscalers were not read',
+          }
         : {}),
     },
   };
@@ -104,7 +113,9 @@ function nameOf(w: WorkloadKey): string {
 }
 
 function defaultedText(w: DesiredWorkload): string {
-  return w.namespaceDefaulted ? ` (the manifest names no namespace; ${w.namespace} was assumed)` : '';
+  return w.namespaceDefaulted
+    ? ` (the manifest names no namespace; ${w.namespace} was assumed)`
+    : '';
 }
 
 function namespaceDetails(w: DesiredWorkload): Record<string, unknown> {

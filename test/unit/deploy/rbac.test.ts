@@ -104,7 +104,13 @@ async function permissionsTheCollectorUses(): Promise<string[]> {
       manifests: {
         origin: 'rendered',
         desired: [
-          { kind: 'Deployment', namespace: 'shop', name: 'web', file: 'web.yaml', namespaceDefaulted: false },
+          {
+            kind: 'Deployment',
+            namespace: 'shop',
+            name: 'web',
+            file: 'web.yaml',
+            namespaceDefaulted: false,
+          },
         ],
         notes: [],
       },

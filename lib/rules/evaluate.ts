@@ -139,6 +139,9 @@ function withoutExcludedNamespaces(
     replicaSets: snapshot.replicaSets.filter(keep),
     // kube-system pods carry control-plane and kube-proxy versions; only rollout data is scoped.
     pods: snapshot.pods.filter(keep),
+    ...(snapshot.manifests
+      ? { manifests: { ...snapshot.manifests, desired: snapshot.manifests.desired.filter(keep) } }
+      : {}),
   };
 }
 

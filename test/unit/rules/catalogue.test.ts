@@ -29,6 +29,7 @@ const CATALOGUE = [
   'DeprecatedApiInUse',
   'AddonIncompatible',
   'NodeOsEndOfLife',
+  'ConfigDrift',
   'SourceUnavailable',
   'MetricsMissing',
 ];

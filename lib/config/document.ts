@@ -78,11 +78,11 @@ function clusterDocument(c: ClusterConfig, defaultSchedule: string): ClusterDocu
       ? {
           plan: {
             ...(c.plan.to !== undefined ? { to: `1.${c.plan.to}` } : {}),
-    ...(c.drift ? { drift: { ...c.drift } } : {}),
             schedule: c.plan.everySeconds <= 86_400 ? ('daily' as const) : ('weekly' as const),
           },
         }
       : {}),
+    ...(c.drift ? { drift: { ...c.drift } } : {}),
   };
 }
 

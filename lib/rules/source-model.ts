@@ -101,7 +101,7 @@ export const PART_SUPPLIERS: Readonly<Partial<Record<SnapshotPart, string>>> = {
     'supply the kubectl client version: save `kubectl version -o json` with the other --from-file inputs, or run a live check (--context/--kubeconfig) with kubectl on PATH',
   // Only a Kubernetes-object source (live API or files) carries pod templates to compare.
   manifests:
-    'supply rendered manifests to compare with: `skewguard check --manifests DIR` (e.g. `kustomize build` or `helm template` output) with --from-file or a live read, or `drift: {manifests: path}` in the cluster config',
+    'supply rendered manifests (`kustomize build` or `helm template` output): `--manifests DIR` with --from-file or a live read, or `drift.manifests` in the cluster config',
 };
 
 /**

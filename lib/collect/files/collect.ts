@@ -365,7 +365,15 @@ export function snapshotFromDocuments(
     versionMissingReason:
       'no `kubectl version -o json` output and no kube-apiserver pods in the input; add `kubectl version -o json > version.json`',
     origin: 'kubectl version',
-    notes: [...(options.notes ?? []), ...notes],
+    notes: [
+      ...(options.notes ?? []),
+      ...notes,
+      ...(autoscalers.length > 0 && !options.manifests
+        ? [
+            `ignored ${autoscalers.length} HorizontalPodAutoscaler object(s) (read only with --manifests, so ConfigDrift leaves the replicas they own alone)`,
+          ]
+        : []),
+    ],
     ...(options.manifests
       ? {
           manifests: options.manifests,

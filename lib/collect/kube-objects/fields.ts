@@ -164,7 +164,8 @@ function isFieldList(spec: FieldSpec): spec is readonly [FieldSpec] {
 
 /**
  * A listed object reduced to NORMALIZED_FIELDS of its list, with `kind` and `apiVersion`
- * (list items omit them; the files collector needs `kind` to replay the object).
+ * (list items omit them; the files collector needs `kind` to replay the object). With
+ * `keepTemplate` a workload keeps its whole spec.template too, for drift against manifests.
  */
 export function slimObject(
   list: ListKind,

@@ -39,6 +39,8 @@ export interface HandlerContext {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly now?: () => number;
+  /** The function's code folder (LAMBDA_TASK_ROOT), where synth bundled each cluster's drift manifests. */
+  readonly codeRoot?: string;
 }
 
 /** A bad event: the message names the problem and the clusters the config knows. */
@@ -124,6 +126,7 @@ export async function handleCheck(
       // EKS support calendars, add-ons and insights change over days: read every few hours.
       cache,
       now: () => now,
+      ...(ctx.codeRoot ? { manifestsRoot: ctx.codeRoot } : {}),
     },
     () => new Date(now).toISOString(),
   );

@@ -50,6 +50,7 @@ export function handlerContext(): HandlerContext {
     secrets: new RegionalSecretsManagerClient({ ...AWS_CALL_TIMEOUTS }),
     logger,
     metrics,
+    ...(process.env['LAMBDA_TASK_ROOT'] ? { codeRoot: process.env['LAMBDA_TASK_ROOT'] } : {}),
   };
   return context;
 }

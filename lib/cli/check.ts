@@ -9,7 +9,9 @@ import { readLocalKubectl, withKubectl } from '../collect/kubectl';
 import { collectFromFiles, defaultClusterName, saveSnapshot } from '../collect/files';
 import type * as KubernetesModuleNs from '../collect/kubernetes';
 import type * as PrometheusModuleNs from '../collect/prometheus';
-import type { KubeObjects } from '../collect/kube-objects';
+import type { DesiredManifests, KubeObjects } from '../collect/kube-objects';
+import { readManifests } from '../collect/manifests';
+import type { DriftConfig } from '../config';
 import { isUrlOf, loadConfig, policyFor } from '../config';
 // The two modules, not the index: that also exports the DynamoDB store and its AWS SDK client.
 import { Ledger } from '../ledger/ledger';
@@ -61,6 +63,10 @@ export interface CheckOptions {
   readonly saveSnapshot?: string;
   readonly prometheusUrl?: string;
   readonly prometheusSelector?: string;
+  /** Rendered manifests to compare the live workloads with (ConfigDrift). */
+  readonly manifests?: string;
+  /** Namespace of manifest objects without one. @default 'default' */
+  readonly manifestsNamespace?: string;
   readonly config?: string;
   readonly cluster?: string;
   readonly output: string;
@@ -188,6 +194,11 @@ export async function runFromFlags(opts: SourceOptions, io: CliIo): Promise<Flag
   }
   const policy: Policy =
     config && opts.cluster !== undefined ? policyFor(config, opts.cluster) : DEFAULT_POLICY;
+  const manifests = desiredManifests(
+    opts,
+    config?.clusters.find((c) => c.name === opts.cluster)?.drift,
+    fromFiles || live,
+  );
 
   const collectors: SourceCollector[] = [];
   let cluster = opts.cluster;
@@ -198,6 +209,7 @@ export async function runFromFlags(opts: SourceOptions, io: CliIo): Promise<Flag
       ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
       ...(opts.maxInputMb !== undefined ? { maxInputMb: opts.maxInputMb } : {}),
       ...(opts.asOf !== undefined ? { asOf: opts.asOf } : {}),
+      ...(manifests ? { manifests } : {}),
       collectedAt: new Date(clock).toISOString(),
       datedByInput,
     });
@@ -232,6 +244,7 @@ export async function runFromFlags(opts: SourceOptions, io: CliIo): Promise<Flag
             ...(io.progress ? { onProgress: io.progress } : {}),
             // Prometheus measures deprecated API traffic better; without it, read /metrics.
             deprecatedApis: opts.prometheusUrl === undefined,
+            ...(manifests ? { manifests } : {}),
           });
           saved = { objects: collection.objects, notes: collection.snapshot.notes };
           const local = await client;
@@ -313,6 +326,41 @@ export async function runFromFlags(opts: SourceOptions, io: CliIo): Promise<Flag
     collectedAt,
     ...(source?.kind === 'eks' ? { eksName: source.name } : {}),
   };
+}
+
+/**
+ * The manifests to compare with: --manifests, else the cluster config's `drift.manifests`; read
+ * before any source, so a bad folder is a usage error that names the file, not a failed source.
+ */
+function desiredManifests(
+  opts: SourceOptions,
+  drift: DriftConfig | undefined,
+  objectSource: boolean,
+): DesiredManifests | undefined {
+  const path = opts.manifests ?? drift?.manifests;
+  if (path === undefined) {
+    if (opts.manifestsNamespace !== undefined)
+      throw new UsageError(
+        '--manifests-namespace needs --manifests DIR, the manifests it applies to',
+      );
+    return undefined;
+  }
+  if (!objectSource) {
+    throw new UsageError(
+      `${opts.manifests !== undefined ? '--manifests' : 'drift.manifests'} compares with the live workloads' pod templates, which Prometheus does not carry; add --context/--kubeconfig (live) or --from-file with \`kubectl get deployments,statefulsets,daemonsets,hpa -A -o json\` output`,
+    );
+  }
+  const namespaceSetting =
+    opts.manifests !== undefined ? '--manifests-namespace' : 'drift.namespace';
+  const defaultNamespace =
+    opts.manifests !== undefined
+      ? opts.manifestsNamespace
+      : (drift?.namespace ?? opts.manifestsNamespace);
+  return readManifests(path, {
+    namespaceSetting,
+    ...(defaultNamespace !== undefined ? { defaultNamespace } : {}),
+    ...(opts.maxInputMb !== undefined ? { maxInputMb: opts.maxInputMb } : {}),
+  });
 }
 
 /** Firing findings (and with --fail-on-pending, pending ones) at or above --fail-on. */

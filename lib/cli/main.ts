@@ -107,6 +107,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         '  skewguard check --context prod-eu -o markdown',
         '  skewguard check --prometheus-url http://prometheus:9090 --prometheus-selector \'cluster="prod"\'',
         '  skewguard check --from-file nodes.json --fail-on warning --fail-on-skipped',
+        '  skewguard check --context prod-eu --manifests ./rendered/',
       ].join('\n'),
     )
     // Extra words are accepted only to answer a bare file name with the flag it needs, not
@@ -410,6 +411,14 @@ function withSourceOptions(command: Command): Command {
     .option(
       '--prometheus-selector <matchers>',
       'label matchers added to every query, e.g. \'cluster="prod"\'',
+    )
+    .option(
+      '--manifests <dir>',
+      'rendered manifests (kustomize build / helm template output) whose Deployments, StatefulSets and DaemonSets are compared with the live ones (rule ConfigDrift)',
+    )
+    .option(
+      '--manifests-namespace <ns>',
+      'namespace of manifest objects without metadata.namespace (default: default)',
     )
     .option('--config <file>', 'skewguard.config.yaml whose rule settings apply (with --cluster)')
     .option(

@@ -2,7 +2,8 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SourceCollector } from './source-collector';
-import type { ClusterConfig, PrometheusSource } from '../config';
+import { resolve } from 'node:path';
+import type { ClusterConfig, DriftConfig, PrometheusSource } from '../config';
 import { regionOfArn } from '../config';
 import type { RolloutCondition, SourceName } from '../rules';
 import { SourceError } from './errors';
@@ -10,6 +11,7 @@ import type { AwsDeps } from './kubernetes/connect';
 import type { PrometheusAuth } from './prometheus';
 import type { SecretsReader } from './aws/regional-secrets';
 import type { ReadCache } from './source-collector';
+import type { DesiredManifests } from './kube-objects';
 
 /** AWS clients the collectors use; module-scope in the Lambda, fakes in tests. */
 export interface CollectorDeps {
@@ -28,6 +30,8 @@ export interface CollectorDeps {
   readonly cache?: ReadCache;
   /** The run's clock (epoch ms), for the cache's freshness. @default Date.now */
   readonly now?: () => number;
+  /** What relative `drift.manifests` folders resolve against (the Lambda: its code). @default the working directory */
+  readonly manifestsRoot?: string;
 }
 
 /** The collectors of a configured cluster: one per source, secrets read when the run collects. */
@@ -69,17 +73,27 @@ export function collectorsFor(
         // @kubernetes/client-node (0.9 MB) the Lambda must not bundle.
         const { connect } = await import('./kubernetes/connect');
         const { collectFromKubernetes } = await import('./kubernetes/collect');
+        const drift = cluster.drift ? await driftManifests(cluster.drift, deps) : undefined;
         const target = await connect(connection, 8, deps.aws);
         try {
-          return (
-            await collectFromKubernetes({
-              cluster: cluster.name,
-              target,
-              collectedAt,
-              // Prometheus measures deprecated API traffic better; without it, read /metrics.
-              deprecatedApis: cluster.prometheus === undefined,
-            })
-          ).snapshot;
+          const { snapshot } = await collectFromKubernetes({
+            cluster: cluster.name,
+            target,
+            collectedAt,
+            // Prometheus measures deprecated API traffic better; without it, read /metrics.
+            deprecatedApis: cluster.prometheus === undefined,
+            ...(drift && 'desired' in drift ? { manifests: drift } : {}),
+          });
+          // A bad drift folder costs only ConfigDrift, never the rest of the source.
+          return drift && 'problem' in drift
+            ? {
+                ...snapshot,
+                parts: {
+                  ...snapshot.parts,
+                  manifests: { state: 'missing', reason: drift.problem },
+                },
+              }
+            : snapshot;
         } finally {
           target.agent.destroy();
         }
@@ -129,6 +143,25 @@ export function collectorsFor(
     });
   }
   return collectors;
+}
+
+/** The cluster's drift manifests, or why they cannot be read (the folder should be in the bundle). */
+async function driftManifests(
+  drift: DriftConfig,
+  deps: CollectorDeps,
+): Promise<DesiredManifests | { problem: string }> {
+  const { readManifests } = await import('./manifests');
+  try {
+    return readManifests(resolve(deps.manifestsRoot ?? process.cwd(), drift.manifests), {
+      namespaceSetting: 'drift.namespace',
+      ...(drift.namespace ? { defaultNamespace: drift.namespace } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    return {
+      problem: `the drift manifests could not be read (${error.message}); redeploy so synth bundles drift.manifests again`,
+    };
+  }
 }
 
 async function prometheusAuth(

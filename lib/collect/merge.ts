@@ -63,6 +63,8 @@ export function mergeSnapshots(a: ClusterSnapshot, b: ClusterSnapshot): ClusterS
     ...firstOf('kubectl', primary.kubectl, secondary.kubectl),
     // Only object sources (API, files) read GitOps objects, and a run reads the cluster once.
     ...firstOf('gitops', primary.gitops, secondary.gitops),
+    // Only a Kubernetes-object source (API or files) carries pod templates to compare.
+    ...firstOf('manifests', primary.manifests, secondary.manifests),
     ...missingMetricsFor(
       [...(primary.metricsMissing ?? []), ...(secondary.metricsMissing ?? [])],
       parts,

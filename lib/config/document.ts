@@ -91,6 +91,7 @@ function clusterDocument(c: ClusterConfig, defaultSchedule: string): ClusterDocu
           })),
         }
       : {}),
+    ...(c.drift ? { drift: { ...c.drift } } : {}),
   };
 }
 

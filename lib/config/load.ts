@@ -1,6 +1,6 @@
 /** Reading a config: from YAML text or a file (CDK app, CLI) or from the environment (Lambda). */
 import { readFileSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Document } from 'yaml';
 import { LineCounter, parseDocument } from 'yaml';
 import type { RawIssue } from './checks';
@@ -92,7 +92,19 @@ export function loadConfig(from: ConfigSource): SkewguardConfig {
       })),
     );
   }
-  return validate(doc.toJS(), source, (path) => lineOf(doc, lines, path));
+  const config = validate(doc.toJS(), source, (path) => lineOf(doc, lines, path));
+  return 'path' in from ? withDriftFrom(config, dirname(resolve(from.path))) : config;
+}
+
+/** Drift folders resolved against the config file's folder, as the config says they are written. */
+function withDriftFrom(config: SkewguardConfig, dir: string): SkewguardConfig {
+  if (!config.clusters.some((c) => c.drift)) return config;
+  return {
+    ...config,
+    clusters: config.clusters.map((c) =>
+      c.drift ? { ...c, drift: { ...c.drift, manifests: resolve(dir, c.drift.manifests) } } : c,
+    ),
+  };
 }
 
 /**

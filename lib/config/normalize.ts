@@ -113,6 +113,14 @@ function normalizeCluster(c: ClusterDocument, defaults: DefaultsConfig): Cluster
           })),
         }
       : {}),
+    ...(c.drift
+      ? {
+          drift: {
+            manifests: c.drift.manifests,
+            ...(c.drift.namespace ? { namespace: c.drift.namespace } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -313,6 +313,12 @@ const maintenanceWindow = strict({
   timezone: timezone.optional(),
 });
 
+// Paths are relative to the config file; synth bundles the folder with the check function.
+const drift = strict({
+  manifests: z.string().min(1, 'a folder of rendered manifests, relative to the config file'),
+  namespace: matching(NAMESPACE_PATTERN, 'a Kubernetes namespace name').optional(),
+});
+
 const cluster = strict({
   name: matching(
     CLUSTER_NAME_PATTERN,
@@ -324,6 +330,7 @@ const cluster = strict({
   vpc: vpc.optional(),
   rules: rules.optional(),
   plan: plan.optional(),
+  drift: drift.optional(),
   excludedNamespaces: z
     .array(matching(NAMESPACE_PATTERN, 'a Kubernetes namespace name'))
     .max(...atMost('excludedNamespaces', 'label the namespaces and exclude fewer'))

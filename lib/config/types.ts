@@ -77,6 +77,19 @@ export interface ClusterConfig {
    * `defaults.timezone`, else UTC); absent when the config lists none.
    */
   readonly maintenanceWindows?: readonly MaintenanceWindow[];
+  /** Compare the cluster with rendered manifests (config `drift:`, rule ConfigDrift). */
+  readonly drift?: DriftConfig;
+}
+
+/** Where a cluster's desired state lives: a folder of rendered manifests. */
+export interface DriftConfig {
+  /**
+   * The folder: absolute once loaded from a file (written relative to it); in the Lambda,
+   * relative to the function's code, where synth bundled it.
+   */
+  readonly manifests: string;
+  /** Namespace of manifest objects without one. @default 'default' */
+  readonly namespace?: string;
 }
 
 /** The upgrade plan the checker sends for a cluster: its target and how often it is recomputed. */

@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import type { ClusterConfig, SkewguardConfig, VpcPlacement } from '../config';
 import { CHAT_SUBSCRIBED_ENV, CONFIG_ENV, CONFIG_FILE_ENV, toConfigDocument } from '../config';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../util/metrics';
+import { BUNDLED_DRIFT_DIR, stageDrift, withBundledDrift } from './drift-bundle';
 import {
   EKS_ACCOUNT_ACTIONS,
   EKS_CLUSTER_ACTIONS,
@@ -136,17 +137,26 @@ export class CheckFunction extends Construct {
       toConfigDocument({
         ...props.config,
         notifications: { emails: [], https: [] },
-        clusters: props.clusters,
+        // Drift folders are read from the bundle, where synth copies them.
+        clusters: withBundledDrift(props.clusters),
       }),
     );
     this.configBundled = Buffer.byteLength(configJson) > props.maxInlineConfigBytes;
     const configDir = this.configBundled ? writeConfigDir(configJson) : undefined;
     const configFile = configDir ? join(configDir, CONFIG_FILE_NAME) : undefined;
+    const driftDir = props.clusters.some((c) => c.drift)
+      ? mkdtempSync(join(tmpdir(), CONFIG_STAGING_PREFIX))
+      : undefined;
     try {
-      this.function = this.createFunction(props, names, logGroup, configJson, configFile);
+      const driftStaged = driftDir !== undefined && stageDrift(props.clusters, driftDir);
+      this.function = this.createFunction(props, names, logGroup, configJson, {
+        ...(configFile ? { configFile } : {}),
+        ...(driftStaged ? { driftDir: join(driftDir, BUNDLED_DRIFT_DIR) } : {}),
+      });
     } finally {
-      // Bundling ran inside the constructor and copied the file; nothing reads it afterwards.
+      // Bundling ran inside the constructor and copied the files; nothing reads them afterwards.
       if (configDir) rmSync(configDir, { recursive: true, force: true });
+      if (driftDir) rmSync(driftDir, { recursive: true, force: true });
     }
 
     if (props.vpc) {
@@ -210,8 +220,9 @@ export class CheckFunction extends Construct {
     names: readonly string[],
     logGroup: logs.ILogGroup,
     configJson: string,
-    configFile: string | undefined,
+    staged: { readonly configFile?: string; readonly driftDir?: string },
   ): NodejsFunction {
+    const { configFile, driftDir } = staged;
     return new NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: 'handler',
@@ -235,13 +246,14 @@ export class CheckFunction extends Construct {
       },
       bundling: {
         ...CHECK_FUNCTION_BUNDLING,
-        ...(configFile
+        ...(configFile || driftDir
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
                 afterBundling: (_inputDir: string, outputDir: string) => [
-                  copyCommand(configFile, outputDir),
+                  ...(configFile ? [copyCommand(configFile, outputDir)] : []),
+                  ...(driftDir ? [copyTreeCommand(driftDir, outputDir)] : []),
                 ],
               },
             }
@@ -330,6 +342,14 @@ function writeConfigDir(json: string): string {
   const dir = mkdtempSync(join(tmpdir(), CONFIG_STAGING_PREFIX));
   writeFileSync(join(dir, CONFIG_FILE_NAME), json);
   return dir;
+}
+
+/** Copies the staged `drift` folder into the bundle (its manifests, one folder per cluster). */
+function copyTreeCommand(from: string, outputDir: string): string {
+  const to = join(outputDir, BUNDLED_DRIFT_DIR);
+  return process.platform === 'win32'
+    ? `xcopy /E /I /Y "${from}" "${to}"`
+    : `cp -R "${from}" "${to}"`;
 }
 
 function copyCommand(from: string, outputDir: string): string {

@@ -160,6 +160,9 @@ function withoutExcludedNamespaces(
     // kube-system pods carry control-plane and kube-proxy versions; only rollout data is scoped.
     pods: snapshot.pods.filter(keep),
     ...(snapshot.gitops ? { gitops: snapshot.gitops.filter(keep) } : {}),
+    ...(snapshot.manifests
+      ? { manifests: { ...snapshot.manifests, desired: snapshot.manifests.desired.filter(keep) } }
+      : {}),
   };
 }
 

@@ -2,10 +2,12 @@
  * The normalized cluster model the rules read, and the findings and coverage they produce.
  * Collectors build a ClusterSnapshot; rules never see raw API objects.
  */
+import type { ManifestsState } from './drift-model';
 import type { GitOpsApp } from './gitops-model';
 import type { DeprecatedApiRequest, EksAddon, PlatformSupport } from './readiness-model';
 import type { MissingMetric, PartStatus, SnapshotPart, SourceStatus } from './source-model';
 
+export * from './drift-model';
 export * from './gitops-model';
 export * from './readiness-model';
 export * from './source-model';
@@ -278,6 +280,8 @@ export interface ClusterSnapshot {
   readonly kubectl?: KubectlClient;
   /** Argo CD Applications and Flux Kustomizations and HelmReleases (part `gitops`). */
   readonly gitops?: readonly GitOpsApp[];
+  /** Desired workloads from rendered manifests and their live twins (part `manifests`). */
+  readonly manifests?: ManifestsState;
 }
 
 /**

@@ -1,6 +1,7 @@
 /** The catalogue as one ordered array, and lookup by id. */
 import { CHECKER_RULES } from './checker';
 import { GITOPS_RULES } from './gitops';
+import { DRIFT_RULES } from './drift';
 import { SourceUnavailable } from './checker/source-unavailable';
 import { READINESS_RULES } from './readiness';
 import type { Rule } from './rule';
@@ -13,6 +14,7 @@ export const RULES: readonly Rule[] = [
   ...ROLLOUT_RULES,
   ...READINESS_RULES,
   ...GITOPS_RULES,
+  ...DRIFT_RULES,
   SourceUnavailable,
   ...CHECKER_RULES,
 ];

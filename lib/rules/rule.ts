@@ -44,7 +44,7 @@ export interface SeverityForm {
 }
 
 /** Which half of the catalogue a rule belongs to. */
-export type RuleCategory = 'skew' | 'rollout' | 'readiness' | 'gitops' | 'checker';
+export type RuleCategory = 'skew' | 'rollout' | 'readiness' | 'gitops' | 'drift' | 'checker';
 
 /**
  * What the ledger keeps of a finding's last firing form, the only input of a resolved notice:

@@ -79,6 +79,11 @@ export const SNAPSHOT_PARTS = [
    * observable when none of their CRDs is installed: the rules do not apply there.
    */
   'gitops',
+  /**
+   * `ClusterSnapshot.manifests`: Deployments, StatefulSets and DaemonSets from rendered manifests
+   * (`--manifests DIR`, or a cluster's `drift.manifests`) with their live twins.
+   */
+  'manifests',
 ] as const;
 
 /** One part of a snapshot (see SNAPSHOT_PARTS). */
@@ -102,6 +107,9 @@ export const PART_SUPPLIERS: Readonly<Partial<Record<SnapshotPart, string>>> = {
   // Prometheus' argocd_app_info is not read yet; the objects come from the API or from files.
   gitops:
     'supply the GitOps objects: read the Kubernetes API (RBAC get,list on applications.argoproj.io, kustomizations.kustomize.toolkit.fluxcd.io, helmreleases.helm.toolkit.fluxcd.io) or save `kubectl get applications.argoproj.io,kustomizations.kustomize.toolkit.fluxcd.io,helmreleases.helm.toolkit.fluxcd.io -A -o json` with the other --from-file inputs',
+  // Only a Kubernetes-object source (live API or files) carries pod templates to compare.
+  manifests:
+    'supply rendered manifests (`kustomize build` or `helm template` output): `--manifests DIR` with --from-file or a live read, or `drift.manifests` in the cluster config',
 };
 
 /**

@@ -24,7 +24,7 @@ import { chooseAsOf } from './as-of';
 import { assertSameVersion } from './version-output';
 import type { SnapshotInfo } from './save';
 import { SNAPSHOT_INFO } from './save';
-import type { Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
+import type { DesiredManifests, Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
 import {
   isRecord,
   str,
@@ -62,8 +62,11 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
   notes: string[];
   kubectl: KubectlRead;
   statusless: StatuslessWorkload[];
+  autoscalers: Raw[];
 } {
   const lists = perList<Raw[]>(() => []);
+  // Read for drift: an HPA owns its workload's replicas, so they are not compared with manifests.
+  const autoscalers: Raw[] = [];
   const seen = new Set<ListKind>();
   const statusless: StatuslessWorkload[] = [];
   // Keyed by the singular, with the plural beside it for the note.
@@ -120,6 +123,10 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
       for (const item of value['items'] as unknown[]) visit(item, file, itemKind);
       return;
     }
+    if (kind === 'HorizontalPodAutoscaler') {
+      autoscalers.push(value);
+      return;
+    }
     const group = kind === undefined ? undefined : KIND_GROUPS[kind];
     const apiVersion = str(value, 'apiVersion');
     const otherGroup =
@@ -167,6 +174,7 @@ export function classifyDocuments(documents: readonly InputDocument[]): {
     notes: [...notes, ...kubectl.notes],
     kubectl: kubectl.result(),
     statusless: countedStatusless(statusless, unique),
+    autoscalers,
   };
 }
 
@@ -176,6 +184,8 @@ export interface FromDocumentsOptions {
   readonly collectedAt: string;
   /** Notes carried over from where the documents came from (a saved snapshot's live run). */
   readonly notes?: readonly string[];
+  /** Rendered manifests to compare the workloads in the input with (part `manifests`). */
+  readonly manifests?: DesiredManifests;
 }
 
 const isSnapshotInfo = (value: Raw): boolean =>
@@ -228,7 +238,7 @@ function readDocuments(
       ? (d as unknown as InputDocument)
       : { file: '<input>', document: d },
   );
-  const { objects, seen, notes, kubectl, statusless } = classifyDocuments(docs);
+  const { objects, seen, notes, kubectl, statusless, autoscalers } = classifyDocuments(docs);
   const hints: Record<ListKind, string> = {
     nodes: '`kubectl get nodes -o json`',
     pods: '`kubectl get pods -A -o json`',
@@ -277,7 +287,29 @@ function readDocuments(
     versionMissingReason:
       'no `kubectl version -o json` output and no kube-apiserver pods in the input; add `kubectl version -o json > version.json`',
     origin: 'kubectl version',
-    notes: [...(options.notes ?? []), ...notes, ...statuslessNotes(statusless, judged)],
+    notes: [
+      ...(options.notes ?? []),
+      ...notes,
+      ...statuslessNotes(statusless, judged),
+      ...(autoscalers.length > 0 && !options.manifests
+        ? [
+            `ignored ${autoscalers.length} HorizontalPodAutoscaler object(s) (read only with --manifests, so ConfigDrift leaves the replicas they own alone)`,
+          ]
+        : []),
+    ],
+    ...(options.manifests
+      ? {
+          manifests: options.manifests,
+          autoscalers:
+            autoscalers.length > 0
+              ? ({ state: 'read', items: autoscalers } as const)
+              : ({
+                  state: 'unknown',
+                  reason:
+                    'no HorizontalPodAutoscaler in the input, and one may own the replicas; add `kubectl get hpa -A -o json` output to compare replicas',
+                } as const),
+        }
+      : {}),
   });
   return { snapshot: withKubectl(snapshot, kubectl), statusless: statusless.length };
 }
@@ -299,7 +331,8 @@ export interface CollectFromFilesOptions {
 /** Reads the inputs and builds the snapshot; InputError when nothing usable is in them. */
 export async function collectFromFiles(
   paths: readonly string[],
-  options: Partial<FromDocumentsOptions> & CollectFromFilesOptions,
+  options: Partial<Omit<FromDocumentsOptions, 'manifests'>> &
+    CollectFromFilesOptions & { manifests?: DesiredManifests },
 ): Promise<ClusterSnapshot> {
   const documents = await readInputs(paths, readStdinBounded, new InputBudget(options.maxInputMb));
   const saved = savedInfoOf(documents);
@@ -317,6 +350,7 @@ export async function collectFromFiles(
     cluster: options.cluster ?? (saved?.cluster || defaultClusterName(paths)),
     collectedAt: asOf?.collectedAt ?? options.collectedAt,
     ...(leading.length > 0 ? { notes: leading } : {}),
+    ...(options.manifests ? { manifests: options.manifests } : {}),
   });
   const anything =
     snapshot.nodes.length +

@@ -30,6 +30,7 @@ export function savedDocuments(objects: KubeObjects, info?: SnapshotInfo): unkno
     ...objects.applications,
     ...objects.kustomizations,
     ...objects.helmreleases,
+    ...(objects.autoscalers ?? []),
   ];
   return [
     ...(info ? [{ ...SNAPSHOT_INFO, ...info, notes: [...info.notes] }] : []),

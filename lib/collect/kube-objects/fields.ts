@@ -201,13 +201,37 @@ function isFieldList(spec: FieldSpec): spec is readonly [FieldSpec] {
 
 /**
  * A listed object reduced to NORMALIZED_FIELDS of its list, with `kind` and `apiVersion`
- * (list items omit them; the files collector needs `kind` to replay the object).
+ * (list items omit them; the files collector needs `kind` to replay the object). With
+ * `keepTemplate` a workload keeps its whole spec.template too, for drift against manifests.
  */
-export function slimObject(list: ListKind, obj: Raw, kind: string, apiVersion: string): Raw {
-  const slim = project(obj, NORMALIZED_FIELDS[list]) as Record<string, unknown>;
+export function slimObject(
+  list: ListKind,
+  obj: Raw,
+  kind: string,
+  apiVersion: string,
+  keepTemplate = false,
+): Raw {
+  const slim = project(obj, keepTemplate ? withTemplate(list) : NORMALIZED_FIELDS[list]) as Record<
+    string,
+    unknown
+  >;
   return {
     kind: typeof obj['kind'] === 'string' ? obj['kind'] : kind,
     apiVersion: typeof obj['apiVersion'] === 'string' ? obj['apiVersion'] : apiVersion,
     ...slim,
   };
 }
+
+/** A workload list's fields plus spec.template whole: what drift against manifests compares. */
+function withTemplate(list: ListKind): FieldSpec {
+  const fields = NORMALIZED_FIELDS[list];
+  if (fields === true || isFieldList(fields)) return fields;
+  const spec = fields['spec'];
+  return { ...fields, spec: { ...(isRecord(spec) ? spec : {}), template: true } };
+}
+
+/** The fields of a HorizontalPodAutoscaler drift reads: which workload it scales. */
+export const AUTOSCALER_FIELDS: FieldSpec = {
+  metadata: { name: true, namespace: true },
+  spec: { scaleTargetRef: true },
+};

@@ -26,6 +26,8 @@ export type ListKind = (typeof LIST_KINDS)[number];
 export type KubeObjects = {
   /** The `/version` response (`serverVersion` of `kubectl version -o json`). */
   readonly version?: Raw;
+  /** HorizontalPodAutoscalers, read only for drift against manifests (who owns replicas). */
+  readonly autoscalers?: readonly Raw[];
 } & { readonly [K in ListKind]: readonly Raw[] };
 
 /** A value per list, each made fresh by `make`. */

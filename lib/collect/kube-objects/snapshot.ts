@@ -28,6 +28,8 @@ import { MANAGED_PLATFORMS, detectProvider, detectedPlatform } from './provider'
 import type { Raw } from './raw';
 import { str } from './raw';
 import type { KubeObjects, ListKind, ListStatus } from './objects';
+import type { AutoscalerRead, DesiredManifests } from './manifests';
+import { manifestsOf } from './manifests';
 
 /** Input to buildSnapshot. */
 export interface BuildSnapshotInput {
@@ -47,6 +49,10 @@ export interface BuildSnapshotInput {
   readonly extraControlPlane?: readonly ControlPlaneInstance[];
   /** Why controller-manager/scheduler could not be read from extraControlPlane's source. */
   readonly controlPlaneMissingReason?: string;
+  /** Rendered manifests to compare the live workloads with (part `manifests`). */
+  readonly manifests?: DesiredManifests;
+  /** The HorizontalPodAutoscalers read beside them, for whose replicas are owned. */
+  readonly autoscalers?: AutoscalerRead;
 }
 
 const CONTROL_PLANE: readonly ControlPlaneComponent[] = [
@@ -183,11 +189,24 @@ export function buildSnapshot(input: BuildSnapshotInput): ClusterSnapshot {
       'node status.nodeInfo.kubeProxyVersion is ignored: it is deprecated and only copies the kubelet version.',
     );
   }
+  const drift = input.manifests
+    ? manifestsOf(
+        input.manifests,
+        objects,
+        lists,
+        input.autoscalers ?? { state: 'unknown', reason: 'HorizontalPodAutoscalers were not read' },
+      )
+    : undefined;
+  if (drift && input.manifests) {
+    parts.manifests = drift.status;
+    notes.push(...input.manifests.notes);
+  }
   return {
     cluster: input.cluster,
     collectedAt: input.collectedAt,
     sources: input.sources,
     parts,
+    ...(drift?.state ? { manifests: drift.state } : {}),
     ...(provider ? { provider } : {}),
     ...(parts.platform ? { platform: detectedPlatform(provider) } : {}),
     controlPlane,

@@ -9,12 +9,21 @@ import type { ClientStats, KubeTarget, RequestPolicy } from './client';
 import { DEFAULT_REQUEST_POLICY, KubeClient } from './client';
 import type { KeepItem, ListRequest } from './lists';
 import { combineDenials, listAll, ListDeniedError } from './lists';
-import type { Raw, KubeObjects, ListKind, ListStatus } from '../kube-objects';
+import type {
+  AutoscalerRead,
+  DesiredManifests,
+  Raw,
+  KubeObjects,
+  ListKind,
+  ListStatus,
+} from '../kube-objects';
 import {
   GITOPS_LISTS,
   isRecord,
   str,
   slimObject,
+  AUTOSCALER_FIELDS,
+  project,
   providerOfVersion,
   buildSnapshot,
   perList,
@@ -42,6 +51,11 @@ export interface KubernetesCollectOptions {
    * @default false
    */
   readonly deprecatedApis?: boolean;
+  /**
+   * Rendered manifests to compare with: the workload lists then keep spec.template, and
+   * HorizontalPodAutoscalers are listed too (part `manifests`).
+   */
+  readonly manifests?: DesiredManifests;
 }
 
 /** A live collection: the snapshot, the raw objects (for --save-snapshot) and request counters. */
@@ -104,7 +118,7 @@ export async function collectFromKubernetes(
   let done = 0;
   const fetchList = async (list: ListKind, req: ListRequest): Promise<void> => {
     try {
-      const items = await limit(() => listAll(client, req, slimmer(list)));
+      const items = await limit(() => listAll(client, req, slimmer(list, keepTemplates)));
       append(collected[list], items);
       lists[list] = { state: 'collected' };
       done += 1;
@@ -118,6 +132,10 @@ export async function collectFromKubernetes(
     }
   };
 
+  const keepTemplates = options.manifests !== undefined;
+  const autoscalers: Promise<AutoscalerRead | undefined> = options.manifests
+    ? readAutoscalers(client, limit)
+    : Promise.resolve(undefined);
   const eks = providerOfVersion(str(version, 'gitVersion') ?? '') === 'eks';
   const eksControlPlane = eks ? readEksControlPlane(client, limit) : Promise.resolve(undefined);
   const deprecatedApis = options.deprecatedApis
@@ -209,7 +227,12 @@ export async function collectFromKubernetes(
 
   const eksResult = await eksControlPlane;
   const deprecated = await deprecatedApis;
-  const objects: KubeObjects = { ...(version ? { version } : {}), ...dedupe(collected) };
+  const hpas = await autoscalers;
+  const objects: KubeObjects = {
+    ...(version ? { version } : {}),
+    ...(hpas?.state === 'read' ? { autoscalers: hpas.items } : {}),
+    ...dedupe(collected),
+  };
   const built = buildSnapshot({
     cluster: options.cluster,
     collectedAt: options.collectedAt(),
@@ -222,6 +245,8 @@ export async function collectFromKubernetes(
     notes,
     ...(eksResult?.instances.length ? { extraControlPlane: eksResult.instances } : {}),
     ...(eksResult?.problem ? { controlPlaneMissingReason: eksResult.problem } : {}),
+    ...(options.manifests ? { manifests: options.manifests } : {}),
+    ...(hpas ? { autoscalers: hpas } : {}),
   });
   const snapshot = !deprecated
     ? built
@@ -261,9 +286,39 @@ function everyListFailed(failed: readonly [SourceError, ...SourceError[]]): Sour
   );
 }
 
-/** Keeps of each listed object only what the normalizers read (see NORMALIZED_FIELDS). */
-function slimmer(list: ListKind): KeepItem<Raw> {
-  return (item, kind, apiVersion) => slimObject(list, item, kind, apiVersion);
+/** Keeps of each listed object only what the normalizers read (see NORMALIZED_FIELDS), and pod templates for drift. */
+function slimmer(list: ListKind, keepTemplate = false): KeepItem<Raw> {
+  return (item, kind, apiVersion) => slimObject(list, item, kind, apiVersion, keepTemplate);
+}
+
+/**
+ * Every HorizontalPodAutoscaler (`autoscaling/v2`), for whose replicas drift must not compare;
+ * a failed list leaves replicas uncompared, with the grant to add, and fails nothing else.
+ */
+async function readAutoscalers(
+  client: KubeClient,
+  limit: <T>(task: () => Promise<T>) => Promise<T>,
+): Promise<AutoscalerRead> {
+  try {
+    const items = await limit(() =>
+      listAll(
+        client,
+        { resource: 'horizontalpodautoscalers', group: 'autoscaling', version: 'v2' },
+        (item, kind, apiVersion) => ({
+          kind: typeof item['kind'] === 'string' ? item['kind'] : kind,
+          apiVersion,
+          ...(project(item, AUTOSCALER_FIELDS) as Raw),
+        }),
+      ),
+    );
+    return { state: 'read', items };
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    return {
+      state: 'unknown',
+      reason: `listing HorizontalPodAutoscalers failed (${error.message}), so replicas were not compared`,
+    };
+  }
 }
 
 /** Appends without spreading: a spread of 100,000 items would overflow the call stack. */

@@ -22,7 +22,8 @@ export const VersionUnparseable = defineRule({
   evaluate(snapshot) {
     const groups = groupBy(
       inventory(snapshot).unparseable,
-      (u) => `${u.component}\u0000${u.ref.raw}`,
+      // Blank versions (" ", "") are one "(none)" subject, so one finding.
+      (u) => `${u.component}\u0000${u.ref.raw.trim() === '' ? '' : u.ref.raw}`,
     );
     return [...groups.values()].flatMap((items) => {
       const first = items[0];

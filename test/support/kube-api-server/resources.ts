@@ -45,6 +45,17 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   crd('Application', 'applications', 'argoproj.io', 'v1alpha1', ['app', 'apps']),
   crd('Kustomization', 'kustomizations', 'kustomize.toolkit.fluxcd.io', 'v1', ['ks']),
   crd('HelmRelease', 'helmreleases', 'helm.toolkit.fluxcd.io', 'v2', ['hr']),
+  // Listed only for drift against manifests, as autoscaling/v2.
+  {
+    kind: 'HorizontalPodAutoscaler',
+    plural: 'horizontalpodautoscalers',
+    singular: 'horizontalpodautoscaler',
+    group: 'autoscaling',
+    version: 'v2',
+    namespaced: true,
+    shortNames: ['hpa'],
+    fields: [],
+  },
 ];
 
 /** The custom resource kinds the server can install (option `crds`). */

@@ -158,7 +158,7 @@ describe('skewguard check on a terminal', () => {
       expect(out).not.toContain(emailWord);
     expect(out).not.toContain('`skewguard check` shows');
     expect(out).toMatch(
-      /^skewguard · cluster demo-cluster · .+ · files ok\n6 firing \(3 critical, 3 warning\) · 3 pending \(for 15m, 24h\) · 22 of 30 rules\n {2}checked, 8 not checked\n\nFIRING \(6\)\n/,
+      /^skewguard · cluster demo-cluster · .+ · files ok\n6 firing \(3 critical, 3 warning\) · 3 pending \(for 15m, 24h\) · 22 of 31 rules\n {2}checked, 9 not checked\n\nFIRING \(6\)\n/,
     );
     // eslint-disable-next-line no-control-regex
     expect(out).not.toMatch(/\x1b\[/);
@@ -174,7 +174,7 @@ describe('skewguard check on a terminal', () => {
   it('wraps at COLUMNS', async () => {
     const out = await cliOn({ env: { COLUMNS: '100' } }, 'check', '--from-file', DEMO);
     expect(out).toContain(
-      '6 firing (3 critical, 3 warning) · 3 pending (for 15m, 24h) · 22 of 30 rules checked, 8 not checked\n',
+      '6 firing (3 critical, 3 warning) · 3 pending (for 15m, 24h) · 22 of 31 rules checked, 9 not checked\n',
     );
   });
 

@@ -100,6 +100,20 @@ async function permissionsTheCollectorUses(): Promise<string[]> {
       collectedAt: () => new Date(NOW).toISOString(),
       // As when no Prometheus is configured: the deprecated APIs come from /metrics.
       deprecatedApis: true,
+      // With drift manifests, HorizontalPodAutoscalers are listed too.
+      manifests: {
+        origin: 'rendered',
+        desired: [
+          {
+            kind: 'Deployment',
+            namespace: 'shop',
+            name: 'web',
+            file: 'web.yaml',
+            namespaceDefaulted: false,
+          },
+        ],
+        notes: [],
+      },
     });
     return [...new Set(server.requests.map((r) => permissionOf(r.path, r.query)))].sort();
   } finally {
@@ -151,6 +165,7 @@ describe('deploy/rbac/skewguard-reader.yaml', () => {
         'argoproj.io applications list',
         'kustomize.toolkit.fluxcd.io kustomizations list',
         'helm.toolkit.fluxcd.io helmreleases list',
+        'autoscaling horizontalpodautoscalers list',
         'metrics.eks.amazonaws.com kcm/metrics get',
         'metrics.eks.amazonaws.com ksh/metrics get',
         'nonResourceURL /metrics get',

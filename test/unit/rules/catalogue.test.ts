@@ -33,6 +33,7 @@ const CATALOGUE = [
   'GitOpsSyncFailed',
   'GitOpsOutOfSync',
   'GitOpsSuspended',
+  'ConfigDrift',
   'SourceUnavailable',
   'MetricsMissing',
 ];

@@ -19,7 +19,13 @@ interface RuleFixture {
   readonly snapshot?: Partial<
     Pick<
       ClusterSnapshot,
-      'sources' | 'metricsMissing' | 'parts' | 'platform' | 'deprecatedApis' | 'addons'
+      | 'sources'
+      | 'metricsMissing'
+      | 'parts'
+      | 'platform'
+      | 'deprecatedApis'
+      | 'addons'
+      | 'manifests'
     >
   >;
   readonly expect?: readonly Record<string, unknown>[];

@@ -128,6 +128,10 @@ const RESOLVED: Record<string, readonly [string, string]> = {
     'fires.al2-node-group-on-1.32.json',
     'Node group ng-al2 no longer has an OS support problem with Amazon Linux 2 (was: 2 nodes, out of support)',
   ],
+  ConfigDrift: [
+    'fires.image-changed-live.json',
+    'Deployment shop/web matches its manifests again (was: 2 fields differed)',
+  ],
   SourceUnavailable: [
     'fires.three-failed-runs.json',
     'Prometheus answers again (was: failed 3 runs in a row, forbidden)',

@@ -3,7 +3,7 @@
  * naming its key, never a half-typed object deep inside reconciliation.
  */
 import * as z from 'zod';
-import type { CacheItem, LedgerItem, SourceHealthItem, StoredItem } from './types';
+import type { CacheItem, HeartbeatItem, LedgerItem, SourceHealthItem, StoredItem } from './types';
 import { LedgerError } from './types';
 
 const severity = z.enum(['critical', 'warning', 'info']);
@@ -75,7 +75,17 @@ const cacheItem: z.ZodType<CacheItem> = z.object({
   version: z.number().int().positive(),
 });
 
-const storedItem = z.union([findingItem, sourceHealthItem, cacheItem]);
+const heartbeatItem: z.ZodType<HeartbeatItem> = z.object({
+  type: z.literal('heartbeat'),
+  pk: z.string(),
+  sk: z.string(),
+  lastSuccessAt: isoText.optional(),
+  firstSeenAt: isoText,
+  expiresAt: z.number(),
+  version: z.number().int().positive(),
+});
+
+const storedItem = z.union([findingItem, sourceHealthItem, cacheItem, heartbeatItem]);
 
 /** Parses one raw table item; throws LedgerError naming the item, the problem and the fix. */
 export function decodeStoredItem(raw: Record<string, unknown>, table: string): StoredItem {

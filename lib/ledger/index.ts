@@ -7,3 +7,5 @@ export { MemoryLedgerStore } from './memory';
 export { DynamoDbLedgerStore } from './dynamodb';
 export type { DynamoDbLedgerStoreOptions } from './dynamodb';
 export { LedgerReadCache, MAX_CACHED_BYTES } from './read-cache';
+export { heartbeatPartition, recordHeartbeat, HEARTBEAT_RETENTION_SECONDS } from './heartbeat';
+export type { HeartbeatRun, HeartbeatResult } from './heartbeat';

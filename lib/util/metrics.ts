@@ -50,7 +50,7 @@ export const EMF_FIELDS = {
 /** How many of a series exist: one for the fleet, or one per distinct StaleClusters alarm window. */
 export type SeriesScope = 'fleet' | 'heartbeatWindow';
 
-/** One billed custom metric series: a name and the dimension names it is emitted with. */
+/** One billed custom metric series: a name and the dimension names (sorted) it is emitted with. */
 export interface MetricSeries {
   readonly name: (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
   readonly dimensions: readonly string[];
@@ -70,7 +70,8 @@ export const EMITTED_SERIES: readonly MetricSeries[] = [
   { name: METRIC_NAMES.ledgerWriteFailures, dimensions: ['service'], scope: 'fleet' },
   {
     name: METRIC_NAMES.staleClusters,
-    dimensions: ['service', HEARTBEAT_WINDOW_DIMENSION],
+    // Sorted, as the tests compare them with an EMF line's dimension set.
+    dimensions: [HEARTBEAT_WINDOW_DIMENSION, 'service'],
     scope: 'heartbeatWindow',
   },
 ];

@@ -11,10 +11,12 @@ import { collectorsFor } from '../../lib/collect/from-config';
 import { forWindowsOf } from '../../lib/rules/for-windows';
 import type { SkewguardConfig } from '../../lib/config';
 import { findCluster, policyFor } from '../../lib/config';
-import { DynamoDbLedgerStore, Ledger, LedgerReadCache } from '../../lib/ledger';
+import type { LedgerStore } from '../../lib/ledger';
+import { DynamoDbLedgerStore, Ledger, LedgerReadCache, recordHeartbeat } from '../../lib/ledger';
 import { PublishError } from '../../lib/notify/publisher';
 import { SnsNotifier } from '../../lib/notify/sns';
-import { METRIC_NAMES } from '../../lib/util/metrics';
+import { DEFAULT_HEARTBEAT, staleAlarmWindow, windowDimension } from '../../lib/util/heartbeat';
+import { EMF_FIELDS, HEARTBEAT_WINDOW_DIMENSION, METRIC_NAMES } from '../../lib/util/metrics';
 import { SEVERITIES } from '../../lib/rules';
 import { sendPlanIfChanged } from './plan-notice';
 
@@ -38,6 +40,12 @@ export interface HandlerContext {
   readonly secrets: SecretsManagerClient;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /**
+   * The function's heartbeat partition (its construct id) and the stack's heartbeatMissedRuns,
+   * from SKEWGUARD_HEARTBEAT_GROUP and SKEWGUARD_HEARTBEAT_MISSED_RUNS.
+   * @default DEFAULT_HEARTBEAT
+   */
+  readonly heartbeat?: { readonly group: string; readonly missedRuns: number };
   readonly now?: () => number;
   /** The function's code folder (LAMBDA_TASK_ROOT), where synth bundled each cluster's drift manifests. */
   readonly codeRoot?: string;
@@ -131,6 +139,8 @@ export async function handleCheck(
     () => new Date(now).toISOString(),
   );
   ctx.logger.appendKeys({ cluster: name });
+  // A plain field of the run's EMF line, not a dimension: Logs Insights groups by it for free.
+  ctx.metrics.addMetadata(EMF_FIELDS.cluster, name);
   try {
     let result: CheckResult;
     try {
@@ -149,7 +159,7 @@ export async function handleCheck(
       // The digest failed, so nothing went out; the invocation fails (ErrorsAlarm) and this counts.
       if (error instanceof PublishError) {
         logPublishFailure(ctx.logger, error);
-        emitFailureCount(ctx.metrics, name, METRIC_NAMES.publishFailures, 1);
+        emitFailureCount(ctx.metrics, METRIC_NAMES.publishFailures, 1);
       }
       throw error;
     }
@@ -178,6 +188,7 @@ export async function handleCheck(
           .map((c) => ({ ruleId: c.ruleId, reason: c.status === 'partial' ? c.reason : '' })),
       });
     emitMetrics(ctx.metrics, summary);
+    await emitStaleClusters(ctx, store, name, now);
     // After the check's own metrics: a plan that cannot be sent never hides the heartbeat.
     await sendPlanIfChanged(cluster, result, now, {
       cache,
@@ -188,7 +199,7 @@ export async function handleCheck(
       },
       onPublishFailure: (error) => {
         logPublishFailure(ctx.logger, error);
-        emitFailureCount(ctx.metrics, name, METRIC_NAMES.publishFailures, 1);
+        emitFailureCount(ctx.metrics, METRIC_NAMES.publishFailures, 1);
       },
     });
     // The check ran (the heartbeat counts it); what it could not deliver alarms on its own metrics.
@@ -201,58 +212,85 @@ export async function handleCheck(
   }
 }
 
-/** EMF metrics the alarms and dashboard read: heartbeat, duration, firing by severity, source errors. */
+/**
+ * The run's EMF line: fleet-wide series only (service dimension, EMITTED_SERIES in
+ * lib/util/metrics.ts), with the per-cluster detail as plain fields the dashboard's Logs
+ * Insights widgets read: a cluster costs no metric series, however many the fleet has.
+ */
 function emitMetrics(metrics: Metrics, summary: CheckSummary): void {
-  const single = (
-    dimensions: Record<string, string>,
-    name: string,
-    unit: (typeof MetricUnit)[keyof typeof MetricUnit],
-    value: number,
-  ): void => {
-    metrics.singleMetric().addDimensions(dimensions).addMetric(name, unit, value);
-  };
-  // Names and dimensions are the contract the alarms and dashboard match (lib/util/metrics.ts).
-  single({ cluster: summary.cluster }, METRIC_NAMES.checkCompleted, MetricUnit.Count, 1);
-  single(
-    { cluster: summary.cluster },
-    METRIC_NAMES.checkDurationMs,
-    MetricUnit.Milliseconds,
-    summary.durationMs,
+  const failed = summary.sources.filter((s) => s.status === 'failed').map((s) => s.source);
+  metrics.addMetric(METRIC_NAMES.checkCompleted, MetricUnit.Count, 1);
+  metrics.addMetric(METRIC_NAMES.checkDurationMs, MetricUnit.Milliseconds, summary.durationMs);
+  metrics.addMetric(
+    METRIC_NAMES.findingsFiring,
+    MetricUnit.Count,
+    SEVERITIES.reduce((n, severity) => n + summary.firingBySeverity[severity], 0),
   );
-  for (const severity of SEVERITIES) {
-    single(
-      { cluster: summary.cluster, severity },
-      METRIC_NAMES.findingsFiring,
-      MetricUnit.Count,
-      summary.firingBySeverity[severity],
-    );
-  }
-  for (const s of summary.sources) {
-    single(
-      { cluster: summary.cluster, source: s.source },
-      METRIC_NAMES.sourceErrors,
-      MetricUnit.Count,
-      s.status === 'failed' ? 1 : 0,
-    );
-  }
-  emitFailureCount(metrics, summary.cluster, METRIC_NAMES.publishFailures, summary.publishFailures);
-  emitFailureCount(
-    metrics,
-    summary.cluster,
-    METRIC_NAMES.ledgerWriteFailures,
-    summary.ledgerWriteFailures,
-  );
-  emitFailureCount(metrics, summary.cluster, METRIC_NAMES.partialRules, summary.partialRules ?? 0);
+  metrics.addMetric(METRIC_NAMES.sourceErrors, MetricUnit.Count, failed.length);
+  // Metadata is text; Logs Insights' stats read "3" as the number 3.
+  metrics.addMetadata(EMF_FIELDS.firingCritical, String(summary.firingBySeverity.critical));
+  metrics.addMetadata(EMF_FIELDS.firingWarning, String(summary.firingBySeverity.warning));
+  metrics.addMetadata(EMF_FIELDS.firingInfo, String(summary.firingBySeverity.info));
+  metrics.addMetadata(EMF_FIELDS.failedSources, failed.join(','));
+  emitFailureCount(metrics, METRIC_NAMES.publishFailures, summary.publishFailures);
+  emitFailureCount(metrics, METRIC_NAMES.ledgerWriteFailures, summary.ledgerWriteFailures);
+  // Rules checked on a partial answer: a field of the run's log line, not a billed series.
+  if (summary.partialRules !== undefined)
+    metrics.addMetadata(EMF_FIELDS.partialRules, String(summary.partialRules));
 }
 
 /**
- * A failure count, only when non-zero (a series that exists only on bad runs costs nothing on
- * good ones): per cluster for the dashboard, and fleet-wide (service only) for the one alarm.
+ * A failure count, only when non-zero: a series that exists only on bad runs costs nothing on
+ * good ones. Fleet-wide (service only) for the one alarm; the line's `cluster` says whose.
  */
-function emitFailureCount(metrics: Metrics, cluster: string, name: string, count: number): void {
+function emitFailureCount(metrics: Metrics, name: string, count: number): void {
   if (count <= 0) return;
-  metrics.singleMetric().addDimensions({ cluster }).addMetric(name, MetricUnit.Count, count);
-  metrics.singleMetric().addMetric(name, MetricUnit.Count, count);
+  metrics.addMetric(name, MetricUnit.Count, count);
+}
+
+/**
+ * Stamps this cluster's heartbeat in the ledger and reports how many of the function's clusters
+ * stopped (StaleClusters, one series per alarm window). When the ledger cannot be read or
+ * written the metric is left out: the alarm counts missing data as breaching, and the failed
+ * write counts towards LedgerWriteFailures so the cause alarms too.
+ */
+async function emitStaleClusters(
+  ctx: HandlerContext,
+  store: LedgerStore,
+  cluster: string,
+  now: number,
+): Promise<void> {
+  const { group, missedRuns } = ctx.heartbeat ?? DEFAULT_HEARTBEAT;
+  const clusters = ctx.config.clusters.map((c) => ({
+    name: c.name,
+    periodSeconds: c.schedule.periodSeconds,
+  }));
+  const alarm = staleAlarmWindow(
+    clusters.map((c) => c.periodSeconds),
+    missedRuns,
+  );
+  try {
+    const { stale } = await recordHeartbeat(store, {
+      group,
+      cluster,
+      clusters,
+      now,
+      missedRuns,
+      alarm,
+    });
+    if (stale.length > 0) ctx.logger.warn('clusters stopped completing checks', { stale });
+    ctx.metrics
+      .singleMetric()
+      .addDimensions({ [HEARTBEAT_WINDOW_DIMENSION]: windowDimension(alarm) })
+      .addMetric(METRIC_NAMES.staleClusters, MetricUnit.Count, stale.length);
+  } catch (error) {
+    ctx.logger.error('heartbeat not recorded', {
+      group,
+      errorName: error instanceof Error ? error.name : 'Error',
+      error: error instanceof Error ? error.message : String(error),
+    });
+    emitFailureCount(ctx.metrics, METRIC_NAMES.ledgerWriteFailures, 1);
+  }
 }
 
 /** One log line per message SNS did not take: which audience, which notices, and why. */

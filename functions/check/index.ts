@@ -5,6 +5,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CHAT_SUBSCRIBED_ENV, loadConfigFromEnvironment, regionOfArn } from '../../lib/config';
 import { AWS_CALL_TIMEOUTS, RegionalSecretsManagerClient } from '../../lib/collect/aws';
+import {
+  DEFAULT_HEARTBEAT,
+  HEARTBEAT_GROUP_ENV,
+  HEARTBEAT_MISSED_RUNS_ENV,
+} from '../../lib/util/heartbeat';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/util/metrics';
 import type { CheckSummary } from '../../lib/check';
 import { handleCheck } from './handler';
@@ -51,6 +56,10 @@ export function handlerContext(): HandlerContext {
     logger,
     metrics,
     ...(process.env['LAMBDA_TASK_ROOT'] ? { codeRoot: process.env['LAMBDA_TASK_ROOT'] } : {}),
+    heartbeat: {
+      group: process.env[HEARTBEAT_GROUP_ENV] || DEFAULT_HEARTBEAT.group,
+      missedRuns: Number(process.env[HEARTBEAT_MISSED_RUNS_ENV]) || DEFAULT_HEARTBEAT.missedRuns,
+    },
   };
   return context;
 }

@@ -17,6 +17,11 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { ClusterConfig, SkewguardConfig, VpcPlacement } from '../config';
 import { CHAT_SUBSCRIBED_ENV, CONFIG_ENV, CONFIG_FILE_ENV, toConfigDocument } from '../config';
+import {
+  HEARTBEAT_GROUP_ENV,
+  HEARTBEAT_MISSED_RUNS_ENV,
+  staleAlarmWindow,
+} from '../util/heartbeat';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../util/metrics';
 import { BUNDLED_DRIFT_DIR, stageDrift, withBundledDrift } from './drift-bundle';
 import {
@@ -101,12 +106,17 @@ export interface CheckFunctionProps {
   readonly maxInlineConfigBytes: number;
   /** Seconds an asynchronous invocation may wait before Lambda drops it. */
   readonly maxEventAgeSeconds: number;
+  /** Scheduled runs without an invocation before the heartbeat alarm fires. */
+  readonly heartbeatMissedRuns: number;
   readonly table: dynamodb.ITable;
   readonly topic: sns.ITopic;
   readonly topicKey?: kms.IKey;
 }
 
-/** The check function, its role (scoped to its clusters' resources), log group and error alarm. */
+/**
+ * The check function, its role (scoped to its clusters' resources), log group, error alarm and
+ * invocation heartbeat.
+ */
 export class CheckFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: iam.Role;
@@ -114,6 +124,16 @@ export class CheckFunction extends Construct {
   readonly configBundled: boolean;
   /** Fires when any invocation fails. */
   readonly errorsAlarm: cloudwatch.Alarm;
+  /**
+   * Fires when the function was not invoked for the heartbeat window of its fastest schedule:
+   * its clusters' StaleClusters reports stop with it, and other functions sharing the alarm
+   * window would keep that series alive. Lambda's own metric, so no custom series is billed.
+   */
+  readonly heartbeatAlarm: cloudwatch.Alarm;
+  /** The construct id, also the function's heartbeat partition in the ledger. */
+  readonly group: string;
+  /** The log group the dashboard's Logs Insights widgets query. */
+  readonly logGroup: logs.ILogGroup;
   /** The clusters this function checks. */
   readonly clusterNames: readonly string[];
 
@@ -121,11 +141,13 @@ export class CheckFunction extends Construct {
     super(scope, id);
     const names = props.clusters.map((c) => c.name);
     this.clusterNames = names;
+    this.group = id;
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
+    this.logGroup = logGroup;
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `skewguard check function for ${summarize(names)}`,
@@ -213,6 +235,23 @@ export class CheckFunction extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     this.errorsAlarm.addAlarmAction(new actions.SnsAction(props.topic));
+
+    const window = staleAlarmWindow(
+      props.clusters.map((c) => c.schedule.periodSeconds),
+      props.heartbeatMissedRuns,
+    );
+    this.heartbeatAlarm = this.function
+      .metricInvocations({ period: Duration.seconds(window.periodSeconds), statistic: 'Sum' })
+      .createAlarm(this, 'Heartbeat', {
+        alarmDescription: `skewguard: the check function for ${summarize(names)} was not invoked for ${props.heartbeatMissedRuns} scheduled runs, so those clusters are not watched. See the schedules, the dead-letter queue and the function's throttles.`,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: window.evaluationPeriods,
+        datapointsToAlarm: window.evaluationPeriods,
+        // Lambda publishes nothing for a period without invocations: that is the failure.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
+    this.heartbeatAlarm.addAlarmAction(new actions.SnsAction(props.topic));
   }
 
   private createFunction(
@@ -238,6 +277,8 @@ export class CheckFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         LEDGER_TABLE: props.table.tableName,
+        [HEARTBEAT_GROUP_ENV]: this.group,
+        [HEARTBEAT_MISSED_RUNS_ENV]: String(props.heartbeatMissedRuns),
         TOPIC_ARN: props.topic.topicArn,
         [CHAT_SUBSCRIBED_ENV]: String(
           props.config.notifications.https.some((endpoint) => endpoint.audience === 'chat'),

@@ -1,19 +1,23 @@
 /**
- * The CloudWatch dashboard. Graphs use SEARCH expressions, so every cluster appears without
- * one widget per cluster and the dashboard's size does not grow with the fleet.
+ * The CloudWatch dashboard: fleet-wide graphs of skewguard's few metric series (SEARCH, so every
+ * dimension appears without listing it), and per-cluster tables from Logs Insights queries over
+ * the run's EMF lines, so no cluster needs a metric series of its own.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC_NAMES, METRICS_NAMESPACE } from '../util/metrics';
+import { EMF_FIELDS, METRIC_NAMES, METRICS_NAMESPACE } from '../util/metrics';
 
 /** Props of {@link SkewguardDashboard}. */
 export interface SkewguardDashboardProps {
   readonly functions: readonly lambda.IFunction[];
+  /** The check functions' log groups, which the Logs Insights widgets query. */
+  readonly logGroups: readonly logs.ILogGroup[];
   readonly deadLetterQueue: sqs.IQueue;
-  /** Stack-wide alarms shown as a status row (delivery failures, dead letters). */
+  /** Stack-wide alarms shown as a status row (stale clusters, delivery failures, dead letters). */
   readonly alarms?: readonly cloudwatch.IAlarm[];
 }
 
@@ -44,7 +48,37 @@ function searchGraph(
   });
 }
 
-/** Firing findings by cluster and severity, check duration, source and delivery failures, and the function itself. */
+const M = METRIC_NAMES;
+const F = EMF_FIELDS;
+
+/**
+ * Logs Insights queries over the run's EMF lines (one per completed run, the cluster a plain
+ * field). Each view scans the log groups for the dashboard's time range ($0.005 per GB).
+ */
+export const CLUSTER_QUERIES = {
+  firing: [
+    `filter ispresent(${M.checkCompleted})`,
+    `stats latest(${F.firingCritical}) as critical, latest(${F.firingWarning}) as warning, latest(${F.firingInfo}) as info, latest(${M.findingsFiring}) as firing by ${F.cluster}`,
+    'sort critical desc, warning desc, firing desc',
+  ],
+  sourceErrors: [
+    `filter ${M.sourceErrors} > 0`,
+    `stats sum(${M.sourceErrors}) as sourceErrors, count(*) as runsWithErrors, latest(${F.failedSources}) as failedSources by ${F.cluster}`,
+    'sort sourceErrors desc',
+  ],
+  duration: [
+    `filter ispresent(${M.checkDurationMs})`,
+    `stats max(${M.checkDurationMs}) as maxMs, avg(${M.checkDurationMs}) as avgMs, count(*) as runs by ${F.cluster}`,
+    'sort maxMs desc',
+  ],
+  delivery: [
+    `filter ispresent(${M.publishFailures}) or ispresent(${M.ledgerWriteFailures})`,
+    `stats sum(${M.publishFailures}) as notPublished, sum(${M.ledgerWriteFailures}) as writesRejected by ${F.cluster}`,
+    'sort notPublished desc, writesRejected desc',
+  ],
+} as const;
+
+/** Firing findings, check duration, source and delivery failures per cluster and fleet-wide, and the function itself. */
 export class SkewguardDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
 
@@ -53,26 +87,35 @@ export class SkewguardDashboard extends Construct {
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.days(1),
     });
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Firing findings by cluster and severity',
-        left: [search(METRIC_NAMES.findingsFiring, 'Maximum', '')],
-        width: 24,
+    const logGroupNames = props.logGroups.map((g) => g.logGroupName);
+    const table = (title: string, queryLines: readonly string[], width: number) =>
+      new cloudwatch.LogQueryWidget({
+        title,
+        logGroupNames,
+        queryLines: [...queryLines],
+        view: cloudwatch.LogQueryVisualizationType.TABLE,
+        width,
         height: 8,
-        stacked: true,
-      }),
+      });
+    this.dashboard.addWidgets(
+      table('Firing findings by cluster and severity (latest run)', CLUSTER_QUERIES.firing, 12),
+      table('Source errors by cluster', CLUSTER_QUERIES.sourceErrors, 12),
     );
     this.dashboard.addWidgets(
-      searchGraph(
-        'Check duration per cluster (ms, maximum)',
-        METRIC_NAMES.checkDurationMs,
-        'Maximum',
+      table('Check duration by cluster (ms)', CLUSTER_QUERIES.duration, 12),
+      table(
+        'Notifications not published and ledger writes rejected, by cluster',
+        CLUSTER_QUERIES.delivery,
         12,
       ),
-      searchGraph('Source errors by cluster', METRIC_NAMES.sourceErrors, 'Sum', 12),
     );
     this.dashboard.addWidgets(
-      searchGraph('Completed checks', METRIC_NAMES.checkCompleted, 'Sum', 8),
+      searchGraph('Firing findings, fleet (sum over runs)', M.findingsFiring, 'Sum', 8),
+      searchGraph('Check duration, fleet (ms, maximum)', M.checkDurationMs, 'Maximum', 8),
+      searchGraph('Clusters stopped (StaleClusters, maximum)', M.staleClusters, 'Maximum', 8),
+    );
+    this.dashboard.addWidgets(
+      searchGraph('Completed checks', M.checkCompleted, 'Sum', 8),
       new cloudwatch.GraphWidget({
         title: 'Check function errors and throttles',
         left: props.functions.flatMap((fn) => [
@@ -93,17 +136,15 @@ export class SkewguardDashboard extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      searchGraph(
-        'Notifications not published, by cluster',
-        METRIC_NAMES.publishFailures,
-        'Sum',
-        8,
-      ),
-      searchGraph('Ledger writes rejected, by cluster', METRIC_NAMES.ledgerWriteFailures, 'Sum', 8),
+      searchGraph('Source errors, fleet', M.sourceErrors, 'Sum', 8),
+      searchGraph('Notifications not published, fleet', M.publishFailures, 'Sum', 8),
+      searchGraph('Ledger writes rejected, fleet', M.ledgerWriteFailures, 'Sum', 8),
+    );
+    this.dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({
-        title: 'Delivery and dead-letter alarms',
+        title: 'Heartbeat, delivery and dead-letter alarms',
         alarms: [...(props.alarms ?? [])],
-        width: 8,
+        width: 24,
         height: 6,
       }),
     );

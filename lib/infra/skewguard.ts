@@ -18,7 +18,8 @@ import { SkewguardDashboard } from './dashboard';
 import { Notifications } from './notifications';
 import { PagerDutyForwarder } from './pagerduty-forwarder';
 import { bucketClusters, groupByPlacement } from './placement';
-import { fleetDimensions, METRIC_NAMES, METRICS_NAMESPACE } from '../util/metrics';
+import { METRIC_NAMES } from '../util/metrics';
+import { failureAlarm, staleClustersAlarms } from './alarms';
 import { heartbeatWindow, lambdaEventAgeSeconds } from './timing';
 
 /** The check handler in this repository. */
@@ -72,7 +73,8 @@ export interface SkewguardProps {
    */
   readonly clusterStackCount?: number;
   /**
-   * Scheduled runs without a completed check before a cluster's heartbeat alarm fires.
+   * Scheduled runs without a completed check before the StaleClusters alarm fires for a cluster
+   * (and without an invocation before a check function's heartbeat alarm fires).
    * @default 3
    */
   readonly heartbeatMissedRuns?: number;
@@ -95,7 +97,7 @@ export class Skewguard extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly scheduleGroup: scheduler.CfnScheduleGroup;
   readonly schedulerRole: iam.Role;
-  /** The nested stacks holding schedules, heartbeats and access entries, by bucket. */
+  /** The nested stacks holding schedules and access entries, by bucket. */
   readonly clusterStacks: readonly ClusterStack[];
   readonly dashboard: SkewguardDashboard;
   /** Fires when the Scheduler dead-lettered an invocation in the last 5 minutes. */
@@ -104,6 +106,11 @@ export class Skewguard extends Construct {
   readonly publishFailuresAlarm: cloudwatch.Alarm;
   /** Fires when DynamoDB rejected any ledger write within one schedule period. */
   readonly ledgerWriteFailuresAlarm: cloudwatch.Alarm;
+  /**
+   * Fires when a cluster stopped completing checks, or none did (one per distinct heartbeat
+   * window of the check functions; usually exactly one).
+   */
+  readonly staleClustersAlarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: SkewguardProps) {
     super(scope, id);
@@ -176,6 +183,7 @@ export class Skewguard extends Construct {
         maxEventAgeSeconds: lambdaEventAgeSeconds(
           Math.min(...group.clusters.map((c) => c.schedule.periodSeconds)),
         ),
+        heartbeatMissedRuns: tunables.heartbeatMissedRuns,
         table: this.ledgerTable,
         topic,
         ...(topicKey ? { topicKey } : {}),
@@ -223,9 +231,7 @@ export class Skewguard extends Construct {
             scheduleGroupName: this.scheduleGroup.ref,
             schedulerRole: this.schedulerRole,
             deadLetterQueue: this.deadLetterQueue,
-            topic,
             ...(config.defaults.timezone ? { timezone: config.defaults.timezone } : {}),
-            heartbeatMissedRuns: tunables.heartbeatMissedRuns,
           }),
         ];
       },
@@ -263,11 +269,22 @@ export class Skewguard extends Construct {
     });
     for (const alarm of [this.publishFailuresAlarm, this.ledgerWriteFailuresAlarm])
       alarm.addAlarmAction(new actions.SnsAction(topic));
+    this.staleClustersAlarms = staleClustersAlarms(
+      this,
+      groups.map((group) => ({
+        periodsSeconds: group.clusters.map((c) => c.schedule.periodSeconds),
+      })),
+      tunables.heartbeatMissedRuns,
+      topic,
+    );
 
     this.dashboard = new SkewguardDashboard(this, 'Dashboard', {
       functions: this.checkFunctions.map((f) => f.function),
+      logGroups: this.checkFunctions.map((f) => f.logGroup),
       deadLetterQueue: this.deadLetterQueue,
       alarms: [
+        ...this.staleClustersAlarms,
+        ...this.checkFunctions.map((f) => f.heartbeatAlarm),
         this.publishFailuresAlarm,
         this.ledgerWriteFailuresAlarm,
         this.deadLettersAlarm,
@@ -311,29 +328,6 @@ export class Skewguard extends Construct {
       );
     }
   }
-}
-
-/** Sum ≥ 1 of a fleet-wide failure count (service dimension only) in one period. */
-function failureAlarm(
-  scope: Construct,
-  id: string,
-  props: { readonly metricName: string; readonly period: Duration; readonly description: string },
-): cloudwatch.Alarm {
-  return new cloudwatch.Alarm(scope, id, {
-    alarmDescription: props.description,
-    metric: new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName: props.metricName,
-      dimensionsMap: fleetDimensions(),
-      statistic: 'Sum',
-      period: props.period,
-    }),
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    // The count is emitted only when something failed; silence is the healthy state.
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
 }
 
 interface Tunables {

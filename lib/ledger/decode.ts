@@ -3,7 +3,14 @@
  * naming its key, never a half-typed object deep inside reconciliation.
  */
 import * as z from 'zod';
-import type { CacheItem, LedgerItem, SilenceItem, SourceHealthItem, StoredItem } from './types';
+import type {
+  CacheItem,
+  HeartbeatItem,
+  LedgerItem,
+  SilenceItem,
+  SourceHealthItem,
+  StoredItem,
+} from './types';
 import { LedgerError } from './types';
 
 const severity = z.enum(['critical', 'warning', 'info']);
@@ -91,7 +98,17 @@ const silenceItem: z.ZodType<SilenceItem> = z.object({
   version: z.number().int().positive(),
 });
 
-const storedItem = z.union([findingItem, sourceHealthItem, cacheItem, silenceItem]);
+const heartbeatItem: z.ZodType<HeartbeatItem> = z.object({
+  type: z.literal('heartbeat'),
+  pk: z.string(),
+  sk: z.string(),
+  lastSuccessAt: isoText.optional(),
+  firstSeenAt: isoText,
+  expiresAt: z.number(),
+  version: z.number().int().positive(),
+});
+
+const storedItem = z.union([findingItem, sourceHealthItem, cacheItem, silenceItem, heartbeatItem]);
 
 /** Parses one raw table item; throws LedgerError naming the item, the problem and the fix. */
 export function decodeStoredItem(raw: Record<string, unknown>, table: string): StoredItem {

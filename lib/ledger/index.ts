@@ -9,3 +9,5 @@ export { DynamoDbLedgerStore } from './dynamodb';
 export { ScanningDynamoDbLedgerStore } from './dynamodb-scan';
 export type { DynamoDbLedgerStoreOptions } from './dynamodb';
 export { LedgerReadCache, MAX_CACHED_BYTES } from './read-cache';
+export { heartbeatPartition, recordHeartbeat, HEARTBEAT_RETENTION_SECONDS } from './heartbeat';
+export type { HeartbeatRun, HeartbeatResult } from './heartbeat';

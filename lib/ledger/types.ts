@@ -147,8 +147,26 @@ export interface SilenceItem {
   readonly version: number;
 }
 
-/** Anything the ledger keeps under a cluster's partition. */
-export type StoredItem = LedgerItem | SourceHealthItem | CacheItem | SilenceItem;
+/**
+ * When a cluster last completed a check, kept under its check function's partition
+ * (pk = `heartbeat#<function id>`, sk = cluster) so any run of that function can tell which of
+ * its clusters stopped (lib/ledger/heartbeat.ts).
+ */
+export interface HeartbeatItem {
+  readonly type: 'heartbeat';
+  readonly pk: string;
+  readonly sk: string;
+  /** ISO start time of the cluster's last completed run; absent until it completes one. */
+  readonly lastSuccessAt?: string;
+  /** ISO time a run of the function first saw the cluster in its config. */
+  readonly firstSeenAt: string;
+  /** Epoch seconds: a partition whose function is gone empties itself (table TTL). */
+  readonly expiresAt: number;
+  readonly version: number;
+}
+
+/** Anything the ledger keeps under a cluster's (or, for heartbeats, a function's) partition. */
+export type StoredItem = LedgerItem | SourceHealthItem | CacheItem | SilenceItem | HeartbeatItem;
 
 /** The sort-key prefix of source health items; fingerprints are hex and never start with it. */
 export const SOURCE_KEY_PREFIX = 'source#';

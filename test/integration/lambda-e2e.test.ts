@@ -320,10 +320,15 @@ describeWithPrometheus('Lambda check handler end to end', () => {
         "kubectl -n shop get deployment web -o jsonpath='{.metadata.generation} {.status.observedGeneration}'",
       );
 
-      const dims = { service: SERVICE_NAME, cluster: LAB.cluster };
-      expect(metric(METRIC_NAMES.findingsFiring, { ...dims, severity: 'critical' })).toEqual([2]);
-      expect(metric(METRIC_NAMES.checkCompleted, dims)).toEqual([1]);
-      expect(metric(METRIC_NAMES.sourceErrors, { ...dims, source: 'prometheus' })).toEqual([0]);
+      // Fleet-wide series; the cluster and the per-severity counts are plain fields of the line.
+      const line = { service: SERVICE_NAME, cluster: LAB.cluster, firingCritical: '2' };
+      expect(metric(METRIC_NAMES.findingsFiring, line)).toEqual([2]);
+      expect(metric(METRIC_NAMES.checkCompleted, line)).toEqual([1]);
+      expect(metric(METRIC_NAMES.sourceErrors, { ...line, failedSources: '' })).toEqual([0]);
+      // The heartbeat from the ledger: EAGER and RACE have not run since run 1 seeded them.
+      expect(
+        metric(METRIC_NAMES.staleClusters, { service: SERVICE_NAME, heartbeatWindow: '300x3' }),
+      ).toEqual([2]);
       // Structured logs, and never the token read from Secrets Manager.
       expect(suite.output.records()).toContainEqual(
         expect.objectContaining({ message: 'check completed', cluster: LAB.cluster, firing: 2 }),

@@ -1,7 +1,8 @@
 /**
  * The EMF metrics the check handler emits, which the alarms and dashboard match by name and
- * dimensions (lib/infra/metrics.ts): CheckDurationMs per run, and SourceErrors per source with the
- * failed source named. The Kubernetes API test server answers; Prometheus' secret is denied.
+ * dimensions (lib/util/metrics.ts): fleet-wide series only, the cluster and its per-severity and
+ * per-source detail as plain fields, and StaleClusters from the ledger's heartbeat items. The
+ * Kubernetes API test server answers; Prometheus' secret is denied.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -16,7 +17,14 @@ import {
 import { PublishError } from '../../../lib/notify/publisher';
 import type { SkewguardConfig } from '../../../lib/config';
 import { parseConfig } from '../../../lib/config';
-import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME } from '../../../lib/util/metrics';
+import {
+  EMF_FIELDS,
+  EMITTED_SERIES,
+  HEARTBEAT_WINDOW_DIMENSION,
+  METRIC_NAMES,
+  METRICS_NAMESPACE,
+  SERVICE_NAME,
+} from '../../../lib/util/metrics';
 import type { Dynalite } from '../../support/dynalite';
 import { startDynalite } from '../../support/dynalite';
 import { NOW } from '../../support/evaluate';
@@ -122,27 +130,51 @@ describe('check handler metrics', () => {
     };
   }
 
-  it('emits CheckDurationMs once per run, in milliseconds, with the run summary duration', async () => {
+  /** Every metric of every EMF line is one of EMITTED_SERIES: the bill the docs count. */
+  function expectOnlyEmittedSeries(): void {
+    const emf = suite.output.records().filter((r): r is EmfRecord => typeof r['_aws'] === 'object');
+    expect(emf.length).toBeGreaterThan(0);
+    for (const record of emf) {
+      for (const directive of record._aws.CloudWatchMetrics) {
+        expect(directive.Namespace).toBe(METRICS_NAMESPACE);
+        const dimensions = [...(directive.Dimensions[0] ?? [])].sort();
+        expect(directive.Dimensions).toHaveLength(1);
+        for (const m of directive.Metrics) {
+          expect(EMITTED_SERIES).toContainEqual(
+            expect.objectContaining({ name: m.Name, dimensions }),
+          );
+        }
+      }
+    }
+  }
+
+  it('emits one fleet-wide line per run, the cluster a field and not a dimension', async () => {
     const summary = await handleCheck({ cluster: CLUSTER }, context());
 
-    const durations = records(METRIC_NAMES.checkDurationMs);
-    expect(durations).toHaveLength(1);
-    const [duration] = durations;
-    if (!duration) throw new Error('no CheckDurationMs record');
-    expect(duration).toMatchObject({
+    const lines = records(METRIC_NAMES.checkDurationMs);
+    expect(lines).toHaveLength(1);
+    const [line] = lines;
+    if (!line) throw new Error('no CheckDurationMs record');
+    expect(line).toMatchObject({
       service: SERVICE_NAME,
-      cluster: CLUSTER,
+      [EMF_FIELDS.cluster]: CLUSTER,
+      [METRIC_NAMES.checkCompleted]: 1,
       [METRIC_NAMES.checkDurationMs]: summary.durationMs,
+      [METRIC_NAMES.findingsFiring]: summary.firing,
+      [EMF_FIELDS.firingCritical]: String(summary.firingBySeverity.critical),
+      [EMF_FIELDS.firingWarning]: String(summary.firingBySeverity.warning),
+      [EMF_FIELDS.firingInfo]: String(summary.firingBySeverity.info),
     });
     expect(summary.durationMs).toBeGreaterThanOrEqual(0);
-    expect(declaration(duration, METRIC_NAMES.checkDurationMs)).toEqual({
+    expect(declaration(line, METRIC_NAMES.checkDurationMs)).toEqual({
       namespace: METRICS_NAMESPACE,
-      dimensions: ['cluster', 'service'],
+      dimensions: ['service'],
       unit: 'Milliseconds',
     });
+    expectOnlyEmittedSeries();
   });
 
-  it('emits SourceErrors = 1 for the failed source and 0 for the one that answered', async () => {
+  it('counts failed sources fleet-wide and names them in the line', async () => {
     const summary = await handleCheck({ cluster: CLUSTER }, context());
 
     expect(summary.sources).toEqual([
@@ -151,26 +183,25 @@ describe('check handler metrics', () => {
     ]);
     const errors = records(METRIC_NAMES.sourceErrors);
     expect(
-      errors.map((r) => [r['cluster'], r['source'], r[METRIC_NAMES.sourceErrors]]).sort(),
-    ).toEqual([
-      [CLUSTER, 'kubernetes', 0],
-      [CLUSTER, 'prometheus', 1],
-    ]);
-    // The source is a declared dimension, so an alarm can tell which source failed.
-    for (const record of errors) {
-      expect(declaration(record, METRIC_NAMES.sourceErrors)).toEqual({
-        namespace: METRICS_NAMESPACE,
-        dimensions: ['cluster', 'service', 'source'],
-        unit: 'Count',
-      });
-    }
+      errors.map((r) => [
+        r[EMF_FIELDS.cluster],
+        r[EMF_FIELDS.failedSources],
+        r[METRIC_NAMES.sourceErrors],
+      ]),
+    ).toEqual([[CLUSTER, 'prometheus', 1]]);
+    expect(declaration(errors[0]!, METRIC_NAMES.sourceErrors)).toEqual({
+      namespace: METRICS_NAMESPACE,
+      dimensions: ['service'],
+      unit: 'Count',
+    });
     // The run still completed: the heartbeat does not depend on every source answering.
     expect(records(METRIC_NAMES.checkCompleted).map((r) => r[METRIC_NAMES.checkCompleted])).toEqual(
       [1],
     );
+    expectOnlyEmittedSeries();
   });
 
-  it('emits SourceErrors = 1 for each source when every source fails, and still the duration', async () => {
+  it('counts every source when every source fails, and still the duration', async () => {
     const summary = await handleCheck({ cluster: BLIND }, context());
 
     expect(summary.sources.map((s) => [s.source, s.status])).toEqual([
@@ -178,14 +209,39 @@ describe('check handler metrics', () => {
       ['prometheus', 'failed'],
     ]);
     expect(
-      records(METRIC_NAMES.sourceErrors)
-        .map((r) => [r['source'], r[METRIC_NAMES.sourceErrors]])
-        .sort(),
-    ).toEqual([
-      ['kubernetes', 1],
-      ['prometheus', 1],
+      records(METRIC_NAMES.sourceErrors).map((r) => [
+        r[EMF_FIELDS.failedSources],
+        r[METRIC_NAMES.sourceErrors],
+      ]),
+    ).toEqual([['kubernetes,prometheus', 2]]);
+    expect(records(METRIC_NAMES.checkDurationMs).map((r) => r[EMF_FIELDS.cluster])).toEqual([
+      BLIND,
     ]);
-    expect(records(METRIC_NAMES.checkDurationMs).map((r) => r['cluster'])).toEqual([BLIND]);
+  });
+
+  it('reports StaleClusters from the ledger: a configured cluster that never completes counts once its window passes', async () => {
+    // At NOW the earlier runs (same clock) stamped both clusters: nothing is stale.
+    await handleCheck({ cluster: CLUSTER }, context());
+    const [fresh] = records(METRIC_NAMES.staleClusters);
+    expect(fresh).toMatchObject({
+      service: SERVICE_NAME,
+      [HEARTBEAT_WINDOW_DIMENSION]: '300x3',
+      [METRIC_NAMES.staleClusters]: 0,
+    });
+    expect(declaration(fresh!, METRIC_NAMES.staleClusters).dimensions).toEqual([
+      HEARTBEAT_WINDOW_DIMENSION,
+      'service',
+    ]);
+
+    // An hour on, only CLUSTER runs: BLIND's last success is older than its window.
+    await handleCheck({ cluster: CLUSTER }, { ...context(), now: () => NOW + 3_600_000 });
+    expect(records(METRIC_NAMES.staleClusters).map((r) => r[METRIC_NAMES.staleClusters])).toEqual([
+      0, 1,
+    ]);
+    expect(logs('clusters stopped completing checks')).toEqual([
+      expect.objectContaining({ level: 'WARN', stale: [BLIND] }),
+    ]);
+    expectOnlyEmittedSeries();
   });
 
   /** A DynamoDB client on dynalite whose finding Puts are recorded and, when `fail`, refused. */
@@ -253,14 +309,13 @@ describe('check handler metrics', () => {
       error: expect.stringContaining('User is not authorized'),
     });
     const counts = records(METRIC_NAMES.publishFailures);
-    expect(counts.map((r) => [r['cluster'], r[METRIC_NAMES.publishFailures]])).toEqual([
+    expect(counts.map((r) => [r[EMF_FIELDS.cluster], r[METRIC_NAMES.publishFailures]])).toEqual([
       [BLIND, summary.publishFailures],
-      [undefined, summary.publishFailures],
     ]);
     expect(counts.map((r) => declaration(r, METRIC_NAMES.publishFailures).dimensions)).toEqual([
-      ['cluster', 'service'],
       ['service'],
     ]);
+    expectOnlyEmittedSeries();
     // The check ran, so the heartbeat counts it; the failure alarms on its own metric.
     expect(records(METRIC_NAMES.checkCompleted)).toHaveLength(1);
     expect(logs('check completed with delivery failures')).toHaveLength(1);
@@ -284,8 +339,11 @@ describe('check handler metrics', () => {
       errorName: 'NotFoundException',
     });
     expect(
-      records(METRIC_NAMES.publishFailures).map((r) => r[METRIC_NAMES.publishFailures]),
-    ).toEqual([1, 1]);
+      records(METRIC_NAMES.publishFailures).map((r) => [
+        r[EMF_FIELDS.cluster],
+        r[METRIC_NAMES.publishFailures],
+      ]),
+    ).toEqual([[BLIND, 1]]);
   });
 
   it('logs and counts ledger writes DynamoDB refused', async () => {
@@ -304,7 +362,7 @@ describe('check handler metrics', () => {
     });
     expect(
       records(METRIC_NAMES.ledgerWriteFailures).map((r) => r[METRIC_NAMES.ledgerWriteFailures]),
-    ).toEqual([summary.ledgerWriteFailures, summary.ledgerWriteFailures]);
+    ).toEqual([summary.ledgerWriteFailures]);
     expect(records(METRIC_NAMES.publishFailures)).toEqual([]);
   });
 

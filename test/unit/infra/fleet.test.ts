@@ -21,7 +21,7 @@ const CLOUDFORMATION_RESOURCE_LIMIT = 500;
 const CLOUDFORMATION_PARAMETER_LIMIT = 200;
 const CLOUDFORMATION_TEMPLATE_BYTES = 1_000_000; // templates deployed from S3
 
-/** The worst case per cluster: schedule, heartbeat alarm and an EKS access entry each. */
+/** The worst case per cluster: a schedule and an EKS access entry each. */
 const fleet = {
   notifications: { emails: ['ops@example.com'] },
   clusters: Array.from({ length: FLEET_SIZE }, (_, i) => ({
@@ -61,17 +61,17 @@ describe(`a fleet of ${FLEET_SIZE} clusters`, () => {
     const nested = Object.values(counts)
       .slice(1)
       .reduce((a, b) => a + b, 0);
-    expect(nested).toBe(3 * FLEET_SIZE);
+    expect(nested).toBe(2 * FLEET_SIZE);
     process.stdout.write(
       `resources per stack for ${FLEET_SIZE} clusters: ${JSON.stringify(counts)}\n`,
     );
   });
 
-  it('has one schedule, heartbeat and access entry per cluster', () => {
+  it('has one schedule and access entry per cluster, and no alarm per cluster', () => {
     const count = (type: string) =>
       s.clusterTemplates.reduce((n, t) => n + Object.keys(t.findResources(type)).length, 0);
     expect(count('AWS::Scheduler::Schedule')).toBe(FLEET_SIZE);
-    expect(count('AWS::CloudWatch::Alarm')).toBe(FLEET_SIZE);
+    expect(count('AWS::CloudWatch::Alarm')).toBe(0);
     expect(count('AWS::EKS::AccessEntry')).toBe(FLEET_SIZE);
   });
 

@@ -60,12 +60,12 @@ describe('bad props are rejected in the constructor, naming the prop', () => {
   });
 
   it('rejects a fleet too large for its nested stacks, naming clusterStackCount', () => {
-    const clusters = Array.from({ length: 200 }, (_, i) => ({
+    const clusters = Array.from({ length: 250 }, (_, i) => ({
       name: `c${i}`,
       kubernetes: { eks: { name: `c${i}`, region: 'eu-west-1', grantAccess: true } },
     }));
     expect(() => build({ clusterStackCount: 1 }, { clusters })).toThrow(
-      /with clusterStackCount 1, one nested stack would hold 200 clusters .*; raise clusterStackCount/,
+      /with clusterStackCount 1, one nested stack would hold 250 clusters .*; raise clusterStackCount/,
     );
   });
 

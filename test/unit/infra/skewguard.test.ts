@@ -5,6 +5,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { CONFIG_ENV, loadConfigFromEnvironment } from '../../../lib/config';
 import { EKS_VIEW_POLICY_ARN, LEDGER_ACTIONS, READER_GROUP } from '../../../lib/infra';
 import { CONFIG_STAGING_PREFIX } from '../../../lib/infra/check-function';
+import { CLUSTER_QUERIES } from '../../../lib/infra/dashboard';
 import type { Synthesized } from './support';
 import { ampUrl, resourcesOfType, secretArn, synth } from './support';
 
@@ -485,32 +486,70 @@ describe('alarms and dashboard', () => {
       expect(body).toMatch(new RegExp(`Skewguard${alarm}`));
   });
 
-  it('alarms per cluster when the CheckCompleted heartbeat goes missing', () => {
-    const heartbeats = Object.values(resourcesOfType(s, 'AWS::CloudWatch::Alarm')).filter(
-      (a) => a.Properties['MetricName'] === 'CheckCompleted',
-    );
-    expect(heartbeats).toHaveLength(FLEET.clusters.length);
-    const prod = heartbeats.find((a) =>
-      JSON.stringify(a.Properties['Dimensions']).includes('"prod-eu"'),
-    );
-    expect(prod!.Properties).toMatchObject({
+  it('alarms once for the fleet when a cluster stops completing checks, or every check stops', () => {
+    const all = Object.values(resourcesOfType(s, 'AWS::CloudWatch::Alarm'));
+    // No alarm per cluster: nothing watches CheckCompleted, and the nested stacks hold none.
+    expect(all.filter((a) => a.Properties['MetricName'] === 'CheckCompleted')).toEqual([]);
+    for (const t of s.clusterTemplates) t.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    const stale = all.filter((a) => a.Properties['MetricName'] === 'StaleClusters');
+    // Both functions' fastest schedule is rate(5 minutes) (the VPC one has lab.two): one window.
+    expect(stale).toHaveLength(1);
+    expect(stale[0]!.Properties).toMatchObject({
       Namespace: 'Skewguard',
       Dimensions: [
-        { Name: 'cluster', Value: 'prod-eu' },
+        { Name: 'heartbeatWindow', Value: '300x3' },
         { Name: 'service', Value: 'skewguard' },
       ],
-      Statistic: 'Sum',
+      Statistic: 'Maximum',
       Period: 300,
       EvaluationPeriods: 3,
       DatapointsToAlarm: 3,
-      ComparisonOperator: 'LessThanThreshold',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,
+      // Every check stopping leaves no data: that alarms too.
       TreatMissingData: 'breaching',
       AlarmActions: [{ Ref: expect.stringMatching(/Topic/) }],
     });
   });
 
-  it('shows firing findings by cluster and severity, check duration and source errors', () => {
+  it('alarms per check function when it is not invoked for the heartbeat window', () => {
+    const heartbeats = Object.values(resourcesOfType(s, 'AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties['MetricName'] === 'Invocations',
+    );
+    expect(heartbeats).toHaveLength(s.stack.skewguard.checkFunctions.length);
+    for (const alarm of heartbeats) {
+      expect(alarm.Properties).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: expect.stringMatching(/Function/) } }],
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 1,
+        TreatMissingData: 'breaching',
+        AlarmActions: [{ Ref: expect.stringMatching(/Topic/) }],
+      });
+    }
+  });
+
+  it('tells each function its heartbeat partition and missed runs', () => {
+    const fns = s.stack.skewguard.checkFunctions;
+    for (const fn of fns) {
+      const [resource] = Object.values(
+        s.template.findResources('AWS::Lambda::Function', {
+          Properties: { Description: Match.stringLikeRegexp(fn.clusterNames[0]!) },
+        }),
+      );
+      expect(resource!.Properties['Environment'].Variables).toMatchObject({
+        SKEWGUARD_HEARTBEAT_GROUP: fn.group,
+        SKEWGUARD_HEARTBEAT_MISSED_RUNS: '3',
+      });
+    }
+    expect(fns.map((f) => f.group).sort()).toEqual(['Check', expect.stringMatching(/^CheckVpc/)]);
+  });
+
+  it('shows fleet graphs of every series and per-cluster Logs Insights tables', () => {
     const [dashboard] = Object.values(s.template.findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard!.Properties['DashboardBody']);
     for (const metric of [
@@ -520,10 +559,19 @@ describe('alarms and dashboard', () => {
       'CheckCompleted',
       'PublishFailures',
       'LedgerWriteFailures',
+      'StaleClusters',
     ]) {
       expect(body).toContain(
         `SEARCH('Namespace=\\\\\\"Skewguard\\\\\\" MetricName=\\\\\\"${metric}\\\\\\"'`,
       );
+    }
+    for (const query of Object.values(CLUSTER_QUERIES)) expect(body).toContain(query[1]);
+    expect(body).toContain('by cluster');
+    // Four Logs Insights tables, each over every check function's log group.
+    expect(body.match(/\\"type\\":\\"log\\"/g)).toHaveLength(Object.keys(CLUSTER_QUERIES).length);
+    for (const fn of s.stack.skewguard.checkFunctions) {
+      const ref = (s.stack.resolve(fn.logGroup.logGroupName) as { Ref: string }).Ref;
+      expect(body.split(`"Ref":"${ref}"`)).toHaveLength(Object.keys(CLUSTER_QUERIES).length + 1);
     }
   });
 });

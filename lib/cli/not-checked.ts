@@ -35,7 +35,12 @@ export function notCheckedGroups(coverage: readonly CoverageEntry[]): NotChecked
       continue;
     }
     for (const u of s.unmet) {
-      const state = u.state === 'notObservable' ? 'not observable' : 'missing';
+      const state =
+        u.state === 'notObservable'
+          ? 'not observable'
+          : u.state === 'notRequested'
+            ? 'not requested'
+            : 'missing';
       add(`${u.part} ${state}: ${u.reason}`, s.ruleId, u.state === 'missing');
     }
   }

@@ -11,7 +11,7 @@ import type {
   SnapshotPart,
   UnmetInput,
 } from './model';
-import { PART_SUPPLIERS, severityRank } from './model';
+import { OPT_IN_PARTS, PART_SUPPLIERS, severityRank } from './model';
 import type { Policy } from './policy';
 import type { Rule, RuleContext } from './rule';
 import { isPartialResult, isSkip } from './rule';
@@ -121,7 +121,11 @@ function unmetNeeds(
   const reasons: string[] = [];
   for (const part of needs) {
     const status: PartStatus | undefined = snapshot.parts[part];
-    if (!status) {
+    if (!status && OPT_IN_PARTS.includes(part)) {
+      const supplier = PART_SUPPLIERS[part] ?? 'not requested';
+      reasons.push(`${part} not requested: ${supplier}`);
+      unmet.push({ part, state: 'notRequested', reason: supplier });
+    } else if (!status) {
       // Parts no collector fills yet name what would supply them.
       const supplier = PART_SUPPLIERS[part];
       reasons.push(`${part} not collected${supplier ? `: ${supplier}` : ''}`);

@@ -349,7 +349,8 @@ export type CoverageEntry =
  */
 export interface UnmetInput {
   readonly part: SnapshotPart;
-  readonly state: 'missing' | 'notObservable';
+  /** `notRequested`: an opt-in input the run was not given (manifests), not a gap to fix. */
+  readonly state: 'missing' | 'notObservable' | 'notRequested';
   readonly reason: string;
 }
 

@@ -90,6 +90,12 @@ export const SNAPSHOT_PARTS = [
 export type SnapshotPart = (typeof SNAPSHOT_PARTS)[number];
 
 /**
+ * Parts a run reads only when asked (`--manifests`, `drift.manifests`): without them the rules
+ * that need them are skipped as not requested, which `--fail-on-skipped` does not count.
+ */
+export const OPT_IN_PARTS: readonly SnapshotPart[] = ['manifests'];
+
+/**
  * What supplies the parts that no collector fills yet, or that only some sources fill, for the
  * skipped reason: a part left out of `parts` is reported as `<part> not collected: <this>`, so
  * the reader knows what to add.

@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { notCheckedGroups } from '../../../lib/cli/not-checked';
+import { actionablySkipped, notCheckedGroups } from '../../../lib/cli/not-checked';
 import type { CoverageEntry } from '../../../lib/rules';
 import { cli } from '../../support/cli';
 import { clusterDocuments } from '../../support/kube-objects';
@@ -75,6 +75,27 @@ describe('notCheckedGroups', () => {
       { cause: 'nodes missing: not in the input', ruleIds: ['B', 'C'], actionable: true },
       { cause: 'etcd not observable: EKS manages etcd', ruleIds: ['C'], actionable: false },
       { cause: 'no kube-apiserver version to compare with', ruleIds: ['D'], actionable: true },
+    ]);
+  });
+});
+
+describe('opt-in inputs', () => {
+  it('a rule skipped only for manifests nobody gave is not requested, and not counted by --fail-on-skipped', () => {
+    const coverage: CoverageEntry[] = [
+      {
+        ruleId: 'ConfigDrift',
+        status: 'skipped',
+        reason: 'manifests not requested: supply rendered manifests',
+        unmet: [{ part: 'manifests', state: 'notRequested', reason: 'supply rendered manifests' }],
+      },
+    ];
+    expect(actionablySkipped(coverage)).toEqual([]);
+    expect(notCheckedGroups(coverage)).toEqual([
+      {
+        cause: 'manifests not requested: supply rendered manifests',
+        ruleIds: ['ConfigDrift'],
+        actionable: false,
+      },
     ]);
   });
 });

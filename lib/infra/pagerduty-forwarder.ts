@@ -8,13 +8,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PagerDutyConfig } from '../config';
 import { PAGERDUTY_ENV } from '../notify/pagerduty';
 import { SERVICE_NAME } from '../util/metrics';
 import { CHECK_FUNCTION_BUNDLING, CHECK_FUNCTION_NODE_OPTIONS } from './check-function';
 import { filterPolicy } from './notifications';
+import { deadLetterQueue } from './dead-letter-queue';
 
 /** Props of {@link PagerDutyForwarder}. */
 export interface PagerDutyForwarderProps {
@@ -67,16 +68,11 @@ export class PagerDutyForwarder extends Construct {
       }),
     );
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the PagerDuty forwarder and its subscription; a DLQ for it would never be read',
-    });
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'DeadLetters',
+      'the PagerDuty forwarder and its subscription',
+    );
 
     this.function = new NodejsFunction(this, 'Function', {
       entry: props.entry,

@@ -1,14 +1,14 @@
 /** The skewguard deployment: check functions, schedules, topic, ledger, alarms and dashboard. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Annotations, Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ClusterConfig, SkewguardConfig } from '../config';
 import { CheckFunction } from './check-function';
@@ -21,6 +21,7 @@ import { bucketClusters, groupByPlacement } from './placement';
 import { METRIC_NAMES } from '../util/metrics';
 import { failureAlarm, staleClustersAlarms } from './alarms';
 import { heartbeatWindow, lambdaEventAgeSeconds } from './timing';
+import { deadLetterQueue } from './dead-letter-queue';
 
 /** The check handler in this repository. */
 export const DEFAULT_ENTRY = resolve(__dirname, '../../functions/check/index.ts');
@@ -156,16 +157,7 @@ export class Skewguard extends Construct {
       });
     }
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the schedules; a DLQ for it would never be read',
-    });
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetters', 'the schedules');
 
     const groups = groupByPlacement(config.clusters);
     const targets = new Map<string, ClusterTarget>();

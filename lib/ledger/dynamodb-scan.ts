@@ -3,10 +3,8 @@
  * kept apart from dynamodb.ts so the check function's role grants no dynamodb:Scan.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { decodeStoredItem } from './decode';
 import { DynamoDbLedgerStore, MAX_PAGES } from './dynamodb';
 import type { ScanningLedgerStore, StoredItem } from './types';
-import { LedgerError } from './types';
 
 /** A DynamoDB ledger store that can also read one kind of item across every cluster. */
 export class ScanningDynamoDbLedgerStore
@@ -18,10 +16,9 @@ export class ScanningDynamoDbLedgerStore
    * calls it (a person listing silences), so reading the small table once is fine.
    */
   async scan(skPrefix: string): Promise<readonly StoredItem[]> {
-    const items: StoredItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const response = await this.call('load', `*/${skPrefix}*`, () =>
+    return this.allPages(
+      `*/${skPrefix}*`,
+      (startKey) =>
         this.documents.send(
           new ScanCommand({
             TableName: this.tableName,
@@ -33,13 +30,6 @@ export class ScanningDynamoDbLedgerStore
             Limit: this.options.pageSize,
           }),
         ),
-      );
-      for (const raw of response.Items ?? []) items.push(decodeStoredItem(raw, this.tableName));
-      startKey = response.LastEvaluatedKey;
-      if (!startKey) return items;
-    }
-    throw new LedgerError(
-      'load',
       `table ${this.tableName} has more than ${MAX_PAGES} pages of items; give skewguard its own table`,
     );
   }

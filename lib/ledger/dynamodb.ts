@@ -44,10 +44,9 @@ export class DynamoDbLedgerStore implements LedgerStore {
 
   /** All items of a cluster by consistent Query, following every page. */
   async load(cluster: string, skPrefix?: string): Promise<readonly StoredItem[]> {
-    const items: StoredItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const response = await this.call('load', cluster, () =>
+    return this.allPages(
+      cluster,
+      (startKey) =>
         this.documents.send(
           new QueryCommand({
             TableName: this.tableName,
@@ -64,16 +63,33 @@ export class DynamoDbLedgerStore implements LedgerStore {
             Limit: this.options.pageSize,
           }),
         ),
-      );
+      `cluster ${cluster} has more than ${MAX_PAGES} pages of items in table ${this.tableName}; ` +
+        'this table is shared with something else, give skewguard its own table',
+    );
+  }
+
+  /**
+   * Every item of a paged read (Query or Scan), decoded, with at most MAX_PAGES requests; past
+   * that the table holds more than skewguard's own items and `tooMany` says so.
+   */
+  protected async allPages(
+    what: string,
+    fetch: (startKey: Record<string, unknown> | undefined) => Promise<{
+      Items?: Record<string, unknown>[];
+      LastEvaluatedKey?: Record<string, unknown>;
+    }>,
+    tooMany: string,
+  ): Promise<readonly StoredItem[]> {
+    const items: StoredItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const key = startKey;
+      const response = await this.call('load', what, () => fetch(key));
       for (const raw of response.Items ?? []) items.push(decodeStoredItem(raw, this.tableName));
       startKey = response.LastEvaluatedKey;
       if (!startKey) return items;
     }
-    throw new LedgerError(
-      'load',
-      `cluster ${cluster} has more than ${MAX_PAGES} pages of items in table ${this.tableName}; ` +
-        'this table is shared with something else, give skewguard its own table',
-    );
+    throw new LedgerError('load', tooMany);
   }
 
   /** Conditional Put: on the stored version, or on the item not existing yet. */
